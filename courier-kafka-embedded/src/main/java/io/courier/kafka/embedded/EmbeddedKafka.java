@@ -1,0 +1,230 @@
+package io.courier.kafka.embedded;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.stream.Stream;
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
+import kafka.tools.StorageTool;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.utils.Time;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A real single-node Kafka broker (KRaft, combined broker and controller) running in this JVM, listening on
+ * free loopback ports, with its data in a temporary directory that {@link #close()} removes.
+ *
+ * <p>For the demo and the tests only. Thread-safe once started.
+ */
+public final class EmbeddedKafka implements AutoCloseable {
+  private static final Logger LOGGER = LoggerFactory.getLogger(EmbeddedKafka.class);
+
+  private final Path dataDir;
+  private final int brokerPort;
+  private final KafkaRaftServer server;
+  private final Admin admin;
+  private final Duration startupTime;
+  private volatile boolean closed;
+
+  private EmbeddedKafka(Path dataDir, int brokerPort, KafkaRaftServer server, Admin admin, Duration startupTime) {
+    this.dataDir = dataDir;
+    this.brokerPort = brokerPort;
+    this.server = server;
+    this.admin = admin;
+    this.startupTime = startupTime;
+  }
+
+  /** Formats a fresh data directory, starts the broker and waits until it serves requests. */
+  public static EmbeddedKafka start() {
+    return start(Map.of());
+  }
+
+  /**
+   * As {@link #start()}, with extra broker settings (for instance {@code auto.create.topics.enable}).
+   */
+  public static EmbeddedKafka start(Map<String, String> overrides) {
+    long begin = System.nanoTime();
+    Path dataDir;
+    try {
+      dataDir = Files.createTempDirectory("courier-kafka-");
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create the broker's data directory", e);
+    }
+    int brokerPort = freePort();
+    int controllerPort = freePort();
+    Properties config = brokerConfig(dataDir, brokerPort, controllerPort);
+    config.putAll(overrides);
+    format(dataDir, config);
+    KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(config), Time.SYSTEM);
+    server.startup();
+    Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, "localhost:" + brokerPort));
+    EmbeddedKafka kafka =
+        new EmbeddedKafka(dataDir, brokerPort, server, admin, Duration.ofNanos(System.nanoTime() - begin));
+    kafka.awaitReady();
+    LOGGER.info(
+        "Embedded Kafka ready bootstrapServers={} startupMillis={}",
+        kafka.bootstrapServers(),
+        Duration.ofNanos(System.nanoTime() - begin).toMillis());
+    return kafka;
+  }
+
+  /** {@code localhost:<port>} of the broker's client listener. */
+  public String bootstrapServers() {
+    return "localhost:" + brokerPort;
+  }
+
+  /** How long {@link #start()} took, format to ready. */
+  public Duration startupTime() {
+    return startupTime;
+  }
+
+  /** An admin client owned by this broker; do not close it. */
+  public Admin admin() {
+    return admin;
+  }
+
+  /** Creates a topic with replication factor 1 unless it exists. */
+  public void createTopic(String name, int partitions) {
+    createTopic(name, partitions, Map.of());
+  }
+
+  /** Creates a topic with replication factor 1 and these topic configs unless it exists. */
+  public void createTopic(String name, int partitions, Map<String, String> configs) {
+    try {
+      admin
+          .createTopics(List.of(new NewTopic(name, partitions, (short) 1).configs(configs)))
+          .all()
+          .get();
+    } catch (ExecutionException e) {
+      if (!(e.getCause() instanceof TopicExistsException)) {
+        throw new IllegalStateException("cannot create topic " + name, e.getCause());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while creating topic " + name, e);
+    }
+  }
+
+  /** Stops the broker and deletes its data. Idempotent. */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    admin.close(Duration.ofSeconds(5));
+    server.shutdown();
+    server.awaitShutdown();
+    deleteRecursively(dataDir);
+  }
+
+  private void awaitReady() {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (true) {
+      try {
+        admin.describeCluster().nodes().get();
+        admin.listTopics().names().get();
+        return;
+      } catch (ExecutionException e) {
+        if (System.nanoTime() > deadline) {
+          close();
+          throw new IllegalStateException("embedded Kafka did not become ready in 60 s", e.getCause());
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        close();
+        throw new IllegalStateException("interrupted while waiting for embedded Kafka", e);
+      }
+    }
+  }
+
+  private static Properties brokerConfig(Path dataDir, int brokerPort, int controllerPort) {
+    Properties p = new Properties();
+    p.put("process.roles", "broker,controller");
+    p.put("node.id", "1");
+    p.put("controller.quorum.voters", "1@localhost:" + controllerPort);
+    p.put("listeners", "PLAINTEXT://localhost:" + brokerPort + ",CONTROLLER://localhost:" + controllerPort);
+    p.put("advertised.listeners", "PLAINTEXT://localhost:" + brokerPort);
+    p.put("controller.listener.names", "CONTROLLER");
+    p.put("inter.broker.listener.name", "PLAINTEXT");
+    p.put("listener.security.protocol.map", "CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT");
+    p.put("log.dirs", dataDir.resolve("logs").toString());
+    p.put("offsets.topic.replication.factor", "1");
+    p.put("offsets.topic.num.partitions", "1");
+    p.put("transaction.state.log.replication.factor", "1");
+    p.put("transaction.state.log.min.isr", "1");
+    p.put("transaction.state.log.num.partitions", "1");
+    p.put("share.coordinator.state.topic.replication.factor", "1");
+    p.put("share.coordinator.state.topic.min.isr", "1");
+    p.put("group.initial.rebalance.delay.ms", "0");
+    // Topics come from configuration only: a typo in a topic name is an error, not a new empty topic.
+    p.put("auto.create.topics.enable", "false");
+    p.put("num.partitions", "1");
+    p.put("log.segment.bytes", Integer.toString(16 * 1024 * 1024));
+    return p;
+  }
+
+  private static void format(Path dataDir, Properties config) {
+    Path file = dataDir.resolve("server.properties");
+    try (OutputStream out = Files.newOutputStream(file)) {
+      config.store(out, "courier embedded kafka");
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + file, e);
+    }
+    ByteArrayOutputStream output = new ByteArrayOutputStream();
+    int rc;
+    try (PrintStream print = new PrintStream(output, true, StandardCharsets.UTF_8)) {
+      rc =
+          StorageTool.execute(
+              new String[] {
+                "format",
+                "--cluster-id",
+                Uuid.randomUuid().toString(),
+                "--config",
+                file.toString(),
+                "--ignore-formatted"
+              },
+              print);
+    }
+    if (rc != 0) {
+      throw new IllegalStateException(
+          "formatting the broker's storage failed: " + output.toString(StandardCharsets.UTF_8));
+    }
+  }
+
+  private static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      socket.setReuseAddress(true);
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException("no free port", e);
+    }
+  }
+
+  private static void deleteRecursively(Path dir) {
+    try (Stream<Path> paths = Files.walk(dir)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+    } catch (IOException e) {
+      LOGGER.warn("Could not delete broker data dataDir={}", dir, e);
+    }
+  }
+}

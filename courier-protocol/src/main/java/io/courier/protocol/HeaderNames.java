@@ -1,0 +1,53 @@
+package io.courier.protocol;
+
+/**
+ * Names of the Kafka headers Courier writes and reads. Protocol version {@value #PROTOCOL_VERSION}; see
+ * {@code docs/protocol.md} for the encoding of each.
+ */
+public final class HeaderNames {
+
+  /** Version of the wire contract these names belong to; sent in {@link #PROTOCOL}. */
+  public static final String PROTOCOL_VERSION = "1";
+
+  public static final String PROTOCOL = "courier-protocol";
+  public static final String CORRELATION_ID = "courier-correlation-id";
+  public static final String REPLY_TOPIC = "courier-reply-topic";
+  public static final String REPLY_PARTITION = "courier-reply-partition";
+  public static final String DEADLINE = "courier-deadline";
+  public static final String METHOD = "courier-method";
+  public static final String PATH = "courier-path";
+  public static final String QUERY = "courier-query";
+  public static final String ROUTE = "courier-route";
+  /** Prefix of one header per path parameter: {@code courier-path-param.id} for {@code /orders/{id}}. */
+  public static final String PATH_PARAM_PREFIX = "courier-path-param.";
+  public static final String STATUS = "courier-status";
+  public static final String CONTENT_TYPE = "content-type";
+
+  public static final String SPRING_CORRELATION_ID = "kafka_correlationId";
+  public static final String SPRING_REPLY_TOPIC = "kafka_replyTopic";
+  public static final String SPRING_REPLY_PARTITION = "kafka_replyPartition";
+
+  public static final String ZILLA_CORRELATION_ID = "zilla:correlation-id";
+  public static final String ZILLA_REPLY_TO = "zilla:reply-to";
+  public static final String ZILLA_STATUS = ":status";
+  public static final String ZILLA_METHOD = ":method";
+  public static final String ZILLA_PATH = ":path";
+  public static final String ZILLA_SCHEME = ":scheme";
+  public static final String ZILLA_AUTHORITY = ":authority";
+
+  private HeaderNames() {}
+
+  /**
+   * Whether a reply header belongs to a messaging convention rather than to the HTTP response: Courier's
+   * own, Spring's ({@code kafka_*}, {@code spring_*}, {@code __TypeId__}) and Zilla's ({@code zilla:*},
+   * pseudo-headers). Such headers are never copied to the HTTP response.
+   */
+  public static boolean isProtocolHeader(String name) {
+    return name.startsWith("courier-")
+        || name.startsWith("kafka_")
+        || name.startsWith("spring_")
+        || name.startsWith("__")
+        || name.startsWith("zilla:")
+        || name.startsWith(":");
+  }
+}

@@ -1,0 +1,95 @@
+package io.courier.responder;
+
+import io.courier.protocol.Profile;
+import io.courier.protocol.RequestEnvelope;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * One request as the service sees it: what the HTTP caller asked, and until when the answer is of use.
+ * Immutable.
+ */
+public final class Request {
+  private static final byte[] EMPTY = new byte[0];
+
+  private final RequestEnvelope envelope;
+  private final String key;
+  private final byte[] body;
+
+  public Request(RequestEnvelope envelope, String key, byte[] body) {
+    this.envelope = envelope;
+    this.key = key;
+    this.body = body == null ? EMPTY : body;
+  }
+
+  public String method() {
+    return envelope.method();
+  }
+
+  public String path() {
+    return envelope.path();
+  }
+
+  /** The gateway route's name, if the gateway sent one. */
+  public Optional<String> route() {
+    return Optional.ofNullable(envelope.route());
+  }
+
+  /** A path template parameter, e.g. {@code id} of {@code /orders/{id}}. */
+  public Optional<String> pathParam(String name) {
+    return Optional.ofNullable(envelope.pathParams().get(name));
+  }
+
+  public Map<String, String> pathParams() {
+    return envelope.pathParams();
+  }
+
+  /** The raw query string without {@code ?}, if any. */
+  public Optional<String> query() {
+    return Optional.ofNullable(envelope.query());
+  }
+
+  /** A forwarded HTTP header by lower-case name, e.g. {@code content-type}. */
+  public Optional<String> header(String name) {
+    return Optional.ofNullable(envelope.headers().get(name));
+  }
+
+  public Map<String, String> headers() {
+    return envelope.headers();
+  }
+
+  /** The record key, or {@code null} when the route names none. */
+  public String key() {
+    return key;
+  }
+
+  /** The body bytes; empty, never {@code null}. The array is shared: do not modify it. */
+  public byte[] body() {
+    return body;
+  }
+
+  public String bodyAsString() {
+    return new String(body, StandardCharsets.UTF_8);
+  }
+
+  /** When the caller stops waiting; {@link Instant#MAX} if the requester set no deadline. */
+  public Instant deadline() {
+    return envelope.deadline();
+  }
+
+  public String correlationId() {
+    return envelope.correlationId();
+  }
+
+  /** The header convention the requester used. */
+  public Profile profile() {
+    return envelope.profile();
+  }
+
+  /** The decoded headers, for code that needs the whole envelope. */
+  public RequestEnvelope envelope() {
+    return envelope;
+  }
+}

@@ -1,0 +1,146 @@
+package io.courier.responder;
+
+import io.courier.responder.internal.ResponderLoop;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+
+/**
+ * Answers the requests on one request topic with one {@link RequestHandler}. Start as many instances, in as
+ * many processes, as the topic has partitions: they share the work through the consumer group.
+ *
+ * <p>Guarantees: a request whose deadline has passed is skipped (the caller has been told already); a
+ * handler failure becomes a 500 problem reply, so a request is never lost nor retried forever; offsets are
+ * committed only after the replies to the requests before them are acknowledged by Kafka, so a crash leads
+ * to redelivery, never to a lost request; {@link #close()} stops taking requests, finishes those in hand,
+ * commits, and leaves the group.
+ *
+ * <p>Thread-safe. Runs one consumer thread, named {@code courier-responder-<topic>}.
+ */
+public final class Responder implements AutoCloseable {
+  private final ResponderLoop loop;
+
+  private Responder(Builder builder) {
+    this.loop = new ResponderLoop(builder.settings());
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Joins the group and starts answering; returns at once. */
+  public Responder start() {
+    loop.start();
+    return this;
+  }
+
+  /** Whether partitions are assigned and the responder is answering. */
+  public boolean isRunning() {
+    return loop.isRunning();
+  }
+
+  /** Counters of what this responder did, for logs and tests. */
+  public ResponderStats stats() {
+    return loop.stats();
+  }
+
+  /**
+   * Stops taking requests, waits up to the shutdown timeout for the ones in hand, commits and leaves the
+   * group. Idempotent.
+   */
+  @Override
+  public void close() {
+    loop.close();
+  }
+
+  /** Configures a {@link Responder}; {@link #build()} fails fast on a missing or invalid setting. */
+  public static final class Builder {
+    private String bootstrapServers;
+    private String requestTopic;
+    private String groupId;
+    private RequestHandler handler;
+    private Duration shutdownTimeout = Duration.ofSeconds(10);
+    private int maxInFlight = 256;
+    private final Map<String, Object> kafkaProperties = new HashMap<>();
+
+    private Builder() {}
+
+    public Builder bootstrapServers(String bootstrapServers) {
+      this.bootstrapServers = bootstrapServers;
+      return this;
+    }
+
+    public Builder requestTopic(String requestTopic) {
+      this.requestTopic = requestTopic;
+      return this;
+    }
+
+    /** The consumer group shared by every instance of the service. */
+    public Builder groupId(String groupId) {
+      this.groupId = groupId;
+      return this;
+    }
+
+    /** A handler that may answer later, on any thread. */
+    public Builder handler(RequestHandler handler) {
+      this.handler = handler;
+      return this;
+    }
+
+    /** A handler that answers before it returns. */
+    public Builder syncHandler(RequestHandler.SyncRequestHandler handler) {
+      this.handler = RequestHandler.of(Objects.requireNonNull(handler, "handler"));
+      return this;
+    }
+
+    /** How long {@link #close()} waits for requests in hand. Default 10 s. */
+    public Builder shutdownTimeout(Duration shutdownTimeout) {
+      this.shutdownTimeout = shutdownTimeout;
+      return this;
+    }
+
+    /** How many requests may be in the handler at once; polling pauses beyond it. Default 256. */
+    public Builder maxInFlight(int maxInFlight) {
+      this.maxInFlight = maxInFlight;
+      return this;
+    }
+
+    /** Any Kafka client setting, given to both the consumer and the producer (SASL, SSL, ...). */
+    public Builder kafkaProperty(String name, Object value) {
+      kafkaProperties.put(name, value);
+      return this;
+    }
+
+    public Builder kafkaProperties(Properties properties) {
+      properties.forEach((name, value) -> kafkaProperties.put(name.toString(), value));
+      return this;
+    }
+
+    public Responder build() {
+      return new Responder(this);
+    }
+
+    ResponderLoop.Settings settings() {
+      requireText(bootstrapServers, "bootstrapServers");
+      requireText(requestTopic, "requestTopic");
+      requireText(groupId, "groupId");
+      Objects.requireNonNull(handler, "handler must be set");
+      if (shutdownTimeout == null || shutdownTimeout.isNegative()) {
+        throw new IllegalArgumentException("shutdownTimeout must be zero or positive");
+      }
+      if (maxInFlight < 1) {
+        throw new IllegalArgumentException("maxInFlight must be at least 1: " + maxInFlight);
+      }
+      return new ResponderLoop.Settings(
+          bootstrapServers, requestTopic, groupId, handler, shutdownTimeout, maxInFlight, Map.copyOf(kafkaProperties));
+    }
+
+    private static void requireText(String value, String name) {
+      if (value == null || value.isBlank()) {
+        throw new IllegalArgumentException(name + " must be set");
+      }
+    }
+  }
+}

@@ -1,0 +1,11 @@
+package io.courier.responder;
+
+/**
+ * What a responder has done since it started.
+ *
+ * @param answered replies produced and acknowledged, including failure replies
+ * @param failed handler failures answered with a 500 problem reply
+ * @param expired requests skipped because their deadline had passed
+ * @param malformed records that were not Courier requests (no correlation id or reply topic), skipped
+ */
+public record ResponderStats(long answered, long failed, long expired, long malformed) {}
