@@ -1,0 +1,209 @@
+package io.courier.gateway;
+
+import io.courier.gateway.config.GatewayConfig;
+import io.courier.gateway.http.HttpVerticle;
+import io.courier.gateway.http.RequestPipeline;
+import io.courier.gateway.kafka.KafkaClients;
+import io.courier.gateway.kafka.ReplyConsumer;
+import io.courier.gateway.kafka.ReplyDispatcher;
+import io.courier.gateway.kafka.RequestPublisher;
+import io.courier.gateway.kafka.TopicCheck;
+import io.courier.gateway.metrics.GatewayMetrics;
+import io.courier.gateway.metrics.RouteMetrics;
+import io.courier.gateway.pending.PendingReplies;
+import io.courier.gateway.routing.Route;
+import io.courier.gateway.routing.RouteTable;
+import io.courier.protocol.CorrelationIds;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.http.HttpServerOptions;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running gateway instance: HTTP front end, the shared producer, the reply consumer and the pending-reply
+ * registry, wired from a {@link GatewayConfig}. {@link #start} returns once HTTP is listening; the gateway
+ * answers 503 until {@link #isReady()} (the reply consumer is positioned). Thread-safe.
+ */
+public final class Gateway implements AutoCloseable {
+  private static final Logger LOGGER = LoggerFactory.getLogger(Gateway.class);
+  /** How long finished correlation ids are remembered to tell duplicate and late replies from unknown. */
+  private static final Duration REMEMBER_FINISHED = Duration.ofMinutes(5);
+  private static final int REMEMBER_FINISHED_MAX = 100_000;
+
+  private final GatewayConfig config;
+  private final Vertx vertx;
+  private final PrometheusMeterRegistry registry;
+  private final PendingReplies pending;
+  private final Admin admin;
+  private final RequestPublisher publisher;
+  private final ReplyConsumer replyConsumer;
+  private final RouteTable routes;
+  private volatile boolean shuttingDown;
+  private final int httpPort;
+
+  private Gateway(GatewayConfig config, Clock clock) {
+    this.config = config;
+    this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    this.pending = new PendingReplies(config.instanceId(), clock, REMEMBER_FINISHED, REMEMBER_FINISHED_MAX);
+    GatewayMetrics metrics = new GatewayMetrics(registry, pending::size);
+    this.routes = new RouteTable(config.routes());
+    this.admin = Admin.create(KafkaClients.admin(config.kafka(), config.instanceId()));
+    this.publisher =
+        new RequestPublisher(
+            new KafkaProducer<>(KafkaClients.producer(config.kafka(), config.instanceId())),
+            config.kafka().publishQueue());
+    List<String> topics = new ArrayList<>(config.requestTopics());
+    topics.add(config.kafka().responseTopic());
+    this.replyConsumer =
+        new ReplyConsumer(
+            new KafkaConsumer<>(KafkaClients.replyConsumer(config.kafka(), config.instanceId())),
+            config.kafka().responseTopic(),
+            new TopicCheck(admin, topics),
+            new ReplyDispatcher(pending, metrics));
+    this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(config.http().eventLoops()));
+
+    Map<Route, RouteMetrics> routeMetrics = new HashMap<>();
+    for (Route route : routes.routes()) {
+      routeMetrics.put(route, metrics.route(route));
+    }
+    RequestPipeline pipeline =
+        new RequestPipeline(
+            routes,
+            routeMetrics,
+            pending,
+            publisher,
+            replyConsumer,
+            new CorrelationIds(config.instanceId()),
+            config.kafka().responseTopic(),
+            clock,
+            config.http().retryAfter().toSeconds(),
+            registry,
+            () -> shuttingDown);
+    this.httpPort = listen(pipeline);
+    replyConsumer.start();
+  }
+
+  /** Starts a gateway; returns once HTTP listens. Fails if the port cannot be bound. */
+  public static Gateway start(GatewayConfig config) {
+    return start(config, Clock.systemUTC());
+  }
+
+  public static Gateway start(GatewayConfig config, Clock clock) {
+    Gateway gateway = new Gateway(config, clock);
+    LOGGER.info(
+        "Gateway started instanceId={} port={} routes={} responseTopic={}",
+        config.instanceId(),
+        gateway.httpPort,
+        config.routes().size(),
+        config.kafka().responseTopic());
+    return gateway;
+  }
+
+  private int listen(RequestPipeline pipeline) {
+    // One server per event loop, sharing one socket. Vert.x shares a random port only when it is asked
+    // for as a negative number (-1), so port 0 in configuration becomes -1 here.
+    int port = config.http().port() == 0 ? -1 : config.http().port();
+    HttpServerOptions options =
+        new HttpServerOptions()
+            .setHost(config.http().host())
+            .setPort(port)
+            .setMaxHeaderSize(config.http().maxHeaderBytes());
+    List<HttpVerticle> servers = new java.util.concurrent.CopyOnWriteArrayList<>();
+    await(
+        vertx.deployVerticle(
+            () -> {
+              HttpVerticle server = new HttpVerticle(options, pipeline);
+              servers.add(server);
+              return server;
+            },
+            new DeploymentOptions().setInstances(config.http().eventLoops())));
+    return servers.get(0).actualPort();
+  }
+
+  public int httpPort() {
+    return httpPort;
+  }
+
+  public String instanceId() {
+    return config.instanceId();
+  }
+
+  /** Whether the reply consumer is positioned, so requests can be answered. */
+  public boolean isReady() {
+    return replyConsumer.isReady();
+  }
+
+  /** Why the gateway is not ready, or {@code null}. */
+  public String notReadyReason() {
+    return replyConsumer.notReadyReason();
+  }
+
+  /** Requests waiting for replies. */
+  public int pendingRequests() {
+    return pending.size();
+  }
+
+  public PrometheusMeterRegistry meterRegistry() {
+    return registry;
+  }
+
+  /**
+   * Stops taking requests (503 {@code shutting-down}), waits up to {@code drain} for those in flight to be
+   * answered, then stops HTTP and the Kafka clients.
+   */
+  public void close(Duration drain) {
+    shuttingDown = true;
+    long deadline = System.nanoTime() + drain.toNanos();
+    while (pending.size() > 0 && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(10); // shutdown path only, off the event loops
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    try {
+      await(vertx.close());
+    } finally {
+      publisher.close();
+      replyConsumer.close();
+      admin.close(Duration.ofSeconds(5));
+      registry.close();
+      LOGGER.info("Gateway stopped instanceId={} unanswered={}", config.instanceId(), pending.size());
+    }
+  }
+
+  @Override
+  public void close() {
+    close(Duration.ofSeconds(5));
+  }
+
+  private static <T> T await(io.vertx.core.Future<T> future) {
+    try {
+      return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("gateway start-up failed: " + e.getCause().getMessage(), e.getCause());
+    } catch (TimeoutException e) {
+      throw new IllegalStateException("gateway start-up timed out", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+}

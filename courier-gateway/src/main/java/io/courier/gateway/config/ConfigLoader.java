@@ -1,0 +1,321 @@
+package io.courier.gateway.config;
+
+import static io.courier.gateway.config.Setting.Defaults;
+
+import io.courier.gateway.routing.PathTemplate;
+import io.courier.protocol.CorrelationIds;
+import io.courier.protocol.Profile;
+import java.io.IOException;
+import java.io.Reader;
+import java.io.StringReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.nodes.Node;
+
+/**
+ * Reads {@code courier.yaml} into a {@link GatewayConfig}: every key checked against {@link Setting}, every
+ * value validated, every default applied. The first mistake fails with its file, line and key path.
+ */
+public final class ConfigLoader {
+  private static final Set<String> METHODS = Set.of("GET", "POST", "PUT", "PATCH", "DELETE");
+  private static final Set<String> MANAGEMENT_PATHS = Set.of("/health", "/ready", "/metrics");
+  private static final Duration MIN_TIMEOUT = Duration.ofMillis(1);
+  private static final Duration MAX_TIMEOUT = Duration.ofMinutes(10);
+
+  private ConfigLoader() {}
+
+  public static GatewayConfig load(Path file) {
+    try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      return load(reader, file.toString());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read configuration " + file, e);
+    }
+  }
+
+  public static GatewayConfig parse(String yaml) {
+    return load(new StringReader(yaml), "<config>");
+  }
+
+  static GatewayConfig load(Reader reader, String source) {
+    Node document;
+    try {
+      document = new Yaml(new SafeConstructor(new LoaderOptions())).compose(reader);
+    } catch (MarkedYAMLException e) {
+      throw new ConfigException(source + ":" + (e.getProblemMark().getLine() + 1) + ": not valid YAML: " + e.getProblem());
+    }
+    if (document == null) {
+      throw new ConfigException(source + ": the file is empty");
+    }
+    YamlNode root = new YamlNode(source, "", document);
+    root.rejectUnknownKeys(keysUnder(""));
+    String instanceId = instanceId(root.child(Setting.INSTANCE_ID.key()));
+    HttpConfig http = http(root.child("http"));
+    KafkaConfig kafka = kafka(root.required("kafka"));
+    List<RouteConfig> routes = services(root.required(Setting.SERVICES.key()));
+    return new GatewayConfig(instanceId, http, kafka, routes);
+  }
+
+  private static String instanceId(YamlNode node) {
+    if (node == null) {
+      return "gw-" + randomSuffix();
+    }
+    String id = node.asString();
+    if (!CorrelationIds.isValidInstanceId(id)) {
+      throw node.error("must be 1-64 characters of A-Z, a-z, 0-9, '_' or '-', was \"" + id + "\"");
+    }
+    return id;
+  }
+
+  private static HttpConfig http(YamlNode node) {
+    if (node == null) {
+      return new HttpConfig(
+          Defaults.HTTP_HOST, Defaults.HTTP_PORT, cores(), Defaults.MAX_HEADER_BYTES, Defaults.RETRY_AFTER);
+    }
+    node.rejectUnknownKeys(keysUnder("http"));
+    YamlNode host = node.child(Setting.HTTP_HOST.key());
+    YamlNode port = node.child(Setting.HTTP_PORT.key());
+    YamlNode loops = node.child(Setting.HTTP_EVENT_LOOPS.key());
+    YamlNode headers = node.child(Setting.HTTP_MAX_HEADER_BYTES.key());
+    YamlNode retryAfter = node.child(Setting.HTTP_RETRY_AFTER.key());
+    return new HttpConfig(
+        host == null ? Defaults.HTTP_HOST : host.asString(),
+        port == null ? Defaults.HTTP_PORT : port.asInt(0, 65535),
+        loops == null ? cores() : loops.asInt(1, 256),
+        headers == null ? Defaults.MAX_HEADER_BYTES : headers.asInt(1024, 1024 * 1024),
+        retryAfter == null ? Defaults.RETRY_AFTER : retryAfter.asDuration(Duration.ofSeconds(1), Duration.ofHours(1)));
+  }
+
+  private static KafkaConfig kafka(YamlNode node) {
+    node.rejectUnknownKeys(keysUnder("kafka"));
+    YamlNode responseTopic = node.child(Setting.KAFKA_RESPONSE_TOPIC.key());
+    YamlNode queue = node.child(Setting.KAFKA_PUBLISH_QUEUE.key());
+    Map<String, String> producer = stringMap(node.child(Setting.KAFKA_PRODUCER.key()));
+    Map<String, String> client = stringMap(node.child(Setting.KAFKA_CLIENT.key()));
+    checkDurability(node, client, "kafka.client");
+    checkDurability(node, producer, "kafka.producer");
+    return new KafkaConfig(
+        node.required(Setting.KAFKA_BOOTSTRAP_SERVERS.key()).asString(),
+        responseTopic == null ? Defaults.RESPONSE_TOPIC : topic(responseTopic),
+        client,
+        producer,
+        stringMap(node.child(Setting.KAFKA_CONSUMER.key())),
+        queue == null ? Defaults.PUBLISH_QUEUE : queue.asInt(1, 10_000_000));
+  }
+
+  /** An accepted command must be durably in Kafka: the gateway's producer is always acks=all, idempotent. */
+  private static void checkDurability(YamlNode node, Map<String, String> settings, String where) {
+    String acks = settings.get("acks");
+    if (acks != null && !acks.equals("all") && !acks.equals("-1")) {
+      throw node.error(where + ".acks must be all (an accepted request must be durable), was " + acks);
+    }
+    String idempotence = settings.get("enable.idempotence");
+    if (idempotence != null && !idempotence.equalsIgnoreCase("true")) {
+      throw node.error(where + ".enable.idempotence must be true, was " + idempotence);
+    }
+  }
+
+  private static List<RouteConfig> services(YamlNode node) {
+    List<RouteConfig> routes = new ArrayList<>();
+    Set<String> serviceNames = new HashSet<>();
+    for (YamlNode service : node.asList()) {
+      String name = service.required(Setting.SERVICE_NAME.key()).asString();
+      if (!serviceNames.add(name)) {
+        throw service.required(Setting.SERVICE_NAME.key()).error("duplicate service name \"" + name + "\"");
+      }
+      routes.addAll(service(service, name));
+    }
+    if (routes.isEmpty()) {
+      throw node.error("at least one service with one route is required");
+    }
+    checkUnique(node, routes);
+    return routes;
+  }
+
+  private static List<RouteConfig> service(YamlNode service, String name) {
+    service.rejectUnknownKeys(keysUnder("services[]"));
+    String topic = topic(service.required(Setting.SERVICE_REQUEST_TOPIC.key()));
+    Profile profile = profile(service.child(Setting.SERVICE_PROFILE.key()));
+    Duration timeout = timeout(service.child(Setting.SERVICE_TIMEOUT.key()), Defaults.TIMEOUT);
+    int maxInFlight = positive(service.child(Setting.SERVICE_MAX_IN_FLIGHT.key()), Defaults.MAX_IN_FLIGHT);
+    int maxBody = bodyLimit(service.child(Setting.SERVICE_MAX_BODY_BYTES.key()), Defaults.MAX_BODY_BYTES);
+    List<String> forward = headerList(service.child(Setting.SERVICE_FORWARD_HEADERS.key()));
+
+    List<RouteConfig> routes = new ArrayList<>();
+    for (YamlNode route : service.required(Setting.SERVICE_ROUTES.key()).asList()) {
+      route.rejectUnknownKeys(keysUnder("services[].routes[]"));
+      YamlNode methodNode = route.required(Setting.ROUTE_METHOD.key());
+      String method = methodNode.asString().toUpperCase(Locale.ROOT);
+      if (!METHODS.contains(method)) {
+        throw methodNode.error("must be one of " + String.join(", ", new java.util.TreeSet<>(METHODS)) + ", was " + method);
+      }
+      YamlNode pathNode = route.required(Setting.ROUTE_PATH.key());
+      PathTemplate template = template(pathNode);
+      YamlNode routeName = route.child(Setting.ROUTE_NAME.key());
+      List<String> routeForward =
+          Stream.concat(forward.stream(), headerList(route.child(Setting.ROUTE_FORWARD_HEADERS.key())).stream())
+              .collect(Collectors.toCollection(LinkedHashSet::new))
+              .stream()
+              .toList();
+      routes.add(
+          new RouteConfig(
+              routeName == null ? name + "." + method + " " + template.text() : routeName.asString(),
+              name,
+              topic,
+              profile,
+              method,
+              template.text(),
+              key(route.child(Setting.ROUTE_KEY.key()), template),
+              timeout(route.child(Setting.ROUTE_TIMEOUT.key()), timeout),
+              positive(route.child(Setting.ROUTE_MAX_IN_FLIGHT.key()), maxInFlight),
+              bodyLimit(route.child(Setting.ROUTE_MAX_BODY_BYTES.key()), maxBody),
+              routeForward));
+    }
+    return routes;
+  }
+
+  private static PathTemplate template(YamlNode node) {
+    String text = node.asString();
+    if (MANAGEMENT_PATHS.contains(text)) {
+      throw node.error(text + " is reserved for the gateway's own endpoints (/health, /ready, /metrics)");
+    }
+    try {
+      return PathTemplate.parse(text);
+    } catch (IllegalArgumentException e) {
+      throw node.error(e.getMessage());
+    }
+  }
+
+  private static KeySource key(YamlNode node, PathTemplate template) {
+    if (node == null) {
+      return KeySource.NONE;
+    }
+    String text = node.asString();
+    KeySource key;
+    try {
+      key = KeySource.parse(text);
+    } catch (IllegalArgumentException e) {
+      throw node.error("body key must be a JSON pointer starting with '/', was \"" + text + "\"");
+    }
+    if (key == null) {
+      throw node.error("must be path:<param>, header:<name> or body:<JSON pointer>, was \"" + text + "\"");
+    }
+    if (key instanceof KeySource.PathParam param && !template.parameters().contains(param.name())) {
+      throw node.error("path parameter \"" + param.name() + "\" is not in the path " + template.text());
+    }
+    return key;
+  }
+
+  private static void checkUnique(YamlNode services, List<RouteConfig> routes) {
+    Set<String> names = new HashSet<>();
+    Set<String> endpoints = new HashSet<>();
+    for (RouteConfig route : routes) {
+      if (!names.add(route.name())) {
+        throw services.error("two routes are named \"" + route.name() + "\"");
+      }
+      String shape = route.method() + " " + route.path().replaceAll("\\{[^}]*}", "{}");
+      if (!endpoints.add(shape)) {
+        throw services.error("two routes answer " + route.method() + " " + route.path() + " (route " + route.name() + ")");
+      }
+    }
+  }
+
+  private static String topic(YamlNode node) {
+    String topic = node.asString();
+    if (!topic.matches("[a-zA-Z0-9._-]{1,249}")) {
+      throw node.error("is not a valid Kafka topic name: \"" + topic + "\"");
+    }
+    return topic;
+  }
+
+  private static Profile profile(YamlNode node) {
+    if (node == null) {
+      return Profile.COURIER;
+    }
+    String text = node.asString();
+    try {
+      return Profile.valueOf(text.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw node.error("must be courier, spring or zilla, was \"" + text + "\"");
+    }
+  }
+
+  private static Duration timeout(YamlNode node, Duration fallback) {
+    return node == null ? fallback : node.asDuration(MIN_TIMEOUT, MAX_TIMEOUT);
+  }
+
+  private static int positive(YamlNode node, int fallback) {
+    return node == null ? fallback : node.asInt(1, 1_000_000);
+  }
+
+  private static int bodyLimit(YamlNode node, int fallback) {
+    return node == null ? fallback : node.asInt(0, 64 * 1024 * 1024);
+  }
+
+  private static List<String> headerList(YamlNode node) {
+    if (node == null) {
+      return List.of();
+    }
+    List<String> names = new ArrayList<>();
+    for (YamlNode item : node.asList()) {
+      String name = item.asString().toLowerCase(Locale.ROOT);
+      if (!name.matches("[a-z0-9!#$%&'*+.^_`|~-]+")) {
+        throw item.error("is not an HTTP header name: \"" + name + "\"");
+      }
+      names.add(name);
+    }
+    return names;
+  }
+
+  private static Map<String, String> stringMap(YamlNode node) {
+    return node == null ? Map.of() : node.asStringMap();
+  }
+
+  /** The YAML keys allowed directly under {@code parent}, from the {@link Setting} catalogue. */
+  static Set<String> keysUnder(String parent) {
+    String prefix = parent.isEmpty() ? "" : parent + ".";
+    Set<String> keys = new HashSet<>();
+    for (Setting setting : Setting.values()) {
+      String path = setting.path();
+      if (path.startsWith(prefix)) {
+        String rest = path.substring(prefix.length());
+        keys.add(rest.split("[.\\[]", 2)[0]);
+      }
+    }
+    if (parent.isEmpty()) {
+      keys.add("http");
+      keys.add("kafka");
+    }
+    return keys;
+  }
+
+  private static int cores() {
+    return Runtime.getRuntime().availableProcessors();
+  }
+
+  private static String randomSuffix() {
+    String alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
+    SecureRandom random = new SecureRandom();
+    StringBuilder suffix = new StringBuilder(8);
+    for (int i = 0; i < 8; i++) {
+      suffix.append(alphabet.charAt(random.nextInt(alphabet.length())));
+    }
+    return suffix.toString();
+  }
+}

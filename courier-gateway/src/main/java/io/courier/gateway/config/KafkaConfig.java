@@ -1,0 +1,28 @@
+package io.courier.gateway.config;
+
+import java.util.Map;
+
+/**
+ * The Kafka connection.
+ *
+ * @param bootstrapServers the cluster to use
+ * @param responseTopic the topic services reply to; this gateway reads it
+ * @param client settings given to every Kafka client the gateway creates (security, client.dns.lookup ...)
+ * @param producer settings for the request producer only, applied over {@code client}
+ * @param consumer settings for the reply consumer only, applied over {@code client}
+ * @param publishQueue requests that may wait for the producer thread before the gateway sheds load
+ */
+public record KafkaConfig(
+    String bootstrapServers,
+    String responseTopic,
+    Map<String, String> client,
+    Map<String, String> producer,
+    Map<String, String> consumer,
+    int publishQueue) {
+
+  public KafkaConfig {
+    client = Map.copyOf(client);
+    producer = Map.copyOf(producer);
+    consumer = Map.copyOf(consumer);
+  }
+}

@@ -1,0 +1,38 @@
+package io.courier.gateway.config;
+
+import io.courier.protocol.Profile;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * One route, with its service's settings resolved.
+ *
+ * @param name unique route name, sent to the service in {@code courier-route}
+ * @param service the service that owns the route
+ * @param requestTopic where requests are produced
+ * @param profile the header convention the service speaks
+ * @param method HTTP method, upper case
+ * @param path path template, e.g. {@code /orders/{id}}
+ * @param key where the record key comes from
+ * @param timeout how long a caller waits for the reply
+ * @param maxInFlight requests of this route waiting for a reply at once; more get 503
+ * @param maxBodyBytes largest request body accepted; more gets 413
+ * @param forwardHeaders HTTP request headers copied into the record, lower case
+ */
+public record RouteConfig(
+    String name,
+    String service,
+    String requestTopic,
+    Profile profile,
+    String method,
+    String path,
+    KeySource key,
+    Duration timeout,
+    int maxInFlight,
+    int maxBodyBytes,
+    List<String> forwardHeaders) {
+
+  public RouteConfig {
+    forwardHeaders = List.copyOf(forwardHeaders);
+  }
+}

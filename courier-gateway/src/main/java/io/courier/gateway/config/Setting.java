@@ -1,0 +1,98 @@
+package io.courier.gateway.config;
+
+import java.time.Duration;
+
+/**
+ * Every configuration key, with its default and meaning: the single source of {@code docs/configuration.md}
+ * (a test checks the document against {@link #referenceTable()}).
+ */
+public enum Setting {
+  INSTANCE_ID("instance-id", "gw-<8 random characters>", "Name of this gateway instance (A-Z a-z 0-9 _ -, up to 64); prefixes every correlation id it makes."),
+  HTTP_HOST("http.host", Defaults.HTTP_HOST, "Address the HTTP server binds."),
+  HTTP_PORT("http.port", Integer.toString(Defaults.HTTP_PORT), "Port the HTTP server binds; 0 picks a free port."),
+  HTTP_EVENT_LOOPS("http.event-loops", "number of cores", "Vert.x event loops serving HTTP."),
+  HTTP_MAX_HEADER_BYTES("http.max-header-bytes", Integer.toString(Defaults.MAX_HEADER_BYTES), "Largest request header block accepted; larger gets 431."),
+  HTTP_RETRY_AFTER("http.retry-after", YamlNode.format(Defaults.RETRY_AFTER), "`Retry-After` sent with every 503."),
+  KAFKA_BOOTSTRAP_SERVERS("kafka.bootstrap-servers", "required", "Kafka bootstrap servers, `host:port[,host:port...]`."),
+  KAFKA_RESPONSE_TOPIC("kafka.response-topic", Defaults.RESPONSE_TOPIC, "Topic services reply to. Must exist; this gateway reads its partitions."),
+  KAFKA_CLIENT("kafka.client", "{}", "Any Kafka client setting, given to the producer, the reply consumer and the admin client (e.g. `security.protocol`, `sasl.mechanism`)."),
+  KAFKA_PRODUCER("kafka.producer", "{}", "Producer-only settings over `kafka.client` (e.g. `linger.ms`, `max.block.ms`). `acks` must stay `all` and `enable.idempotence` `true`."),
+  KAFKA_CONSUMER("kafka.consumer", "{}", "Reply-consumer-only settings over `kafka.client`."),
+  KAFKA_PUBLISH_QUEUE("kafka.publish-queue", Integer.toString(Defaults.PUBLISH_QUEUE), "Requests that may wait for the producer thread; beyond it the gateway answers 503."),
+  SERVICES("services", "required", "The services, each with its request topic and routes."),
+  SERVICE_NAME("services[].name", "required", "Unique service name."),
+  SERVICE_REQUEST_TOPIC("services[].request-topic", "required", "Topic the service consumes. Must exist."),
+  SERVICE_PROFILE("services[].profile", "courier", "Header convention the service speaks: `courier`, `spring` (`@SendTo`) or `zilla`."),
+  SERVICE_TIMEOUT("services[].timeout", YamlNode.format(Defaults.TIMEOUT), "Default reply timeout of the service's routes (1ms-10m)."),
+  SERVICE_MAX_IN_FLIGHT("services[].max-in-flight", Integer.toString(Defaults.MAX_IN_FLIGHT), "Default in-flight cap of each of the service's routes."),
+  SERVICE_MAX_BODY_BYTES("services[].max-body-bytes", Integer.toString(Defaults.MAX_BODY_BYTES), "Default body limit of the service's routes; larger gets 413."),
+  SERVICE_FORWARD_HEADERS("services[].forward-headers", "[]", "HTTP request headers copied into every request record of the service. `content-type` is always copied."),
+  SERVICE_ROUTES("services[].routes", "required", "The service's routes."),
+  ROUTE_NAME("services[].routes[].name", "<service>.<method> <path>", "Unique route name, sent as `courier-route` and used as the metrics tag."),
+  ROUTE_METHOD("services[].routes[].method", "required", "GET, POST, PUT, PATCH or DELETE."),
+  ROUTE_PATH("services[].routes[].path", "required", "Path template: literal segments and `{param}` segments, e.g. `/orders/{id}`."),
+  ROUTE_KEY("services[].routes[].key", "none", "Record key: `path:<param>`, `header:<name>` or `body:<JSON pointer>`."),
+  ROUTE_TIMEOUT("services[].routes[].timeout", "the service's", "Reply timeout of the route (1ms-10m)."),
+  ROUTE_MAX_IN_FLIGHT("services[].routes[].max-in-flight", "the service's", "Requests of the route waiting for replies at once; more get 503 + `Retry-After`."),
+  ROUTE_MAX_BODY_BYTES("services[].routes[].max-body-bytes", "the service's", "Body limit of the route; larger gets 413."),
+  ROUTE_FORWARD_HEADERS("services[].routes[].forward-headers", "[]", "Headers forwarded in addition to the service's.");
+
+  private final String path;
+  private final String defaultValue;
+  private final String description;
+
+  Setting(String path, String defaultValue, String description) {
+    this.path = path;
+    this.defaultValue = defaultValue;
+    this.description = description;
+  }
+
+  /** The key path, with {@code []} for list items. */
+  public String path() {
+    return path;
+  }
+
+  /** The last segment of the path: the key as written in YAML. */
+  public String key() {
+    return path.substring(path.lastIndexOf('.') + 1);
+  }
+
+  public String defaultValue() {
+    return defaultValue;
+  }
+
+  public String description() {
+    return description;
+  }
+
+  /** The configuration reference as a Markdown table, as it appears in {@code docs/configuration.md}. */
+  public static String referenceTable() {
+    StringBuilder table = new StringBuilder("| key | default | meaning |\n|---|---|---|\n");
+    for (Setting setting : values()) {
+      table
+          .append("| `")
+          .append(setting.path)
+          .append("` | ")
+          .append(setting.defaultValue)
+          .append(" | ")
+          .append(setting.description)
+          .append(" |\n");
+    }
+    return table.toString();
+  }
+
+  /** Typed defaults, used by the loader and quoted in the reference. */
+  static final class Defaults {
+    static final String HTTP_HOST = "0.0.0.0";
+    static final int HTTP_PORT = 8080;
+    static final int MAX_HEADER_BYTES = 8192;
+    static final Duration RETRY_AFTER = Duration.ofSeconds(1);
+    static final String RESPONSE_TOPIC = "courier.responses";
+    static final int PUBLISH_QUEUE = 10_000;
+    static final Duration TIMEOUT = Duration.ofSeconds(10);
+    static final int MAX_IN_FLIGHT = 1000;
+    static final int MAX_BODY_BYTES = 1024 * 1024;
+
+    private Defaults() {}
+  }
+}

@@ -1,0 +1,55 @@
+package io.courier.gateway.error;
+
+/**
+ * Every failure the gateway itself answers, with its HTTP status and RFC 9457 problem type: the one table
+ * from failure to HTTP. Replies from services are passed through untouched and never appear here.
+ */
+public enum GatewayError {
+  ROUTE_NOT_FOUND(404, "route-not-found", "No route for this path", false),
+  METHOD_NOT_ALLOWED(405, "method-not-allowed", "Method not allowed on this path", false),
+  MALFORMED_BODY(400, "malformed-body", "The request body cannot be read", false),
+  BODY_TOO_LARGE(413, "body-too-large", "The request body is too large", false),
+  OVERLOADED(503, "overloaded", "Too many requests in flight", true),
+  NOT_READY(503, "not-ready", "The gateway is not connected to Kafka yet", true),
+  KAFKA_UNAVAILABLE(503, "kafka-unavailable", "Kafka did not accept the request in time", true),
+  PRODUCE_FAILED(503, "produce-failed", "Kafka refused the request", true),
+  SHUTTING_DOWN(503, "shutting-down", "The gateway is shutting down", true),
+  TIMEOUT(504, "timeout", "The service did not reply in time", false);
+
+  private static final String TYPE_PREFIX = "urn:courier:problem:";
+
+  private final int status;
+  private final String type;
+  private final String title;
+  private final boolean retryable;
+
+  GatewayError(int status, String slug, String title, boolean retryable) {
+    this.status = status;
+    this.type = TYPE_PREFIX + slug;
+    this.title = title;
+    this.retryable = retryable;
+  }
+
+  public int status() {
+    return status;
+  }
+
+  /** The problem {@code type} URI, stable across versions. */
+  public String type() {
+    return type;
+  }
+
+  public String title() {
+    return title;
+  }
+
+  /** Whether the response carries {@code Retry-After}: the same request may succeed later. */
+  public boolean retryable() {
+    return retryable;
+  }
+
+  /** The short name used in metrics tags, e.g. {@code kafka-unavailable}. */
+  public String slug() {
+    return type.substring(TYPE_PREFIX.length());
+  }
+}

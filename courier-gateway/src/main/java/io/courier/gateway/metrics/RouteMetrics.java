@@ -1,0 +1,66 @@
+package io.courier.gateway.metrics;
+
+import io.courier.gateway.error.GatewayError;
+import io.courier.gateway.routing.Route;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+
+/** The meters of one route. Thread-safe. */
+public final class RouteMetrics {
+  private static final int MAX_STATUS = 600;
+
+  private final MeterRegistry registry;
+  private final String route;
+  private final AtomicReferenceArray<Timer> byStatus = new AtomicReferenceArray<>(MAX_STATUS);
+  private final Map<GatewayError, Counter> errors = new EnumMap<>(GatewayError.class);
+
+  RouteMetrics(MeterRegistry registry, Route route) {
+    this.registry = registry;
+    this.route = route.name();
+    Gauge.builder("courier.requests.in.flight", route::inFlight)
+        .description("Requests of the route waiting for a reply")
+        .tag("route", this.route)
+        .register(registry);
+    for (GatewayError error : GatewayError.values()) {
+      errors.put(
+          error,
+          Counter.builder("courier.errors")
+              .description("Requests the gateway answered with an error of its own")
+              .tag("route", this.route)
+              .tag("error", error.slug())
+              .register(registry));
+    }
+  }
+
+  /** One request answered, whoever answered it. */
+  public void answered(int status, long nanos) {
+    timer(status).record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  /** One request answered by the gateway with an error of its own. */
+  public void error(GatewayError error) {
+    errors.get(error).increment();
+  }
+
+  private Timer timer(int status) {
+    int index = status >= 0 && status < MAX_STATUS ? status : 0;
+    Timer timer = byStatus.get(index);
+    if (timer == null) {
+      timer =
+          Timer.builder("courier.requests")
+              .description("HTTP requests by route and response status, from arrival to response")
+              .tag("route", route)
+              .tag("status", Integer.toString(status))
+              .publishPercentileHistogram()
+              .register(registry);
+      byStatus.compareAndSet(index, null, timer);
+    }
+    return timer;
+  }
+}

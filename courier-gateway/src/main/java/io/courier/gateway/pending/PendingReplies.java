@@ -1,0 +1,135 @@
+package io.courier.gateway.pending;
+
+import io.courier.gateway.error.GatewayError;
+import io.courier.gateway.pending.PendingRequest.State;
+import io.courier.protocol.CorrelationIds;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The requests of this gateway instance that wait for a reply, by correlation id. Reply (reply consumer
+ * thread), expiry (event loop timer), produce failure (producer I/O thread) and cancellation (event loop,
+ * caller gone) race; the first to finish a request wins and tells its listener, the others lose quietly.
+ *
+ * <p>Finished ids are remembered for a while so that a second reply is told apart as a duplicate, a reply
+ * after the deadline as late, and an id never issued as unknown. Memory stays bounded: at most {@code
+ * rememberMax} finished ids, none older than {@code rememberFor}.
+ *
+ * <p>Thread-safe; no method blocks.
+ */
+public final class PendingReplies {
+  private final String instanceId;
+  private final Clock clock;
+  private final Duration rememberFor;
+  private final int rememberMax;
+  private final Map<String, PendingRequest> waiting = new ConcurrentHashMap<>();
+  private final Map<String, State> finished = new ConcurrentHashMap<>();
+  private final Queue<Remembered> finishedOrder = new ConcurrentLinkedQueue<>();
+  private final AtomicInteger finishedCount = new AtomicInteger();
+
+  private record Remembered(String correlationId, Instant forgetAt) {}
+
+  public PendingReplies(String instanceId, Clock clock, Duration rememberFor, int rememberMax) {
+    this.instanceId = instanceId;
+    this.clock = clock;
+    this.rememberFor = rememberFor;
+    this.rememberMax = rememberMax;
+  }
+
+  public void register(PendingRequest request) {
+    if (waiting.putIfAbsent(request.correlationId(), request) != null) {
+      throw new IllegalStateException("correlation id registered twice: " + request.correlationId());
+    }
+  }
+
+  /** Hands a reply to its waiting request, if there is one, and says what became of the reply. */
+  public ReplyOutcome complete(String correlationId, Outcome.Replied reply) {
+    PendingRequest request = waiting.get(correlationId);
+    if (request != null && finish(request, State.ANSWERED)) {
+      request.notify(reply);
+      return ReplyOutcome.MATCHED;
+    }
+    State state = request != null ? request.state() : finished.get(correlationId);
+    if (state == State.ANSWERED) {
+      return ReplyOutcome.DUPLICATE;
+    }
+    if (state != null) {
+      return ReplyOutcome.LATE;
+    }
+    String owner = CorrelationIds.instanceOf(correlationId);
+    return owner != null && !owner.equals(instanceId) ? ReplyOutcome.FOREIGN : ReplyOutcome.UNKNOWN;
+  }
+
+  /**
+   * The deadline passed. Fails the request with 504, or with 503 when Kafka had not even acknowledged it.
+   *
+   * @return whether this call finished the request
+   */
+  public boolean expire(String correlationId) {
+    PendingRequest request = waiting.get(correlationId);
+    if (request == null || !finish(request, State.EXPIRED)) {
+      return false;
+    }
+    request.notify(
+        request.produced()
+            ? new Outcome.Failed(GatewayError.TIMEOUT, "no reply within the route's timeout")
+            : new Outcome.Failed(
+                GatewayError.KAFKA_UNAVAILABLE, "Kafka did not acknowledge the request before its deadline"));
+    return true;
+  }
+
+  /** Kafka refused the request. @return whether this call finished the request */
+  public boolean fail(String correlationId, GatewayError error, String detail) {
+    PendingRequest request = waiting.get(correlationId);
+    if (request == null || !finish(request, State.FAILED)) {
+      return false;
+    }
+    request.notify(new Outcome.Failed(error, detail));
+    return true;
+  }
+
+  /** The caller went away; nobody is told. @return whether this call finished the request */
+  public boolean cancel(String correlationId) {
+    PendingRequest request = waiting.get(correlationId);
+    return request != null && finish(request, State.CANCELLED);
+  }
+
+  /** Requests still waiting. */
+  public int size() {
+    return waiting.size();
+  }
+
+  private boolean finish(PendingRequest request, State state) {
+    if (!request.tryFinish(state)) {
+      return false;
+    }
+    // Remember before removing, so a concurrent duplicate reply always finds the id in one of the maps.
+    remember(request.correlationId(), state);
+    waiting.remove(request.correlationId(), request);
+    return true;
+  }
+
+  private void remember(String correlationId, State state) {
+    Instant now = clock.instant();
+    finished.put(correlationId, state);
+    finishedOrder.add(new Remembered(correlationId, now.plus(rememberFor)));
+    int count = finishedCount.incrementAndGet();
+    while (true) {
+      Remembered oldest = finishedOrder.peek();
+      if (oldest == null || (count <= rememberMax && oldest.forgetAt().isAfter(now))) {
+        return;
+      }
+      Remembered evicted = finishedOrder.poll();
+      if (evicted != null) {
+        finished.remove(evicted.correlationId());
+        count = finishedCount.decrementAndGet();
+      }
+    }
+  }
+}

@@ -1,0 +1,54 @@
+package io.courier.gateway.routing;
+
+import io.courier.gateway.config.RouteConfig;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A configured route at run time: its settings, its parsed template and its in-flight count. Thread-safe.
+ */
+public final class Route {
+  private final RouteConfig config;
+  private final PathTemplate template;
+  private final AtomicInteger inFlight = new AtomicInteger();
+
+  public Route(RouteConfig config) {
+    this.config = config;
+    this.template = PathTemplate.parse(config.path());
+  }
+
+  public RouteConfig config() {
+    return config;
+  }
+
+  public String name() {
+    return config.name();
+  }
+
+  PathTemplate template() {
+    return template;
+  }
+
+  /**
+   * Admits one more request if fewer than {@code max-in-flight} are waiting; every {@code true} must be
+   * followed by exactly one {@link #release()}.
+   */
+  public boolean tryAdmit() {
+    while (true) {
+      int current = inFlight.get();
+      if (current >= config.maxInFlight()) {
+        return false;
+      }
+      if (inFlight.compareAndSet(current, current + 1)) {
+        return true;
+      }
+    }
+  }
+
+  public void release() {
+    inFlight.decrementAndGet();
+  }
+
+  public int inFlight() {
+    return inFlight.get();
+  }
+}

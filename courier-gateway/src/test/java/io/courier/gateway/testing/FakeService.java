@@ -1,0 +1,142 @@
+package io.courier.gateway.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.courier.protocol.ReplyEnvelope;
+import io.courier.protocol.RequestEnvelope;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * A service you can script: it records every request it reads and answers with whatever records the
+ * script returns (none, one, several, malformed ...). Plain kafka-clients, no responder library, so the
+ * gateway is tested against the wire protocol itself.
+ */
+public final class FakeService implements AutoCloseable {
+  private final KafkaConsumer<byte[], byte[]> consumer;
+  private final KafkaProducer<byte[], byte[]> producer;
+  private final BlockingQueue<ConsumerRecord<byte[], byte[]>> requests = new LinkedBlockingQueue<>();
+  private final AtomicBoolean running = new AtomicBoolean(true);
+  private final Thread thread;
+  private volatile Function<ConsumerRecord<byte[], byte[]>, List<ProducerRecord<byte[], byte[]>>> script =
+      request -> List.of(reply(request, 200, Map.of(), request.value()));
+
+  public FakeService(String bootstrapServers, String requestTopic) {
+    this.consumer =
+        new KafkaConsumer<>(
+            Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ConsumerConfig.GROUP_ID_CONFIG, "fake-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
+            new ByteArrayDeserializer(),
+            new ByteArrayDeserializer());
+    this.producer =
+        new KafkaProducer<>(
+            Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers, ProducerConfig.LINGER_MS_CONFIG, 0),
+            new ByteArraySerializer(),
+            new ByteArraySerializer());
+    consumer.subscribe(List.of(requestTopic));
+    this.thread = new Thread(this::run, "fake-service-" + requestTopic);
+    thread.start();
+  }
+
+  /** From now on, answer each request with the records {@code script} returns. */
+  public FakeService answer(Function<ConsumerRecord<byte[], byte[]>, List<ProducerRecord<byte[], byte[]>>> script) {
+    this.script = script;
+    return this;
+  }
+
+  /** From now on, read requests but never answer. */
+  public FakeService silent() {
+    return answer(request -> List.of());
+  }
+
+  /** The next request read, waiting up to 10 s. */
+  public ConsumerRecord<byte[], byte[]> takeRequest() {
+    try {
+      ConsumerRecord<byte[], byte[]> request = requests.poll(10, TimeUnit.SECONDS);
+      assertThat(request).as("a request reached the service").isNotNull();
+      return request;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public int requestsSeen() {
+    return requests.size();
+  }
+
+  /** A well-formed reply to {@code request}, in the request's own profile. */
+  public static ProducerRecord<byte[], byte[]> reply(
+      ConsumerRecord<byte[], byte[]> request, int status, Map<String, String> headers, byte[] body) {
+    RequestEnvelope envelope = RequestEnvelope.fromHeaders(request.headers());
+    Headers replyHeaders = new ReplyEnvelope(envelope.correlationId(), status, headers).toHeaders(envelope.profile());
+    return new ProducerRecord<>(
+        envelope.replyTopic(),
+        envelope.replyPartition() < 0 ? null : envelope.replyPartition(),
+        request.key(),
+        body,
+        replyHeaders);
+  }
+
+  public static ProducerRecord<byte[], byte[]> reply(ConsumerRecord<byte[], byte[]> request, int status, String body) {
+    return reply(request, status, Map.of("content-type", "text/plain"), body.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** Produces a record as the service would, e.g. a late or forged reply. */
+  public void send(ProducerRecord<byte[], byte[]> record) {
+    try {
+      producer.send(record).get(10, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException("could not produce " + record, e);
+    }
+  }
+
+  private void run() {
+    try {
+      while (running.get()) {
+        for (ConsumerRecord<byte[], byte[]> request : consumer.poll(Duration.ofMillis(100))) {
+          requests.add(request);
+          for (ProducerRecord<byte[], byte[]> reply : script.apply(request)) {
+            producer.send(reply);
+          }
+        }
+      }
+    } catch (WakeupException e) {
+      // closing
+    } finally {
+      consumer.close(Duration.ofSeconds(2));
+    }
+  }
+
+  @Override
+  public void close() {
+    running.set(false);
+    consumer.wakeup();
+    try {
+      thread.join(10_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    producer.close(Duration.ofSeconds(2));
+  }
+}

@@ -1,0 +1,100 @@
+package io.courier.gateway.testing;
+
+import static org.awaitility.Awaitility.await;
+
+import io.courier.gateway.Gateway;
+import io.courier.gateway.config.ConfigLoader;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.search.Search;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A real gateway on a free port against the test broker, with an HTTP client pointed at it. The YAML may
+ * use {@code ${bootstrap}}; {@link #close()} checks that no request was left pending.
+ */
+public final class GatewayTester implements AutoCloseable {
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+
+  private final Gateway gateway;
+
+  private GatewayTester(Gateway gateway) {
+    this.gateway = gateway;
+  }
+
+  /** Starts the gateway and waits until it is ready. */
+  public static GatewayTester start(String bootstrapServers, String yaml) {
+    GatewayTester tester = startUnready(bootstrapServers, yaml);
+    await("gateway ready").atMost(Duration.ofSeconds(30)).until(tester.gateway::isReady);
+    return tester;
+  }
+
+  /** Starts the gateway without waiting for Kafka. */
+  public static GatewayTester startUnready(String bootstrapServers, String yaml) {
+    String resolved = yaml.replace("${bootstrap}", bootstrapServers);
+    return new GatewayTester(Gateway.start(ConfigLoader.parse(resolved)));
+  }
+
+  public Gateway gateway() {
+    return gateway;
+  }
+
+  public URI uri(String path) {
+    return URI.create("http://localhost:" + gateway.httpPort() + path);
+  }
+
+  public HttpResponse<String> get(String path) {
+    return send(HttpRequest.newBuilder(uri(path)).GET());
+  }
+
+  public HttpResponse<String> send(String method, String path, String body, String... headers) {
+    return send(request(method, path, body, headers));
+  }
+
+  public CompletableFuture<HttpResponse<String>> sendAsync(String method, String path, String body, String... headers) {
+    return HTTP.sendAsync(request(method, path, body, headers).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  public HttpResponse<String> send(HttpRequest.Builder request) {
+    try {
+      return HTTP.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new IllegalStateException("HTTP request failed", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public HttpRequest.Builder request(String method, String path, String body, String... headers) {
+    HttpRequest.Builder builder =
+        HttpRequest.newBuilder(uri(path))
+            .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    if (headers.length > 0) {
+      builder.headers(headers);
+    }
+    return builder;
+  }
+
+  /** The value of a counter, 0 if it was never registered. */
+  public double counter(String name, String... tags) {
+    Counter counter = Search.in(gateway.meterRegistry()).name(name).tags(tags).counter();
+    return counter == null ? 0 : counter.count();
+  }
+
+  /** Waits for pending requests to finish, then stops the gateway; fails if any stayed pending. */
+  @Override
+  public void close() {
+    try {
+      await("no request left pending").atMost(Duration.ofSeconds(30)).until(() -> gateway.pendingRequests() == 0);
+    } finally {
+      gateway.close(Duration.ZERO);
+    }
+  }
+}
