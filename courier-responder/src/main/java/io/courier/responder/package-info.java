@@ -6,7 +6,7 @@
  *     .bootstrapServers("localhost:9092")
  *     .requestTopic("orders.requests")
  *     .groupId("orders")
- *     .handler(request -> Reply.status(200).json("{\"id\":\"" + request.pathParam("id") + "\"}"))
+ *     .syncHandler(request -> Reply.ok("{\"id\":\"" + request.pathParam("id").orElseThrow() + "\"}"))
  *     .build()) {
  *   responder.start();
  *   ...

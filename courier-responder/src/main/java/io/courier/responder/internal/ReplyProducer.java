@@ -1,0 +1,66 @@
+package io.courier.responder.internal;
+
+import io.courier.protocol.ReplyEnvelope;
+import io.courier.protocol.RequestEnvelope;
+import io.courier.responder.Reply;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+/**
+ * Produces a reply to the topic and partition its request names, in the request's header convention.
+ *
+ * <p>Thread-safe (the Kafka producer is): called from whichever thread completes a handler. {@link
+ * #send} may block for up to the producer's {@code max.block.ms} when the reply topic's metadata is unknown
+ * or the producer's buffer is full.
+ */
+final class ReplyProducer {
+  private final Producer<String, byte[]> producer;
+
+  ReplyProducer(Producer<String, byte[]> producer) {
+    this.producer = producer;
+  }
+
+  /**
+   * Sends the reply to {@code request}.
+   *
+   * @param key the request's record key, reused so that replies to one entity stay in order
+   * @return completes when Kafka acknowledges the reply, exceptionally when producing it failed
+   */
+  CompletionStage<Void> send(RequestEnvelope request, String key, Reply reply) {
+    CompletableFuture<Void> acknowledged = new CompletableFuture<>();
+    try {
+      producer.send(
+          record(request, key, reply),
+          (metadata, exception) -> {
+            if (exception == null) {
+              acknowledged.complete(null);
+            } else {
+              acknowledged.completeExceptionally(exception);
+            }
+          });
+    } catch (RuntimeException e) {
+      // send() throws instead of calling back for some failures, e.g. once the producer is closed.
+      acknowledged.completeExceptionally(e);
+    }
+    return acknowledged;
+  }
+
+  static ProducerRecord<String, byte[]> record(RequestEnvelope request, String key, Reply reply) {
+    Integer partition = request.replyPartition() < 0 ? null : request.replyPartition();
+    ReplyEnvelope envelope = new ReplyEnvelope(request.correlationId(), reply.status(), reply.headers());
+    return new ProducerRecord<>(
+        request.replyTopic(),
+        partition,
+        key,
+        reply.body(),
+        envelope.toHeaders(request.profile()));
+  }
+
+  /** Sends what is buffered, waiting at most {@code timeout}, and releases the producer. */
+  void close(Duration timeout) {
+    producer.close(timeout);
+  }
+}

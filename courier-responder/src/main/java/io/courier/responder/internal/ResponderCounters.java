@@ -1,0 +1,35 @@
+package io.courier.responder.internal;
+
+import io.courier.responder.ResponderStats;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The counters behind {@link ResponderStats}. Thread-safe: incremented from the poll thread, handler threads
+ * and the producer's I/O thread.
+ */
+final class ResponderCounters {
+  private final LongAdder answered = new LongAdder();
+  private final LongAdder failed = new LongAdder();
+  private final LongAdder expired = new LongAdder();
+  private final LongAdder malformed = new LongAdder();
+
+  void answered() {
+    answered.increment();
+  }
+
+  void failed() {
+    failed.increment();
+  }
+
+  void expired() {
+    expired.increment();
+  }
+
+  void malformed() {
+    malformed.increment();
+  }
+
+  ResponderStats snapshot() {
+    return new ResponderStats(answered.sum(), failed.sum(), expired.sum(), malformed.sum());
+  }
+}

@@ -1,0 +1,193 @@
+package io.courier.responder.internal;
+
+import io.courier.responder.RequestHandler;
+import io.courier.responder.ResponderStats;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.consumer.CloseOptions;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.producer.Producer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The machinery behind {@link io.courier.responder.Responder}: creates the Kafka clients, runs the {@link
+ * PollLoop} on its own thread and stops it. Not API.
+ *
+ * <p>Threads: one poll thread, named {@code courier-responder-<topic>}, owns the consumer; it runs
+ * synchronous handlers and must therefore never be blocked by them for long (the group evicts a member that
+ * does not poll within {@code max.poll.interval.ms}). Asynchronous handlers complete on their own threads,
+ * which then produce the reply. The producer's I/O thread acknowledges replies. The poll thread is not a
+ * daemon: a started responder keeps the JVM alive until it is closed, like a server.
+ *
+ * <p>Thread-safe: {@link #start()}, {@link #isRunning()}, {@link #stats()} and {@link #close()} may be
+ * called from any thread.
+ */
+public final class ResponderLoop {
+  private static final Logger LOGGER = LoggerFactory.getLogger(ResponderLoop.class);
+  /** Beyond the shutdown timeout, what the consumer and producer may take to close. */
+  private static final Duration JOIN_MARGIN = Duration.ofSeconds(30);
+
+  /**
+   * A responder's validated configuration.
+   *
+   * @param bootstrapServers the Kafka cluster
+   * @param requestTopic the topic requests arrive on
+   * @param groupId the consumer group shared by every instance of the service
+   * @param handler answers the requests
+   * @param shutdownTimeout how long closing (or losing partitions) waits for requests in hand
+   * @param maxInFlight how many requests may be in the handler at once
+   * @param kafkaProperties settings for both Kafka clients (security, tuning)
+   */
+  public record Settings(
+      String bootstrapServers,
+      String requestTopic,
+      String groupId,
+      RequestHandler handler,
+      Duration shutdownTimeout,
+      int maxInFlight,
+      Map<String, Object> kafkaProperties) {
+
+    public Settings {
+      Objects.requireNonNull(bootstrapServers, "bootstrapServers");
+      Objects.requireNonNull(requestTopic, "requestTopic");
+      Objects.requireNonNull(groupId, "groupId");
+      Objects.requireNonNull(handler, "handler");
+      Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
+      if (maxInFlight < 1) {
+        throw new IllegalArgumentException("maxInFlight must be at least 1: " + maxInFlight);
+      }
+      kafkaProperties = Map.copyOf(kafkaProperties);
+    }
+  }
+
+  private enum State {
+    NEW,
+    STARTED,
+    CLOSED
+  }
+
+  private final Settings settings;
+  private final Clock clock;
+  private final KafkaClients clients;
+  private final ResponderCounters counters = new ResponderCounters();
+  /** Guards the lifecycle: {@link #state}, {@link #loop} and {@link #thread} change together. */
+  private final Object lifecycle = new Object();
+  private State state = State.NEW;
+  private volatile PollLoop loop;
+  private Thread thread;
+  private final AtomicBoolean stopLogged = new AtomicBoolean();
+
+  /** A loop on real Kafka clients and the system clock; nothing runs until {@link #start()}. */
+  public ResponderLoop(Settings settings) {
+    this(settings, Clock.systemUTC(), KafkaClients.real());
+  }
+
+  /** For tests: another clock for deadlines, other clients. */
+  ResponderLoop(Settings settings, Clock clock, KafkaClients clients) {
+    this.settings = Objects.requireNonNull(settings, "settings");
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.clients = Objects.requireNonNull(clients, "clients");
+  }
+
+  /**
+   * Creates the clients, subscribes and starts polling; returns at once.
+   *
+   * @throws IllegalStateException if started before or closed
+   * @throws org.apache.kafka.common.KafkaException if a client cannot be created (bad settings)
+   */
+  public void start() {
+    synchronized (lifecycle) {
+      if (state != State.NEW) {
+        throw new IllegalStateException("a responder can be started once, and not after close: " + state);
+      }
+      Consumer<String, byte[]> consumer = clients.consumer(KafkaClients.consumerConfig(settings));
+      Producer<String, byte[]> producer;
+      try {
+        producer = clients.producer(KafkaClients.producerConfig(settings));
+      } catch (RuntimeException e) {
+        consumer.close(CloseOptions.timeout(Duration.ZERO));
+        throw e;
+      }
+      ReplyProducer replies = new ReplyProducer(producer);
+      RequestProcessor processor =
+          new RequestProcessor(settings.requestTopic(), settings.handler(), replies, clock, counters);
+      loop = new PollLoop(settings, consumer, replies, processor);
+      thread = new Thread(loop, "courier-responder-" + settings.requestTopic());
+      thread.start();
+      state = State.STARTED;
+    }
+    LOGGER.info(
+        "Responder started requestTopic={} groupId={} maxInFlight={}",
+        settings.requestTopic(),
+        settings.groupId(),
+        settings.maxInFlight());
+  }
+
+  /** Whether partitions are assigned and the responder has not begun to close. */
+  public boolean isRunning() {
+    PollLoop current = loop;
+    return current != null && current.isRunning();
+  }
+
+  /** What this responder has done so far. */
+  public ResponderStats stats() {
+    return counters.snapshot();
+  }
+
+  /**
+   * Stops polling, waits up to the shutdown timeout for the requests in hand and their replies, commits,
+   * leaves the group and closes the clients; returns when the poll thread has ended. Idempotent. Called
+   * from a handler running on the poll thread, it only asks the loop to stop.
+   */
+  public void close() {
+    PollLoop current;
+    Thread pollThread;
+    synchronized (lifecycle) {
+      state = State.CLOSED;
+      current = loop;
+      pollThread = thread;
+    }
+    if (current == null || pollThread == null) {
+      return; // never started
+    }
+    current.requestClose();
+    if (Thread.currentThread() == pollThread) {
+      return;
+    }
+    awaitEnd(pollThread);
+    // Logged by whichever close() first sees the thread gone (a close from a handler could not wait for it).
+    if (!pollThread.isAlive() && stopLogged.compareAndSet(false, true)) {
+      ResponderStats stats = stats();
+      LOGGER.info(
+          "Responder stopped requestTopic={} groupId={} answered={} failed={} expired={} malformed={}",
+          settings.requestTopic(),
+          settings.groupId(),
+          stats.answered(),
+          stats.failed(),
+          stats.expired(),
+          stats.malformed());
+    }
+  }
+
+  private void awaitEnd(Thread pollThread) {
+    // Waiting for requests in hand, then closing the consumer and the producer, each take up to the
+    // shutdown timeout.
+    Duration limit = settings.shutdownTimeout().multipliedBy(3).plus(JOIN_MARGIN);
+    try {
+      pollThread.join(limit.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (pollThread.isAlive()) {
+      LOGGER.warn(
+          "Poll thread did not end requestTopic={} thread={} waitedMillis={}",
+          settings.requestTopic(),
+          pollThread.getName(),
+          limit.toMillis());
+    }
+  }
+}

@@ -1,0 +1,61 @@
+package io.courier.responder.internal;
+
+import io.courier.protocol.Profile;
+import io.courier.protocol.RequestEnvelope;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.record.TimestampType;
+
+/** Request records as the gateway would write them, for tests without a broker. */
+final class TestRequests {
+  static final String REQUEST_TOPIC = "orders.requests";
+  static final String REPLY_TOPIC = "orders.replies";
+
+  private TestRequests() {}
+
+  static RequestEnvelope envelope(Profile profile, String correlationId, int replyPartition, Instant deadline) {
+    return new RequestEnvelope(
+        profile,
+        correlationId,
+        REPLY_TOPIC,
+        replyPartition,
+        deadline,
+        "get-order",
+        "GET",
+        "/orders/42",
+        null,
+        Map.of("id", "42"),
+        Map.of("accept", "application/json"));
+  }
+
+  static ConsumerRecord<String, byte[]> record(int partition, long offset, RequestEnvelope envelope) {
+    return record(partition, offset, envelope.toHeaders());
+  }
+
+  static ConsumerRecord<String, byte[]> record(int partition, long offset, Headers headers) {
+    return new ConsumerRecord<>(
+        REQUEST_TOPIC,
+        partition,
+        offset,
+        0L,
+        TimestampType.CREATE_TIME,
+        -1,
+        -1,
+        "key-" + offset,
+        "{}".getBytes(StandardCharsets.UTF_8),
+        headers,
+        Optional.empty());
+  }
+
+  /** A record without any correlation header. */
+  static ConsumerRecord<String, byte[]> malformed(int partition, long offset) {
+    RecordHeaders headers = new RecordHeaders();
+    headers.add("courier-method", "GET".getBytes(StandardCharsets.UTF_8));
+    return record(partition, offset, headers);
+  }
+}
