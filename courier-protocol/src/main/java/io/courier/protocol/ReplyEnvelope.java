@@ -65,8 +65,9 @@ public record ReplyEnvelope(String correlationId, int status, Map<String, String
             : (int) Codec.parseLong(statusHeader.key(), statusHeader.value(), 100, 599);
     Map<String, String> headers = new LinkedHashMap<>();
     for (Header header : in) {
-      if (header.value() != null && !HeaderNames.isProtocolHeader(header.key())) {
-        headers.put(header.key().toLowerCase(Locale.ROOT), new String(header.value(), StandardCharsets.UTF_8));
+      String name = header.key().toLowerCase(Locale.ROOT);
+      if (header.value() != null && !HeaderNames.isProtocolHeader(name)) {
+        headers.put(name, new String(header.value(), StandardCharsets.UTF_8));
       }
     }
     return new ReplyEnvelope(correlationId, status, headers);

@@ -1,0 +1,218 @@
+package io.courier.protocol;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class ReplyEnvelopeTest {
+  private static final String ID = "gw-1.AAAAAAAAAAAAAAAAAAAAAA";
+
+  @ParameterizedTest
+  @EnumSource(Profile.class)
+  void replyInEveryProfileDecodes(Profile profile) {
+    // given
+    Map<String, String> headers = new LinkedHashMap<>();
+    headers.put("content-type", "application/json");
+    headers.put("location", "/orders/17");
+    ReplyEnvelope sent = new ReplyEnvelope(ID, 201, headers);
+
+    // when
+    ReplyEnvelope received = ReplyEnvelope.fromHeaders(sent.toHeaders(profile));
+
+    // then
+    assertThat(received).isEqualTo(sent);
+    assertThat(received.headers())
+        .containsExactly(Map.entry("content-type", "application/json"), Map.entry("location", "/orders/17"));
+  }
+
+  @ParameterizedTest
+  @EnumSource(Profile.class)
+  void replyEchoesTheCorrelationIdUnderTheProfilesHeader(Profile profile) {
+    Headers headers = new ReplyEnvelope(ID, 200, Map.of()).toHeaders(profile);
+
+    assertThat(new String(headers.lastHeader(profile.correlationHeader()).value(), StandardCharsets.UTF_8))
+        .isEqualTo(ID);
+    assertThat(new String(headers.lastHeader("courier-status").value(), StandardCharsets.UTF_8)).isEqualTo("200");
+  }
+
+  @Test
+  void zillaReplyCarriesPseudoStatusToo() {
+    Headers headers = new ReplyEnvelope(ID, 404, Map.of()).toHeaders(Profile.ZILLA);
+
+    assertThat(new String(headers.lastHeader(":status").value(), StandardCharsets.UTF_8)).isEqualTo("404");
+  }
+
+  @Test
+  void replyWithoutStatusIsOk() {
+    // given: a Spring @SendTo reply names no status
+    Headers headers = new RecordHeaders();
+    headers.add("kafka_correlationId", utf8(ID));
+
+    // when
+    ReplyEnvelope reply = ReplyEnvelope.fromHeaders(headers);
+
+    // then
+    assertThat(reply.status()).isEqualTo(ReplyEnvelope.DEFAULT_STATUS).isEqualTo(200);
+    assertThat(reply.correlationId()).isEqualTo(ID);
+  }
+
+  @Test
+  void pseudoStatusAloneIsAccepted() {
+    Headers headers = new RecordHeaders();
+    headers.add("zilla:correlation-id", utf8(ID));
+    headers.add(":status", utf8("409"));
+
+    assertThat(ReplyEnvelope.fromHeaders(headers).status()).isEqualTo(409);
+  }
+
+  @Test
+  void courierStatusWinsOverPseudoStatus() {
+    Headers headers = new RecordHeaders();
+    headers.add("zilla:correlation-id", utf8(ID));
+    headers.add(":status", utf8("409"));
+    headers.add("courier-status", utf8("202"));
+
+    assertThat(ReplyEnvelope.fromHeaders(headers).status()).isEqualTo(202);
+  }
+
+  @Test
+  void statusWithSurroundingSpacesIsAccepted() {
+    Headers headers = new RecordHeaders();
+    headers.add("courier-correlation-id", utf8(ID));
+    headers.add("courier-status", utf8(" 204 "));
+
+    assertThat(ReplyEnvelope.fromHeaders(headers).status()).isEqualTo(204);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"99", "600", "0", "-200", "99999999999999999999"})
+  void statusOutOfRangeIsRejected(String status) {
+    Headers headers = new RecordHeaders();
+    headers.add("courier-correlation-id", utf8(ID));
+    headers.add("courier-status", utf8(status));
+
+    assertThatThrownBy(() -> ReplyEnvelope.fromHeaders(headers))
+        .isInstanceOf(ProtocolException.class)
+        .hasMessageContaining("courier-status");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"OK", "", "2OO", "200.0"})
+  void statusThatIsNotANumberIsRejected(String status) {
+    Headers headers = new RecordHeaders();
+    headers.add("courier-correlation-id", utf8(ID));
+    headers.add("courier-status", utf8(status));
+
+    assertThatThrownBy(() -> ReplyEnvelope.fromHeaders(headers))
+        .isInstanceOf(ProtocolException.class)
+        .hasMessageContaining("courier-status");
+  }
+
+  @Test
+  void pseudoStatusOutOfRangeIsRejected() {
+    Headers headers = new RecordHeaders();
+    headers.add("zilla:correlation-id", utf8(ID));
+    headers.add(":status", utf8("700"));
+
+    assertThatThrownBy(() -> ReplyEnvelope.fromHeaders(headers))
+        .isInstanceOf(ProtocolException.class)
+        .hasMessageContaining(":status");
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {99, 600, -1})
+  void envelopeWithStatusOutOfRangeCannotBeMade(int status) {
+    assertThatThrownBy(() -> new ReplyEnvelope(ID, status, Map.of())).isInstanceOf(ProtocolException.class);
+  }
+
+  @Test
+  void replyWithoutCorrelationIdIsRejected() {
+    Headers headers = new RecordHeaders();
+    headers.add("courier-status", utf8("200"));
+    headers.add("content-type", utf8("text/plain"));
+
+    assertThatThrownBy(() -> ReplyEnvelope.fromHeaders(headers))
+        .isInstanceOf(ProtocolException.class)
+        .hasMessageContaining("correlation id");
+  }
+
+  @Test
+  void protocolHeadersNeverReachTheHttpHeaders() {
+    // given: a reply carrying every convention's bookkeeping headers
+    Headers headers = new RecordHeaders();
+    headers.add("kafka_correlationId", utf8(ID));
+    headers.add("kafka_replyTopic", utf8("x"));
+    headers.add("kafka_replyPartition", new byte[] {0, 0, 0, 1});
+    headers.add("spring_json_header_types", utf8("{\"a\":\"java.lang.String\"}"));
+    headers.add("__TypeId__", utf8("com.example.Order"));
+    headers.add("zilla:correlation-id", utf8(ID));
+    headers.add("zilla:identity", utf8("someone"));
+    headers.add(":status", utf8("200"));
+    headers.add("courier-status", utf8("200"));
+    headers.add("courier-protocol", utf8("1"));
+    headers.add("courier-path-param.id", utf8("17"));
+    headers.add("content-type", utf8("application/json"));
+    headers.add("etag", utf8("\"v3\""));
+
+    // when
+    ReplyEnvelope reply = ReplyEnvelope.fromHeaders(headers);
+
+    // then
+    assertThat(reply.headers()).containsOnlyKeys("content-type", "etag");
+  }
+
+  @Test
+  void protocolHeadersWrittenInUpperCaseNeverReachTheHttpHeadersEither() {
+    Headers headers = new RecordHeaders();
+    headers.add("courier-correlation-id", utf8(ID));
+    headers.add("Courier-Trace", utf8("t"));
+    headers.add("KAFKA_offset", utf8("1"));
+    headers.add("Zilla:identity", utf8("someone"));
+    headers.add("Content-Type", utf8("text/plain"));
+
+    ReplyEnvelope reply = ReplyEnvelope.fromHeaders(headers);
+
+    assertThat(reply.headers()).containsOnlyKeys("content-type");
+  }
+
+  @Test
+  void headerNamesAreLowerCased() {
+    Headers headers = new RecordHeaders();
+    headers.add("courier-correlation-id", utf8(ID));
+    headers.add("Content-Type", utf8("text/plain"));
+    headers.add("X-Request-ID", utf8("abc"));
+
+    ReplyEnvelope reply = ReplyEnvelope.fromHeaders(headers);
+
+    assertThat(reply.headers()).containsExactly(Map.entry("content-type", "text/plain"), Map.entry("x-request-id", "abc"));
+  }
+
+  @Test
+  void headerWithoutValueIsLeftOut() {
+    Headers headers = new RecordHeaders();
+    headers.add("courier-correlation-id", utf8(ID));
+    headers.add("x-empty", null);
+
+    assertThat(ReplyEnvelope.fromHeaders(headers).headers()).isEmpty();
+  }
+
+  @Test
+  void headersCannotBeChangedAfterwards() {
+    ReplyEnvelope reply = new ReplyEnvelope(ID, 200, new LinkedHashMap<>(Map.of("a", "b")));
+
+    assertThatThrownBy(() -> reply.headers().put("c", "d")).isInstanceOf(UnsupportedOperationException.class);
+  }
+
+  private static byte[] utf8(String text) {
+    return text.getBytes(StandardCharsets.UTF_8);
+  }
+}
