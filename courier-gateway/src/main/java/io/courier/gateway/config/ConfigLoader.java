@@ -108,8 +108,8 @@ public final class ConfigLoader {
     YamlNode queue = node.child(Setting.KAFKA_PUBLISH_QUEUE.key());
     Map<String, String> producer = stringMap(node.child(Setting.KAFKA_PRODUCER.key()));
     Map<String, String> client = stringMap(node.child(Setting.KAFKA_CLIENT.key()));
-    checkDurability(node, client, "kafka.client");
-    checkDurability(node, producer, "kafka.producer");
+    checkDurability(node.child(Setting.KAFKA_CLIENT.key()), client);
+    checkDurability(node.child(Setting.KAFKA_PRODUCER.key()), producer);
     return new KafkaConfig(
         node.required(Setting.KAFKA_BOOTSTRAP_SERVERS.key()).asString(),
         responseTopic == null ? Defaults.RESPONSE_TOPIC : topic(responseTopic),
@@ -120,15 +120,21 @@ public final class ConfigLoader {
   }
 
   /** An accepted command must be durably in Kafka: the gateway's producer is always acks=all, idempotent. */
-  private static void checkDurability(YamlNode node, Map<String, String> settings, String where) {
+  private static void checkDurability(YamlNode node, Map<String, String> settings) {
     String acks = settings.get("acks");
     if (acks != null && !acks.equals("all") && !acks.equals("-1")) {
-      throw node.error(where + ".acks must be all (an accepted request must be durable), was " + acks);
+      throw errorAt(node, "acks", "must be all (an accepted request must be durable), was " + acks);
     }
     String idempotence = settings.get("enable.idempotence");
     if (idempotence != null && !idempotence.equalsIgnoreCase("true")) {
-      throw node.error(where + ".enable.idempotence must be true, was " + idempotence);
+      throw errorAt(node, "enable.idempotence", "must be true, was " + idempotence);
     }
+  }
+
+  /** An error on the line and key path of {@code key} under {@code node} (e.g. {@code kafka.producer.acks}). */
+  private static ConfigException errorAt(YamlNode node, String key, String message) {
+    YamlNode value = node.child(key);
+    return value != null ? value.error(message) : node.error(key + " " + message);
   }
 
   private static List<RouteConfig> services(YamlNode node) {
