@@ -9,9 +9,7 @@ import io.courier.gateway.kafka.ReplyDispatcher;
 import io.courier.gateway.kafka.RequestPublisher;
 import io.courier.gateway.kafka.TopicCheck;
 import io.courier.gateway.metrics.GatewayMetrics;
-import io.courier.gateway.metrics.RouteMetrics;
 import io.courier.gateway.pending.PendingReplies;
-import io.courier.gateway.routing.Route;
 import io.courier.gateway.routing.RouteTable;
 import io.courier.protocol.CorrelationIds;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -23,9 +21,7 @@ import io.vertx.core.http.HttpServerOptions;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -53,7 +49,6 @@ public final class Gateway implements AutoCloseable {
   private final Admin admin;
   private final RequestPublisher publisher;
   private final ReplyConsumer replyConsumer;
-  private final RouteTable routes;
   private volatile boolean shuttingDown;
   private final int httpPort;
 
@@ -62,7 +57,7 @@ public final class Gateway implements AutoCloseable {
     this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     this.pending = new PendingReplies(config.instanceId(), clock, REMEMBER_FINISHED, REMEMBER_FINISHED_MAX);
     GatewayMetrics metrics = new GatewayMetrics(registry, pending::size);
-    this.routes = new RouteTable(config.routes());
+    RouteTable routes = new RouteTable(config.routes());
     this.admin = Admin.create(KafkaClients.admin(config.kafka(), config.instanceId()));
     this.publisher =
         new RequestPublisher(
@@ -78,14 +73,10 @@ public final class Gateway implements AutoCloseable {
             new ReplyDispatcher(pending, metrics));
     this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(config.http().eventLoops()));
 
-    Map<Route, RouteMetrics> routeMetrics = new HashMap<>();
-    for (Route route : routes.routes()) {
-      routeMetrics.put(route, metrics.route(route));
-    }
     RequestPipeline pipeline =
         new RequestPipeline(
             routes,
-            routeMetrics,
+            metrics,
             pending,
             publisher,
             replyConsumer,

@@ -118,7 +118,7 @@ class GatewayErrorsIT {
     assertThat(notJson.statusCode()).isEqualTo(400);
     assertThat(notJson.body()).contains("urn:courier:problem:malformed-body").contains("not valid JSON");
     assertThat(noKey.statusCode()).isEqualTo(400);
-    assertThat(noKey.body()).contains("/customerId");
+    assertThat(noKey.body()).contains("urn:courier:problem:missing-key").contains("/customerId");
   }
 
   @Test
@@ -201,6 +201,15 @@ class GatewayErrorsIT {
               () -> assertThat(missing.get("/ready").body()).contains("topics do not exist: errors.never-created"));
       assertThat(missing.get("/orders").statusCode()).isEqualTo(503);
     }
+  }
+
+  @Test
+  void requestsNoRouteAnswersAreCountedUnderRouteNone() {
+    double before = gateway.counter("courier.errors", "route", "none", "error", "route-not-found");
+
+    gateway.get("/not-a-route");
+
+    assertThat(gateway.counter("courier.errors", "route", "none", "error", "route-not-found")).isEqualTo(before + 1);
   }
 
   @Test

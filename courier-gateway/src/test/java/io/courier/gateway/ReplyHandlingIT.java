@@ -99,6 +99,25 @@ class ReplyHandlingIT {
     echo.answer(request -> List.of(FakeService.reply(request, 200, new String(request.value(), StandardCharsets.UTF_8))));
   }
 
+  @Test
+  void aReplyThatCannotBeHttpBecomesA502AndTheCallerIsStillAnswered() {
+    echo.answer(
+        request ->
+            List.of(
+                FakeService.reply(
+                    request, 200, java.util.Map.of("x-injected", "a\r\nset-cookie: evil=1"), bytes("body"))));
+    var badHeader = gateway.send("POST", "/echo", "x");
+    echo.answer(request -> List.of(FakeService.reply(request, 101, "switching?")));
+    var informational = gateway.send("POST", "/echo", "x");
+    echo.answer(request -> List.of(FakeService.reply(request, 200, new String(request.value(), StandardCharsets.UTF_8))));
+
+    assertThat(badHeader.statusCode()).isEqualTo(502);
+    assertThat(badHeader.body()).contains("urn:courier:problem:bad-reply").contains("x-injected");
+    assertThat(badHeader.headers().map()).doesNotContainKey("set-cookie");
+    assertThat(informational.statusCode()).isEqualTo(502);
+    assertThat(gateway.counter("courier.errors", "route", "echo.POST /echo", "error", "bad-reply")).isEqualTo(2);
+  }
+
   private static byte[] bytes(String text) {
     return text.getBytes(StandardCharsets.UTF_8);
   }

@@ -82,6 +82,9 @@ public record RequestEnvelope(
       throw new ProtocolException("no correlation id header in any known profile");
     }
     String correlationId = Codec.string(in, profile.correlationHeader());
+    if (correlationId == null || correlationId.isEmpty()) {
+      throw new ProtocolException(profile.correlationHeader() + " is empty");
+    }
     String replyTopic = Codec.string(in, profile.replyTopicHeader());
     if (replyTopic == null || replyTopic.isEmpty()) {
       throw new ProtocolException(profile.replyTopicHeader() + " is missing");

@@ -4,6 +4,7 @@ import static io.courier.gateway.config.Setting.Defaults;
 
 import io.courier.gateway.routing.PathTemplate;
 import io.courier.protocol.CorrelationIds;
+import io.courier.protocol.HeaderNames;
 import io.courier.protocol.Profile;
 import java.io.IOException;
 import java.io.Reader;
@@ -283,6 +284,10 @@ public final class ConfigLoader {
       String name = item.asString().toLowerCase(Locale.ROOT);
       if (!name.matches("[a-z0-9!#$%&'*+.^_`|~-]+")) {
         throw item.error("is not an HTTP header name: \"" + name + "\"");
+      }
+      if (HeaderNames.isProtocolHeader(name)) {
+        // A forwarded header must never be able to overwrite the envelope (reply topic, deadline ...).
+        throw item.error("\"" + name + "\" is a protocol header and cannot be forwarded");
       }
       names.add(name);
     }

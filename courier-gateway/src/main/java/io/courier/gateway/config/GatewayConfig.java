@@ -1,5 +1,6 @@
 package io.courier.gateway.config;
 
+import io.courier.protocol.CorrelationIds;
 import java.util.List;
 
 /**
@@ -14,6 +15,14 @@ public record GatewayConfig(String instanceId, HttpConfig http, KafkaConfig kafk
 
   public GatewayConfig {
     routes = List.copyOf(routes);
+  }
+
+  /** This configuration under another instance id, e.g. from the command line. */
+  public GatewayConfig withInstanceId(String id) {
+    if (!CorrelationIds.isValidInstanceId(id)) {
+      throw new ConfigException("instance id must be 1-64 characters of A-Z, a-z, 0-9, '_' or '-', was \"" + id + "\"");
+    }
+    return new GatewayConfig(id, http, kafka, routes);
   }
 
   /** The request topics of all routes, without repeats. */

@@ -7,7 +7,7 @@ import java.time.Duration;
  * (a test checks the document against {@link #referenceTable()}).
  */
 public enum Setting {
-  INSTANCE_ID("instance-id", "gw-<8 random characters>", "Name of this gateway instance (A-Z a-z 0-9 _ -, up to 64); prefixes every correlation id it makes."),
+  INSTANCE_ID("instance-id", "`gw-` + 8 random characters", "Name of this gateway instance (A-Z a-z 0-9 _ -, up to 64); prefixes every correlation id it makes."),
   HTTP_HOST("http.host", Defaults.HTTP_HOST, "Address the HTTP server binds."),
   HTTP_PORT("http.port", Integer.toString(Defaults.HTTP_PORT), "Port the HTTP server binds; 0 picks a free port."),
   HTTP_EVENT_LOOPS("http.event-loops", "number of cores", "Vert.x event loops serving HTTP."),
@@ -28,7 +28,7 @@ public enum Setting {
   SERVICE_MAX_BODY_BYTES("services[].max-body-bytes", Integer.toString(Defaults.MAX_BODY_BYTES), "Default body limit of the service's routes; larger gets 413."),
   SERVICE_FORWARD_HEADERS("services[].forward-headers", "[]", "HTTP request headers copied into every request record of the service. `content-type` is always copied."),
   SERVICE_ROUTES("services[].routes", "required", "The service's routes."),
-  ROUTE_NAME("services[].routes[].name", "<service>.<method> <path>", "Unique route name, sent as `courier-route` and used as the metrics tag."),
+  ROUTE_NAME("services[].routes[].name", "`<service>.<METHOD> <path>`", "Unique route name, sent as `courier-route` and used as the metrics tag."),
   ROUTE_METHOD("services[].routes[].method", "required", "GET, POST, PUT, PATCH or DELETE."),
   ROUTE_PATH("services[].routes[].path", "required", "Path template: literal segments and `{param}` segments, e.g. `/orders/{id}`."),
   ROUTE_KEY("services[].routes[].key", "none", "Record key: `path:<param>`, `header:<name>` or `body:<JSON pointer>`."),

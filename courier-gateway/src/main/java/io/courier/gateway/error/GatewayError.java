@@ -7,13 +7,15 @@ package io.courier.gateway.error;
 public enum GatewayError {
   ROUTE_NOT_FOUND(404, "route-not-found", "No route for this path", false),
   METHOD_NOT_ALLOWED(405, "method-not-allowed", "Method not allowed on this path", false),
-  MALFORMED_BODY(400, "malformed-body", "The request body cannot be read", false),
+  MALFORMED_BODY(400, "malformed-body", "The request body is not valid JSON", false),
+  MISSING_KEY(400, "missing-key", "The request lacks the value its record key comes from", false),
   BODY_TOO_LARGE(413, "body-too-large", "The request body is too large", false),
   OVERLOADED(503, "overloaded", "Too many requests in flight", true),
   NOT_READY(503, "not-ready", "The gateway is not connected to Kafka yet", true),
   KAFKA_UNAVAILABLE(503, "kafka-unavailable", "Kafka did not accept the request in time", true),
   PRODUCE_FAILED(503, "produce-failed", "Kafka refused the request", true),
   SHUTTING_DOWN(503, "shutting-down", "The gateway is shutting down", true),
+  BAD_REPLY(502, "bad-reply", "The service's reply cannot be sent as HTTP", false),
   TIMEOUT(504, "timeout", "The service did not reply in time", false);
 
   private static final String TYPE_PREFIX = "urn:courier:problem:";
@@ -46,6 +48,11 @@ public enum GatewayError {
   /** Whether the response carries {@code Retry-After}: the same request may succeed later. */
   public boolean retryable() {
     return retryable;
+  }
+
+  /** Whether the error can only happen once a route matched; 404 and 405 happen before. */
+  public boolean routed() {
+    return this != ROUTE_NOT_FOUND && this != METHOD_NOT_ALLOWED;
   }
 
   /** The short name used in metrics tags, e.g. {@code kafka-unavailable}. */

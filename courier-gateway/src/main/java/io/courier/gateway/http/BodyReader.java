@@ -9,7 +9,7 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 
 /**
- * Step 3 of the pipeline: reads the request body, refusing it as soon as it exceeds the route's limit
+ * Step 4 of the pipeline: reads the request body, refusing it as soon as it exceeds the route's limit
  * (from {@code Content-Length} when given, else while it streams in), so an oversized body is never held.
  */
 final class BodyReader {

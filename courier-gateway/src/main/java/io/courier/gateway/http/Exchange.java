@@ -126,7 +126,10 @@ final class Exchange implements PendingRequest.Listener {
     match.route().release();
     int status;
     if (outcome instanceof Outcome.Replied replied) {
-      status = services.writer().reply(request.response(), replied);
+      status = services.writer().reply(request, replied);
+      if (status != replied.status()) {
+        metrics.error(GatewayError.BAD_REPLY);
+      }
     } else {
       Outcome.Failed failed = (Outcome.Failed) outcome;
       metrics.error(failed.error());

@@ -10,7 +10,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
-/** Step 4 of the pipeline: the record key, from a path parameter, a header or the JSON body. */
+/** Step 5 of the pipeline: the record key, from a path parameter, a header or the JSON body. */
 final class KeyExtractor {
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -30,7 +30,7 @@ final class KeyExtractor {
     if (source instanceof KeySource.Header header) {
       String value = headers.get(header.name());
       if (value == null || value.isEmpty()) {
-        throw new GatewayException(GatewayError.MALFORMED_BODY, "the route takes its key from header " + header.name() + ", which is missing");
+        throw new GatewayException(GatewayError.MISSING_KEY, "the route takes its key from header " + header.name() + ", which is missing");
       }
       return utf8(value);
     }
@@ -43,7 +43,7 @@ final class KeyExtractor {
     }
     if (value == null || value.isMissingNode() || value.isNull() || value.isContainerNode()) {
       throw new GatewayException(
-          GatewayError.MALFORMED_BODY, "the body has no text or number at " + pointer.pointer() + " for the record key");
+          GatewayError.MISSING_KEY, "the body has no text or number at " + pointer.pointer() + " for the record key");
     }
     return utf8(value.asText());
   }

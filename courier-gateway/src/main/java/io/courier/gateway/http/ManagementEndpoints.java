@@ -6,6 +6,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
+import java.util.function.BooleanSupplier;
 
 /**
  * {@code GET /health} (the process serves HTTP), {@code GET /ready} (the reply consumer is positioned, so a
@@ -15,11 +16,14 @@ final class ManagementEndpoints {
   private final ReplyConsumer replies;
   private final PrometheusMeterRegistry metrics;
   private final ResponseWriter writer;
+  private final BooleanSupplier shuttingDown;
 
-  ManagementEndpoints(ReplyConsumer replies, PrometheusMeterRegistry metrics, ResponseWriter writer) {
+  ManagementEndpoints(
+      ReplyConsumer replies, PrometheusMeterRegistry metrics, ResponseWriter writer, BooleanSupplier shuttingDown) {
     this.replies = replies;
     this.metrics = metrics;
     this.writer = writer;
+    this.shuttingDown = shuttingDown;
   }
 
   /** @return whether the request was for a management endpoint and has been answered */
@@ -31,10 +35,13 @@ final class ManagementEndpoints {
       case "/health" -> json(request, "{\"status\":\"UP\"}");
       case "/ready" -> {
         String reason = replies.notReadyReason();
-        if (reason == null) {
-          json(request, "{\"status\":\"READY\"}");
-        } else {
+        if (shuttingDown.getAsBoolean()) {
+          // Load balancers stop sending here while the requests in flight drain.
+          writer.problem(request, GatewayError.SHUTTING_DOWN, "the gateway is draining");
+        } else if (reason != null) {
           writer.problem(request, GatewayError.NOT_READY, reason);
+        } else {
+          json(request, "{\"status\":\"READY\"}");
         }
       }
       case "/metrics" ->

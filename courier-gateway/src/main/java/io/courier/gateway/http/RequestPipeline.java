@@ -4,6 +4,7 @@ import io.courier.gateway.error.GatewayError;
 import io.courier.gateway.error.GatewayException;
 import io.courier.gateway.kafka.ReplyConsumer;
 import io.courier.gateway.kafka.RequestPublisher;
+import io.courier.gateway.metrics.GatewayMetrics;
 import io.courier.gateway.metrics.RouteMetrics;
 import io.courier.gateway.pending.PendingReplies;
 import io.courier.gateway.routing.Route;
@@ -14,6 +15,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import java.time.Clock;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 
@@ -35,6 +37,7 @@ import java.util.function.BooleanSupplier;
 public final class RequestPipeline {
   private final ManagementEndpoints management;
   private final RouteTable routes;
+  private final GatewayMetrics gatewayMetrics;
   private final Map<Route, RouteMetrics> metrics;
   private final ReplyConsumer replies;
   private final BooleanSupplier shuttingDown;
@@ -43,7 +46,7 @@ public final class RequestPipeline {
 
   public RequestPipeline(
       RouteTable routes,
-      Map<Route, RouteMetrics> metrics,
+      GatewayMetrics metrics,
       PendingReplies pending,
       RequestPublisher publisher,
       ReplyConsumer replies,
@@ -54,11 +57,16 @@ public final class RequestPipeline {
       io.micrometer.prometheusmetrics.PrometheusMeterRegistry registry,
       BooleanSupplier shuttingDown) {
     this.routes = routes;
-    this.metrics = Map.copyOf(metrics);
+    this.gatewayMetrics = metrics;
+    Map<Route, RouteMetrics> byRoute = new HashMap<>();
+    for (Route route : routes.routes()) {
+      byRoute.put(route, metrics.route(route));
+    }
+    this.metrics = Map.copyOf(byRoute);
     this.replies = replies;
     this.shuttingDown = shuttingDown;
     this.writer = new ResponseWriter(retryAfterSeconds);
-    this.management = new ManagementEndpoints(replies, registry, writer);
+    this.management = new ManagementEndpoints(replies, registry, writer, shuttingDown);
     this.exchangeServices =
         new Exchange.Services(pending, publisher, replies, correlationIds, responseTopic, clock, writer);
   }
@@ -72,8 +80,10 @@ public final class RequestPipeline {
       admit(request, found);
     } else if (match instanceof RouteMatch.MethodNotAllowed notAllowed) {
       request.response().putHeader(HttpHeaders.ALLOW, String.join(", ", notAllowed.allowed()));
+      gatewayMetrics.unrouted(GatewayError.METHOD_NOT_ALLOWED);
       writer.problem(request, GatewayError.METHOD_NOT_ALLOWED, request.method() + " is not allowed on " + request.path());
     } else {
+      gatewayMetrics.unrouted(GatewayError.ROUTE_NOT_FOUND);
       writer.problem(request, GatewayError.ROUTE_NOT_FOUND, "no route for " + request.path());
     }
   }

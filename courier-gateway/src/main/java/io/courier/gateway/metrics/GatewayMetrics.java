@@ -1,5 +1,6 @@
 package io.courier.gateway.metrics;
 
+import io.courier.gateway.error.GatewayError;
 import io.courier.gateway.pending.ReplyOutcome;
 import io.courier.gateway.routing.Route;
 import io.micrometer.core.instrument.Counter;
@@ -15,7 +16,11 @@ import java.util.function.IntSupplier;
  */
 public final class GatewayMetrics {
   private final MeterRegistry registry;
+  /** The route tag of errors answered before any route was found. */
+  public static final String NO_ROUTE = "none";
+
   private final Map<ReplyOutcome, Counter> replies = new EnumMap<>(ReplyOutcome.class);
+  private final Map<GatewayError, Counter> unrouted = new EnumMap<>(GatewayError.class);
 
   public GatewayMetrics(MeterRegistry registry, IntSupplier pendingReplies) {
     this.registry = registry;
@@ -27,6 +32,17 @@ public final class GatewayMetrics {
               .tag("outcome", outcome.tag())
               .register(registry));
     }
+    for (GatewayError error : GatewayError.values()) {
+      if (!error.routed()) {
+        unrouted.put(
+            error,
+            Counter.builder("courier.errors")
+                .description("Requests the gateway answered with an error of its own")
+                .tag("route", NO_ROUTE)
+                .tag("error", error.slug())
+                .register(registry));
+      }
+    }
     Gauge.builder("courier.pending", pendingReplies::getAsInt)
         .description("Requests waiting for a reply")
         .register(registry);
@@ -34,6 +50,11 @@ public final class GatewayMetrics {
 
   public RouteMetrics route(Route route) {
     return new RouteMetrics(registry, route);
+  }
+
+  /** A request no route answers (404, 405). */
+  public void unrouted(GatewayError error) {
+    unrouted.get(error).increment();
   }
 
   public void reply(ReplyOutcome outcome) {

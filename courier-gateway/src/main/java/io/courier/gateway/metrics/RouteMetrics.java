@@ -28,6 +28,9 @@ public final class RouteMetrics {
         .tag("route", this.route)
         .register(registry);
     for (GatewayError error : GatewayError.values()) {
+      if (!error.routed()) {
+        continue;
+      }
       errors.put(
           error,
           Counter.builder("courier.errors")

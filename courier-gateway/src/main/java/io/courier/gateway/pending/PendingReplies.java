@@ -55,6 +55,9 @@ public final class PendingReplies {
       request.notify(reply);
       return ReplyOutcome.MATCHED;
     }
+    if (request == null) {
+      forgetExpired(clock.instant());
+    }
     State state = request != null ? request.state() : finished.get(correlationId);
     if (state == State.ANSWERED) {
       return ReplyOutcome.DUPLICATE;
@@ -119,16 +122,21 @@ public final class PendingReplies {
     Instant now = clock.instant();
     finished.put(correlationId, state);
     finishedOrder.add(new Remembered(correlationId, now.plus(rememberFor)));
-    int count = finishedCount.incrementAndGet();
+    finishedCount.incrementAndGet();
+    forgetExpired(now);
+  }
+
+  /** Drops remembered ids past their time, and the oldest while more than {@code rememberMax} are kept. */
+  private void forgetExpired(Instant now) {
     while (true) {
       Remembered oldest = finishedOrder.peek();
-      if (oldest == null || (count <= rememberMax && oldest.forgetAt().isAfter(now))) {
+      if (oldest == null || (finishedCount.get() <= rememberMax && oldest.forgetAt().isAfter(now))) {
         return;
       }
       Remembered evicted = finishedOrder.poll();
       if (evicted != null) {
         finished.remove(evicted.correlationId());
-        count = finishedCount.decrementAndGet();
+        finishedCount.decrementAndGet();
       }
     }
   }

@@ -262,6 +262,13 @@ class ConfigLoaderErrorsTest {
   }
 
   @Test
+  void forwardingAProtocolHeaderIsRejectedSoCallersCannotRedirectReplies() {
+    String yaml = append("        forward-headers: [courier-reply-topic]\n");
+
+    failsAt(yaml, "courier-reply-topic", "services[0].routes[0].forward-headers[0]").hasMessageContaining("protocol header");
+  }
+
+  @Test
   void portOutOfRangeIsRejected() {
     String yaml = "http:\n  port: 70000\n" + VALID;
 

@@ -1,0 +1,66 @@
+package io.courier.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.courier.gateway.testing.FakeService;
+import io.courier.gateway.testing.GatewayTester;
+import io.courier.kafka.embedded.EmbeddedKafka;
+import io.courier.kafka.embedded.EmbeddedKafkaExtension;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** A gateway that is asked to stop drains: no new work, /ready goes 503, requests in flight still answered. */
+@ExtendWith(EmbeddedKafkaExtension.class)
+class ShutdownIT {
+  private static final String YAML =
+      """
+      instance-id: drain-gw
+      http: {port: 0, event-loops: 1}
+      kafka:
+        bootstrap-servers: ${bootstrap}
+        response-topic: drain.responses
+      services:
+        - name: held
+          request-topic: drain.requests
+          timeout: 20s
+          routes:
+            - {method: GET, path: /held}
+      """;
+
+  @Test
+  void closingDrainsTheRequestsInFlightAndRefusesNewOnes(EmbeddedKafka kafka) throws Exception {
+    kafka.createTopic("drain.requests", 1);
+    kafka.createTopic("drain.responses", 1);
+    try (FakeService held = new FakeService(kafka.bootstrapServers(), "drain.requests").silent()) {
+      GatewayTester gateway = GatewayTester.start(kafka.bootstrapServers(), YAML);
+      // given a request the service is still working on
+      CompletableFuture<HttpResponse<String>> inFlight = gateway.sendAsync("GET", "/held", null);
+      ConsumerRecord<byte[], byte[]> request = held.takeRequest();
+
+      // when the gateway is asked to stop
+      CompletableFuture<Void> closing = CompletableFuture.runAsync(() -> gateway.gateway().close(Duration.ofSeconds(20)));
+
+      // then it stops taking work and says so on /ready
+      await().atMost(Duration.ofSeconds(5)).until(() -> gateway.get("/ready").statusCode() == 503);
+      assertThat(gateway.get("/ready").body()).contains("urn:courier:problem:shutting-down");
+      HttpResponse<String> refused = gateway.get("/held");
+      assertThat(refused.statusCode()).isEqualTo(503);
+      assertThat(refused.body()).contains("urn:courier:problem:shutting-down");
+      assertThat(closing).isNotDone();
+
+      // and the request in flight is still answered before it stops
+      held.send(FakeService.reply(request, 200, "done"));
+      assertThat(inFlight.get().statusCode()).isEqualTo(200);
+      assertThat(inFlight.get().body()).isEqualTo("done");
+      closing.get();
+      assertThat(gateway.gateway().pendingRequests()).isZero();
+      held.answer(r -> List.of());
+    }
+  }
+}
