@@ -1,0 +1,49 @@
+package io.courier.cli;
+
+import io.courier.gateway.Gateway;
+import io.courier.gateway.config.ConfigException;
+import io.courier.gateway.config.ConfigLoader;
+import io.courier.gateway.config.GatewayConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code courier gateway --config courier.yaml}: the gateway alone, against an existing cluster. */
+@Command(
+    name = "gateway",
+    mixinStandardHelpOptions = true,
+    description = "Run the gateway against an existing Kafka cluster. Ctrl-C drains and stops it.")
+final class GatewayCommand implements Callable<Integer> {
+  static final int CONFIG_ERROR = 2;
+
+  @Option(names = {"-c", "--config"}, required = true, description = "The configuration file (YAML).")
+  Path config;
+
+  @Option(names = "--instance-id", description = "Overrides instance-id from the file.")
+  String instanceId;
+
+  @Override
+  public Integer call() {
+    if (!Files.isReadable(config)) {
+      System.err.println("courier: cannot read configuration file " + config);
+      return CONFIG_ERROR;
+    }
+    GatewayConfig loaded;
+    try {
+      loaded = ConfigLoader.load(config);
+      if (instanceId != null) {
+        loaded = loaded.withInstanceId(instanceId);
+      }
+    } catch (ConfigException e) {
+      System.err.println("courier: invalid configuration: " + e.getMessage());
+      return CONFIG_ERROR;
+    }
+    Gateway gateway = Gateway.start(loaded);
+    System.out.println(
+        "Courier gateway " + loaded.instanceId() + " listening on port " + gateway.httpPort() + " (Ctrl-C to stop)");
+    ShutdownSignal.awaitThenClose(gateway);
+    return 0;
+  }
+}

@@ -1,0 +1,102 @@
+package io.courier.cli.demo;
+
+import io.courier.examples.ExampleServices;
+import io.courier.gateway.Gateway;
+import io.courier.gateway.config.ConfigLoader;
+import io.courier.kafka.embedded.EmbeddedKafka;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Everything {@code courier demo} runs, in one process: an embedded broker on a free port, the example
+ * services, and the gateway. {@link #close()} stops them in reverse order.
+ */
+public final class Demo implements AutoCloseable {
+  /** Partitions of the gateway's response topic in the demo. */
+  static final int RESPONSE_PARTITIONS = 4;
+  private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
+
+  private final EmbeddedKafka kafka;
+  private final ExampleServices services;
+  private final Gateway gateway;
+
+  private Demo(EmbeddedKafka kafka, ExampleServices services, Gateway gateway) {
+    this.kafka = kafka;
+    this.services = services;
+    this.gateway = gateway;
+  }
+
+  /** Starts all three parts and returns once the gateway is ready and the services answer. */
+  public static Demo start(int httpPort) {
+    EmbeddedKafka kafka = EmbeddedKafka.start();
+    ExampleServices services = null;
+    Gateway gateway = null;
+    try {
+      kafka.createTopic("courier.responses", RESPONSE_PARTITIONS);
+      services = ExampleServices.start(kafka.bootstrapServers());
+      String yaml =
+          config().replace("${bootstrap}", kafka.bootstrapServers()).replace("${port}", Integer.toString(httpPort));
+      gateway = Gateway.start(ConfigLoader.parse(yaml));
+      awaitReady(gateway, services);
+      return new Demo(kafka, services, gateway);
+    } catch (RuntimeException e) {
+      closeQuietly(gateway);
+      closeQuietly(services);
+      kafka.close();
+      throw e;
+    }
+  }
+
+  public int httpPort() {
+    return gateway.httpPort();
+  }
+
+  public String bootstrapServers() {
+    return kafka.bootstrapServers();
+  }
+
+  @Override
+  public void close() {
+    gateway.close();
+    services.close();
+    kafka.close();
+  }
+
+  private static void awaitReady(Gateway gateway, ExampleServices services) {
+    long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+    while (!(gateway.isReady() && services.isRunning())) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("demo not ready after " + READY_TIMEOUT.toSeconds() + " s: " + gateway.notReadyReason());
+      }
+      try {
+        TimeUnit.MILLISECONDS.sleep(50); // start-up only, on the main thread
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while starting the demo", e);
+      }
+    }
+  }
+
+  static String config() {
+    try (InputStream in = Demo.class.getResourceAsStream("courier-demo.yaml")) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException("the demo configuration is missing from the jar", e);
+    }
+  }
+
+  private static void closeQuietly(AutoCloseable resource) {
+    if (resource == null) {
+      return;
+    }
+    try {
+      resource.close();
+    } catch (Exception ignored) {
+      // already failing; the original exception is the one to report
+    }
+  }
+}

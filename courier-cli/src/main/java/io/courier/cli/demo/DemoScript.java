@@ -1,0 +1,60 @@
+package io.courier.cli.demo;
+
+import java.util.List;
+
+/**
+ * The curl commands the demo prints, each with what it answers. The README shows the same commands, and
+ * {@code DemoIT} runs them against a live demo, so all three stay true together.
+ */
+public final class DemoScript {
+  /** Stands for the order id taken from the {@code Location} of the order just created. */
+  public static final String ORDER_ID = "<order-id>";
+
+  /**
+   * One command to try.
+   *
+   * @param comment what it shows
+   * @param command the shell command
+   * @param answers a fragment of what it prints
+   */
+  public record Step(String comment, String command, String answers) {}
+
+  private DemoScript() {}
+
+  public static List<Step> steps(int port) {
+    String base = "localhost:" + port;
+    String json = " -H 'content-type: application/json'";
+    return List.of(
+        new Step("A seeded customer", "curl -s " + base + "/customers/c-1001", "\"name\":\"Ada Lovelace\""),
+        new Step("An unknown customer: a 404 problem from the service", "curl -s " + base + "/customers/c-9999", "\"status\":404"),
+        new Step(
+            "Put two of sku-42 in Ada's basket",
+            "curl -s -X PUT " + base + "/baskets/c-1001/items/sku-42" + json + " -d '{\"quantity\":2}'",
+            "{\"sku\":\"sku-42\",\"quantity\":2}"),
+        new Step("Look at the basket", "curl -s " + base + "/baskets/c-1001", "\"customerId\":\"c-1001\""),
+        new Step(
+            "Place an order: 201 Created with a Location",
+            "curl -si -X POST " + base + "/orders" + json
+                + " -d '{\"customerId\":\"c-1001\",\"items\":[{\"sku\":\"sku-42\",\"quantity\":2}]}'",
+            "201 Created"),
+        new Step("Fetch the order by the id in that Location", "curl -s " + base + "/orders/" + ORDER_ID, "\"status\":\"CREATED\""),
+        new Step("A path no route serves: a 404 problem from the gateway", "curl -s " + base + "/nowhere", "urn:courier:problem:route-not-found"),
+        new Step("Readiness: the reply consumer is positioned", "curl -s " + base + "/ready", "READY"),
+        new Step("Prometheus metrics", "curl -s " + base + "/metrics | grep '^courier_replies_total'", "courier_replies_total{outcome=\"matched\"}"));
+  }
+
+  /** What {@code courier demo} prints once everything is up. */
+  public static String banner(Demo demo) {
+    StringBuilder text =
+        new StringBuilder()
+            .append("\nCourier demo is up: gateway on http://localhost:")
+            .append(demo.httpPort())
+            .append(", Kafka on ")
+            .append(demo.bootstrapServers())
+            .append("\nTry:\n");
+    for (Step step : steps(demo.httpPort())) {
+      text.append("\n  # ").append(step.comment()).append("\n  ").append(step.command()).append('\n');
+    }
+    return text.append("\nCtrl-C stops everything.\n").toString();
+  }
+}

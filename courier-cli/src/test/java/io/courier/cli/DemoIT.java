@@ -1,0 +1,76 @@
+package io.courier.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.courier.cli.demo.Demo;
+import io.courier.cli.demo.DemoScript;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The README's quickstart, executed: the demo comes up, every curl command it prints gives the documented
+ * answer, the README shows the same commands, and closing the demo stops everything.
+ */
+class DemoIT {
+  private static final Pattern LOCATION = Pattern.compile("(?im)^location: /orders/(\\S+)\\s*$");
+
+  @Test
+  void thePrintedCurlCommandsGiveTheDocumentedAnswers() throws Exception {
+    Demo demo = Demo.start(0);
+    int port = demo.httpPort();
+    try {
+      String orderId = null;
+      for (DemoScript.Step step : DemoScript.steps(port)) {
+        String command = step.command();
+        if (command.contains(DemoScript.ORDER_ID)) {
+          assertThat(orderId).as("an order was created before it is fetched").isNotNull();
+          command = command.replace(DemoScript.ORDER_ID, orderId);
+        }
+        String output = run(command);
+        assertThat(output).as(command).contains(step.answers());
+        Matcher location = LOCATION.matcher(output);
+        if (location.find()) {
+          orderId = location.group(1);
+        }
+      }
+    } finally {
+      demo.close();
+    }
+    assertThat(accepts(port)).as("the gateway port is closed after the demo stops").isFalse();
+  }
+
+  @Test
+  void theReadmeShowsTheCommandsTheDemoPrints() throws IOException {
+    String readme = Files.readString(Path.of("..", "README.md"));
+
+    for (DemoScript.Step step : DemoScript.steps(8080)) {
+      assertThat(readme).as("README shows: " + step.command()).contains(step.command());
+      assertThat(readme).as("README shows the answer of: " + step.command()).contains(step.answers());
+    }
+    assertThat(readme).contains("./courier demo").contains("mvn -B verify");
+  }
+
+  private static String run(String command) throws IOException, InterruptedException {
+    Process process = new ProcessBuilder("bash", "-c", command).redirectErrorStream(true).start();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("finished: " + command).isTrue();
+    return output;
+  }
+
+  private static boolean accepts(int port) {
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress("localhost", port), 1000);
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+}
