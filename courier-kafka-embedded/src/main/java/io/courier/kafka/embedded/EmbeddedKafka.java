@@ -180,6 +180,8 @@ public final class EmbeddedKafka implements AutoCloseable {
     p.put("auto.create.topics.enable", "false");
     p.put("num.partitions", "1");
     p.put("log.segment.bytes", Integer.toString(16 * 1024 * 1024));
+    // The log cleaner (compacted state topics) allocates its whole dedupe buffer up front: 128 MB by default.
+    p.put("log.cleaner.dedupe.buffer.size", Integer.toString(8 * 1024 * 1024));
     return p;
   }
 
