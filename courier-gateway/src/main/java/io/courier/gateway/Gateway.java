@@ -4,10 +4,8 @@ import io.courier.gateway.config.GatewayConfig;
 import io.courier.gateway.http.HttpVerticle;
 import io.courier.gateway.http.RequestPipeline;
 import io.courier.gateway.kafka.KafkaClients;
-import io.courier.gateway.kafka.ReplyConsumer;
-import io.courier.gateway.kafka.ReplyDispatcher;
+import io.courier.gateway.kafka.ReplyRouting;
 import io.courier.gateway.kafka.RequestPublisher;
-import io.courier.gateway.kafka.TopicCheck;
 import io.courier.gateway.metrics.GatewayMetrics;
 import io.courier.gateway.pending.PendingReplies;
 import io.courier.gateway.routing.RouteTable;
@@ -20,13 +18,11 @@ import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServerOptions;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,7 +44,7 @@ public final class Gateway implements AutoCloseable {
   private final PendingReplies pending;
   private final Admin admin;
   private final RequestPublisher publisher;
-  private final ReplyConsumer replyConsumer;
+  private final ReplyRouting replies;
   private volatile boolean shuttingDown;
   private final int httpPort;
 
@@ -57,29 +53,21 @@ public final class Gateway implements AutoCloseable {
     this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     this.pending = new PendingReplies(config.instanceId(), clock, REMEMBER_FINISHED, REMEMBER_FINISHED_MAX);
     GatewayMetrics metrics = new GatewayMetrics(registry, pending::size);
-    RouteTable routes = new RouteTable(config.routes());
     this.admin = Admin.create(KafkaClients.admin(config.kafka(), config.instanceId()));
     this.publisher =
         new RequestPublisher(
             new KafkaProducer<>(KafkaClients.producer(config.kafka(), config.instanceId())),
             config.kafka().publishQueue());
-    List<String> topics = new ArrayList<>(config.requestTopics());
-    topics.add(config.kafka().responseTopic());
-    this.replyConsumer =
-        new ReplyConsumer(
-            new KafkaConsumer<>(KafkaClients.replyConsumer(config.kafka(), config.instanceId())),
-            config.kafka().responseTopic(),
-            new TopicCheck(admin, topics),
-            new ReplyDispatcher(pending, metrics));
+    this.replies =
+        new ReplyRouting(config.kafka(), config.instanceId(), config.requestTopics(), admin, pending, publisher, metrics);
     this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(config.http().eventLoops()));
-
     RequestPipeline pipeline =
         new RequestPipeline(
-            routes,
+            new RouteTable(config.routes()),
             metrics,
             pending,
             publisher,
-            replyConsumer,
+            replies,
             new CorrelationIds(config.instanceId()),
             config.kafka().responseTopic(),
             clock,
@@ -87,7 +75,7 @@ public final class Gateway implements AutoCloseable {
             registry,
             () -> shuttingDown);
     this.httpPort = listen(pipeline);
-    replyConsumer.start();
+    replies.start();
   }
 
   /** Starts a gateway; returns once HTTP listens. Fails if the port cannot be bound. */
@@ -135,14 +123,27 @@ public final class Gateway implements AutoCloseable {
     return config.instanceId();
   }
 
-  /** Whether the reply consumer is positioned, so requests can be answered. */
+  /** Whether the reply and forward consumers are positioned, so requests can be answered. */
   public boolean isReady() {
-    return replyConsumer.isReady();
+    return replies.notReadyReason() == null && !shuttingDown;
   }
 
   /** Why the gateway is not ready, or {@code null}. */
   public String notReadyReason() {
-    return replyConsumer.notReadyReason();
+    return replies.notReadyReason();
+  }
+
+  /**
+   * Why this gateway can never become ready (e.g. static ownership with more instances than partitions),
+   * or {@code null}. The command line exits on it; an embedding application should too.
+   */
+  public String refusal() {
+    return replies.refusal();
+  }
+
+  /** The response-topic partitions this instance reads now. */
+  public int[] ownedReplyPartitions() {
+    return replies.ownedPartitions();
   }
 
   /** Requests waiting for replies. */
@@ -172,8 +173,10 @@ public final class Gateway implements AutoCloseable {
     try {
       await(vertx.close());
     } finally {
+      // Consumers first: leaving the group hands the partitions over at once, and a forward in the
+      // publisher's queue still goes out before the producer closes.
+      replies.close();
       publisher.close();
-      replyConsumer.close();
       admin.close(Duration.ofSeconds(5));
       registry.close();
       LOGGER.info("Gateway stopped instanceId={} unanswered={}", config.instanceId(), pending.size());

@@ -75,7 +75,7 @@ class CompatibilityIT {
   static void start(EmbeddedKafka kafka) {
     kafka.createTopic("compat.spring", 1);
     kafka.createTopic("compat.zilla", 1);
-    kafka.createTopic("compat.responses", 3);
+    GatewayTester.createResponseTopic(kafka, "compat.responses", 3);
     bootstrapServers = kafka.bootstrapServers();
     spring = new AnnotationConfigApplicationContext(SpringResponder.class);
     zilla = new ZillaStyleResponder(kafka.bootstrapServers());

@@ -50,7 +50,7 @@ class GatewayErrorsIT {
   static void start(EmbeddedKafka broker) {
     kafka = broker;
     kafka.createTopic("errors.orders", 1);
-    kafka.createTopic("errors.responses", 1);
+    GatewayTester.createResponseTopic(kafka, "errors.responses", 1);
     orders = new FakeService(kafka.bootstrapServers(), "errors.orders");
     gateway = GatewayTester.start(kafka.bootstrapServers(), YAML);
   }

@@ -41,7 +41,7 @@ class ReplyHandlingIT {
   @BeforeAll
   static void start(EmbeddedKafka kafka) {
     kafka.createTopic("replies.echo", 1);
-    kafka.createTopic(RESPONSES, 2);
+    GatewayTester.createResponseTopic(kafka, RESPONSES, 2);
     echo = new FakeService(kafka.bootstrapServers(), "replies.echo");
     gateway = GatewayTester.start(kafka.bootstrapServers(), YAML);
   }

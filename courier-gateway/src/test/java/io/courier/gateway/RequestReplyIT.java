@@ -47,7 +47,7 @@ class RequestReplyIT {
   @BeforeAll
   static void start(EmbeddedKafka kafka) {
     kafka.createTopic("rr.orders", 3);
-    kafka.createTopic("rr.responses", 4);
+    GatewayTester.createResponseTopic(kafka, "rr.responses", 4);
     orders = new FakeService(kafka.bootstrapServers(), "rr.orders");
     gateway = GatewayTester.start(kafka.bootstrapServers(), YAML);
   }

@@ -36,7 +36,7 @@ class ShutdownIT {
   @Test
   void closingDrainsTheRequestsInFlightAndRefusesNewOnes(EmbeddedKafka kafka) throws Exception {
     kafka.createTopic("drain.requests", 1);
-    kafka.createTopic("drain.responses", 1);
+    GatewayTester.createResponseTopic(kafka, "drain.responses", 1);
     try (FakeService held = new FakeService(kafka.bootstrapServers(), "drain.requests").silent()) {
       GatewayTester gateway = GatewayTester.start(kafka.bootstrapServers(), YAML);
       // given a request the service is still working on

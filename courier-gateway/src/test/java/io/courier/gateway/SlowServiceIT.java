@@ -50,7 +50,7 @@ class SlowServiceIT {
   void aStuckServiceDrivesTheRouteToItsCapAndTheRestIsShedWith503(EmbeddedKafka kafka) throws Exception {
     // given a service that reads requests and never answers
     kafka.createTopic("slow.requests", 2);
-    kafka.createTopic("slow.responses", 2);
+    GatewayTester.createResponseTopic(kafka, "slow.responses", 2);
     try (FakeService stuck = new FakeService(kafka.bootstrapServers(), "slow.requests").silent();
         GatewayTester gateway = GatewayTester.start(kafka.bootstrapServers(), YAML)) {
       long heapBefore = usedHeapAfterGc();

@@ -21,6 +21,8 @@ public final class HeaderNames {
   /** Prefix of one header per path parameter: {@code courier-path-param.id} for {@code /orders/{id}}. */
   public static final String PATH_PARAM_PREFIX = "courier-path-param.";
   public static final String STATUS = "courier-status";
+  /** On a reply copied to the forward topic: the gateway instance that read it and forwarded it. */
+  public static final String FORWARDED_BY = "courier-forwarded-by";
   public static final String CONTENT_TYPE = "content-type";
 
   public static final String SPRING_CORRELATION_ID = "kafka_correlationId";

@@ -37,6 +37,7 @@ public final class Demo implements AutoCloseable {
     Gateway gateway = null;
     try {
       kafka.createTopic("courier.responses", RESPONSE_PARTITIONS);
+      kafka.createTopic("courier.responses.forwards", 1);
       services = ExampleServices.start(kafka.bootstrapServers());
       String yaml =
           config().replace("${bootstrap}", kafka.bootstrapServers()).replace("${port}", Integer.toString(httpPort));

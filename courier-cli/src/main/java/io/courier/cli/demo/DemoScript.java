@@ -40,7 +40,7 @@ public final class DemoScript {
         new Step("Fetch the order by the id in that Location", "curl -s " + base + "/orders/" + ORDER_ID, "\"status\":\"CREATED\""),
         new Step("A path no route serves: a 404 problem from the gateway", "curl -s " + base + "/nowhere", "urn:courier:problem:route-not-found"),
         new Step("Readiness: the reply consumer is positioned", "curl -s " + base + "/ready", "READY"),
-        new Step("Prometheus metrics", "curl -s " + base + "/metrics | grep '^courier_replies_total'", "courier_replies_total{outcome=\"matched\"}"));
+        new Step("Prometheus metrics", "curl -s " + base + "/metrics | grep '^courier_replies_total'", "courier_replies_total{outcome=\"matched\",source=\"response-topic\"}"));
   }
 
   /** What {@code courier demo} prints once everything is up. */

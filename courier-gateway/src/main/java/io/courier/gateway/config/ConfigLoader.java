@@ -111,13 +111,62 @@ public final class ConfigLoader {
     Map<String, String> client = stringMap(node.child(Setting.KAFKA_CLIENT.key()));
     checkDurability(node.child(Setting.KAFKA_CLIENT.key()), client);
     checkDurability(node.child(Setting.KAFKA_PRODUCER.key()), producer);
+    String response = responseTopic == null ? Defaults.RESPONSE_TOPIC : topic(responseTopic);
     return new KafkaConfig(
         node.required(Setting.KAFKA_BOOTSTRAP_SERVERS.key()).asString(),
-        responseTopic == null ? Defaults.RESPONSE_TOPIC : topic(responseTopic),
+        response,
         client,
         producer,
         stringMap(node.child(Setting.KAFKA_CONSUMER.key())),
-        queue == null ? Defaults.PUBLISH_QUEUE : queue.asInt(1, 10_000_000));
+        queue == null ? Defaults.PUBLISH_QUEUE : queue.asInt(1, 10_000_000),
+        replies(node.child(Setting.KAFKA_REPLIES.key()), response));
+  }
+
+  private static ReplyOwnership replies(YamlNode node, String responseTopic) {
+    String defaultForward = responseTopic + Defaults.FORWARD_SUFFIX;
+    String defaultGroup = Defaults.REPLY_GROUP_PREFIX + responseTopic;
+    if (node == null) {
+      return new ReplyOwnership(ReplyOwnership.Mode.GROUP, defaultGroup, -1, -1, defaultForward);
+    }
+    node.rejectUnknownKeys(keysUnder("kafka.replies"));
+    YamlNode ownership = node.child(Setting.KAFKA_REPLIES_OWNERSHIP.key());
+    ReplyOwnership.Mode mode = ReplyOwnership.Mode.GROUP;
+    if (ownership != null) {
+      String text = ownership.asString();
+      try {
+        mode = ReplyOwnership.Mode.valueOf(text.toUpperCase(Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        throw ownership.error("must be group or static, was \"" + text + "\"");
+      }
+    }
+    YamlNode groupId = node.child(Setting.KAFKA_REPLIES_GROUP_ID.key());
+    YamlNode index = node.child(Setting.KAFKA_REPLIES_INSTANCE_INDEX.key());
+    YamlNode count = node.child(Setting.KAFKA_REPLIES_INSTANCE_COUNT.key());
+    YamlNode forward = node.child(Setting.KAFKA_REPLIES_FORWARD_TOPIC.key());
+    String forwardTopic = forward == null ? defaultForward : topic(forward);
+    if (forwardTopic.equals(responseTopic)) {
+      throw forward.error("must differ from the response topic");
+    }
+    if (mode == ReplyOwnership.Mode.GROUP) {
+      for (YamlNode staticOnly : new YamlNode[] {index, count}) {
+        if (staticOnly != null) {
+          throw staticOnly.error("only applies with ownership: static");
+        }
+      }
+      return new ReplyOwnership(mode, groupId == null ? defaultGroup : groupId.asString(), -1, -1, forwardTopic);
+    }
+    if (groupId != null) {
+      throw groupId.error("only applies with ownership: group");
+    }
+    if (index == null || count == null) {
+      throw node.error("ownership: static needs instance-index and instance-count");
+    }
+    int instanceCount = count.asInt(1, 100_000);
+    int instanceIndex = index.asInt(0, 100_000);
+    if (instanceIndex >= instanceCount) {
+      throw index.error("must be below instance-count (" + instanceCount + "), was " + instanceIndex);
+    }
+    return new ReplyOwnership(mode, null, instanceIndex, instanceCount, forwardTopic);
   }
 
   /** An accepted command must be durably in Kafka: the gateway's producer is always acks=all, idempotent. */

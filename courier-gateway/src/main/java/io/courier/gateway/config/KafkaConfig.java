@@ -11,6 +11,7 @@ import java.util.Map;
  * @param producer settings for the request producer only, applied over {@code client}
  * @param consumer settings for the reply consumer only, applied over {@code client}
  * @param publishQueue requests that may wait for the producer thread before the gateway sheds load
+ * @param replies how instances share the response topic
  */
 public record KafkaConfig(
     String bootstrapServers,
@@ -18,7 +19,8 @@ public record KafkaConfig(
     Map<String, String> client,
     Map<String, String> producer,
     Map<String, String> consumer,
-    int publishQueue) {
+    int publishQueue,
+    ReplyOwnership replies) {
 
   public KafkaConfig {
     client = Map.copyOf(client);

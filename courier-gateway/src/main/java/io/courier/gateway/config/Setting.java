@@ -18,6 +18,12 @@ public enum Setting {
   KAFKA_CLIENT("kafka.client", "{}", "Any Kafka client setting, given to the producer, the reply consumer and the admin client (e.g. `security.protocol`, `sasl.mechanism`)."),
   KAFKA_PRODUCER("kafka.producer", "{}", "Producer-only settings over `kafka.client` (e.g. `linger.ms`, `max.block.ms`). `acks` must stay `all` and `enable.idempotence` `true`."),
   KAFKA_CONSUMER("kafka.consumer", "{}", "Reply-consumer-only settings over `kafka.client`."),
+  KAFKA_REPLIES("kafka.replies", "{}", "How the gateway instances sharing the response topic divide its partitions."),
+  KAFKA_REPLIES_OWNERSHIP("kafka.replies.ownership", "group", "`group`: partitions are assigned by a consumer group and move as instances join and leave; `static`: instance k of n reads the partitions p with p % n == k."),
+  KAFKA_REPLIES_GROUP_ID("kafka.replies.group-id", "`courier-gateway-<response-topic>`", "Group mode: the consumer group of all instances on this response topic."),
+  KAFKA_REPLIES_INSTANCE_INDEX("kafka.replies.instance-index", "required in static mode", "Static mode: this instance's index, 0 to instance-count - 1."),
+  KAFKA_REPLIES_INSTANCE_COUNT("kafka.replies.instance-count", "required in static mode", "Static mode: how many instances share the response topic; at most its partition count."),
+  KAFKA_REPLIES_FORWARD_TOPIC("kafka.replies.forward-topic", "`<response-topic>.forwards`", "Topic where an instance puts a reply that names another instance; every instance reads it. Must exist."),
   KAFKA_PUBLISH_QUEUE("kafka.publish-queue", Integer.toString(Defaults.PUBLISH_QUEUE), "Requests that may wait for the producer thread; beyond it the gateway answers 503."),
   SERVICES("services", "required", "The services, each with its request topic and routes."),
   SERVICE_NAME("services[].name", "required", "Unique service name."),
@@ -89,6 +95,8 @@ public enum Setting {
     static final Duration RETRY_AFTER = Duration.ofSeconds(1);
     static final String RESPONSE_TOPIC = "courier.responses";
     static final int PUBLISH_QUEUE = 10_000;
+    static final String REPLY_GROUP_PREFIX = "courier-gateway-";
+    static final String FORWARD_SUFFIX = ".forwards";
     static final Duration TIMEOUT = Duration.ofSeconds(10);
     static final int MAX_IN_FLIGHT = 1000;
     static final int MAX_BODY_BYTES = 1024 * 1024;

@@ -2,7 +2,7 @@ package io.courier.gateway.http;
 
 import io.courier.gateway.config.RouteConfig;
 import io.courier.gateway.error.GatewayError;
-import io.courier.gateway.kafka.ReplyConsumer;
+import io.courier.gateway.kafka.ReplyRouting;
 import io.courier.gateway.kafka.RequestPublisher;
 import io.courier.gateway.metrics.RouteMetrics;
 import io.courier.gateway.pending.Outcome;
@@ -35,7 +35,7 @@ final class Exchange implements PendingRequest.Listener {
   record Services(
       PendingReplies pending,
       RequestPublisher publisher,
-      ReplyConsumer replies,
+      ReplyRouting replies,
       CorrelationIds correlationIds,
       String responseTopic,
       Clock clock,

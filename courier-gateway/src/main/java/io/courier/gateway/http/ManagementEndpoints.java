@@ -1,7 +1,7 @@
 package io.courier.gateway.http;
 
 import io.courier.gateway.error.GatewayError;
-import io.courier.gateway.kafka.ReplyConsumer;
+import io.courier.gateway.kafka.ReplyRouting;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
@@ -13,13 +13,13 @@ import java.util.function.BooleanSupplier;
  * request sent now can be answered) and {@code GET /metrics} (Prometheus text format).
  */
 final class ManagementEndpoints {
-  private final ReplyConsumer replies;
+  private final ReplyRouting replies;
   private final PrometheusMeterRegistry metrics;
   private final ResponseWriter writer;
   private final BooleanSupplier shuttingDown;
 
   ManagementEndpoints(
-      ReplyConsumer replies, PrometheusMeterRegistry metrics, ResponseWriter writer, BooleanSupplier shuttingDown) {
+      ReplyRouting replies, PrometheusMeterRegistry metrics, ResponseWriter writer, BooleanSupplier shuttingDown) {
     this.replies = replies;
     this.metrics = metrics;
     this.writer = writer;

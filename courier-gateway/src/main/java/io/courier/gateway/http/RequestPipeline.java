@@ -2,7 +2,7 @@ package io.courier.gateway.http;
 
 import io.courier.gateway.error.GatewayError;
 import io.courier.gateway.error.GatewayException;
-import io.courier.gateway.kafka.ReplyConsumer;
+import io.courier.gateway.kafka.ReplyRouting;
 import io.courier.gateway.kafka.RequestPublisher;
 import io.courier.gateway.metrics.GatewayMetrics;
 import io.courier.gateway.metrics.RouteMetrics;
@@ -39,7 +39,7 @@ public final class RequestPipeline {
   private final RouteTable routes;
   private final GatewayMetrics gatewayMetrics;
   private final Map<Route, RouteMetrics> metrics;
-  private final ReplyConsumer replies;
+  private final ReplyRouting replies;
   private final BooleanSupplier shuttingDown;
   private final ResponseWriter writer;
   private final Exchange.Services exchangeServices;
@@ -49,7 +49,7 @@ public final class RequestPipeline {
       GatewayMetrics metrics,
       PendingReplies pending,
       RequestPublisher publisher,
-      ReplyConsumer replies,
+      ReplyRouting replies,
       CorrelationIds correlationIds,
       String responseTopic,
       Clock clock,

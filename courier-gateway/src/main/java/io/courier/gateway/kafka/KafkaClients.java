@@ -1,10 +1,12 @@
 package io.courier.gateway.kafka;
 
 import io.courier.gateway.config.KafkaConfig;
+import io.courier.gateway.config.ReplyOwnership;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -37,14 +39,43 @@ public final class KafkaClients {
     return settings;
   }
 
-  /** The reply consumer: no group (partitions are assigned by the gateway), never commits. */
+  /**
+   * The reply consumer. Group ownership: a member of {@code kafka.replies.group-id} with the cooperative-sticky
+   * assignor (a join or leave moves only what it must) and a 10 s session timeout (a crashed instance's
+   * partitions move within 10 s); positions are committed by the gateway, never automatically. Static
+   * ownership: no group.
+   */
   public static Map<String, Object> replyConsumer(KafkaConfig kafka, String instanceId) {
-    Map<String, Object> settings = common(kafka);
-    settings.put(ConsumerConfig.CLIENT_ID_CONFIG, "courier-" + instanceId + "-replies");
-    settings.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100);
+    Map<String, Object> settings = consumer(kafka, instanceId, "replies");
+    settings.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000);
+    settings.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 2_000);
+    settings.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
     settings.putAll(kafka.client());
     settings.putAll(kafka.consumer());
     settings.remove(ConsumerConfig.GROUP_ID_CONFIG);
+    if (kafka.replies().mode() == ReplyOwnership.Mode.GROUP) {
+      settings.put(ConsumerConfig.GROUP_ID_CONFIG, kafka.replies().groupId());
+    }
+    return enforceConsumer(settings);
+  }
+
+  /** The forward consumer: every partition of the forward topic, no group. */
+  public static Map<String, Object> forwardConsumer(KafkaConfig kafka, String instanceId) {
+    Map<String, Object> settings = consumer(kafka, instanceId, "forwards");
+    settings.putAll(kafka.client());
+    settings.putAll(kafka.consumer());
+    settings.remove(ConsumerConfig.GROUP_ID_CONFIG);
+    return enforceConsumer(settings);
+  }
+
+  private static Map<String, Object> consumer(KafkaConfig kafka, String instanceId, String role) {
+    Map<String, Object> settings = common(kafka);
+    settings.put(ConsumerConfig.CLIENT_ID_CONFIG, "courier-" + instanceId + "-" + role);
+    settings.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100);
+    return settings;
+  }
+
+  private static Map<String, Object> enforceConsumer(Map<String, Object> settings) {
     settings.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     settings.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
     settings.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);

@@ -1,172 +1,161 @@
 package io.courier.gateway.kafka;
 
+import io.courier.gateway.config.ReplyOwnership;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.TreeSet;
 import java.util.function.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads the response topic on its own thread, {@code courier-reply-consumer}, and hands every record to the
- * reply handler. Until it is positioned on its partitions the gateway is not ready; while Kafka is
- * unreachable or a topic is missing it keeps trying and says why in {@link #notReadyReason()}.
+ * Reads the partitions of the response topic this instance owns, on thread {@code courier-reply-consumer}.
  *
- * <p>This instance owns all partitions of the response topic (see {@code docs/adr/0001-reply-partitions.md}):
- * requests name them in turn as their reply partition. The handler runs on the consumer thread and must
- * not block.
- *
- * <p>Thread-safe: the consumer itself is confined to the consumer thread.
+ * <p>Group ownership: the consumer joins {@code kafka.replies.group-id} with the cooperative-sticky
+ * assignor, so a join or leave moves only the partitions it must. The read position is committed after
+ * every poll and synchronously when a partition is revoked, so its next owner starts exactly where this
+ * instance stopped: replies that arrive during a move are read by the new owner and forwarded, never
+ * skipped. Static ownership: the consumer assigns its partitions itself and starts at their end.
  */
-public final class ReplyConsumer implements AutoCloseable {
+final class ReplyConsumer extends ConsumerLoop {
   private static final Logger LOGGER = LoggerFactory.getLogger(ReplyConsumer.class);
-  private static final Duration RETRY_PAUSE = Duration.ofSeconds(1);
   private static final Duration METADATA_TIMEOUT = Duration.ofSeconds(5);
-  private static final Duration POLL_TIMEOUT = Duration.ofMillis(200);
 
-  private final KafkaConsumer<byte[], byte[]> consumer;
-  private final String responseTopic;
+  private final String topic;
+  private final ReplyOwnership ownership;
   private final TopicCheck topicCheck;
-  private final Consumer<ConsumerRecord<byte[], byte[]>> handler;
-  private final Thread thread;
-  private final CountDownLatch closing = new CountDownLatch(1);
-  private final AtomicInteger nextPartition = new AtomicInteger();
-  private volatile int[] ownedPartitions = new int[0];
-  private volatile String notReadyReason = "starting";
+  private final ReplyPartitions partitions;
+  private final Set<Integer> owned = new TreeSet<>();
 
-  public ReplyConsumer(
+  ReplyConsumer(
       KafkaConsumer<byte[], byte[]> consumer,
-      String responseTopic,
+      String topic,
+      ReplyOwnership ownership,
       TopicCheck topicCheck,
+      ReplyPartitions partitions,
       Consumer<ConsumerRecord<byte[], byte[]>> handler) {
-    this.consumer = consumer;
-    this.responseTopic = responseTopic;
+    super("courier-reply-consumer", consumer, handler);
+    this.topic = topic;
+    this.ownership = ownership;
     this.topicCheck = topicCheck;
-    this.handler = handler;
-    this.thread = new Thread(this::run, "courier-reply-consumer");
+    this.partitions = partitions;
   }
 
-  public void start() {
-    thread.start();
-  }
-
-  /** {@code null} once positioned on the response topic; otherwise what the gateway is waiting for. */
-  public String notReadyReason() {
-    return notReadyReason;
-  }
-
-  public boolean isReady() {
-    return notReadyReason == null;
-  }
-
-  /** The partitions this instance reads, in turn; {@code -1} before it is ready. */
-  public int nextReplyPartition() {
-    int[] owned = ownedPartitions;
-    if (owned.length == 0) {
-      return -1;
+  @Override
+  protected String setUp() {
+    Set<String> missing = topicCheck.missingTopics();
+    if (!missing.isEmpty()) {
+      return "topics do not exist: " + String.join(", ", new TreeSet<>(missing));
     }
-    return owned[Math.floorMod(nextPartition.getAndIncrement(), owned.length)];
+    List<PartitionInfo> infos = consumer.partitionsFor(topic, METADATA_TIMEOUT);
+    if (infos == null || infos.isEmpty()) {
+      return "response topic " + topic + " has no partitions";
+    }
+    partitions.topicPartitions(infos.size());
+    if (ownership.mode() == ReplyOwnership.Mode.STATIC) {
+      assignStatic(infos.size());
+    } else {
+      notReady("joining consumer group " + ownership.groupId() + " on " + topic);
+      consumer.subscribe(List.of(topic), new Rebalance());
+    }
+    return null;
   }
 
-  private void run() {
+  private void assignStatic(int topicPartitions) {
+    List<Integer> mine;
     try {
-      if (position()) {
-        pollUntilClosed();
-      }
-    } catch (WakeupException e) {
-      // closing
-    } catch (RuntimeException e) {
-      notReadyReason = "reply consumer stopped: " + e;
-      LOGGER.error("Reply consumer stopped responseTopic={}", responseTopic, e);
-    } finally {
-      consumer.close(Duration.ofSeconds(5));
+      mine = StaticAssignment.partitions(ownership.instanceIndex(), ownership.instanceCount(), topicPartitions);
+    } catch (IllegalStateException e) {
+      throw new SetupRefused(e.getMessage());
     }
+    String uneven = StaticAssignment.unevenWarning(ownership.instanceCount(), topicPartitions);
+    if (uneven != null) {
+      LOGGER.warn("Uneven static ownership: {}", uneven);
+    }
+    List<TopicPartition> assigned = mine.stream().map(p -> new TopicPartition(topic, p)).toList();
+    consumer.assign(assigned);
+    consumer.seekToEnd(assigned);
+    assigned.forEach(partition -> consumer.position(partition, METADATA_TIMEOUT));
+    partitions.own(mine);
+    ready();
+    LOGGER.info("Reply partitions assigned statically responseTopic={} partitions={}", topic, mine);
   }
 
-  /** Retries until positioned or closed; returns whether positioned. */
-  private boolean position() {
-    String lastLogged = null;
-    while (closing.getCount() > 0) {
-      String problem = tryPosition();
-      if (problem == null) {
-        notReadyReason = null;
-        LOGGER.info("Reply consumer positioned responseTopic={} partitions={}", responseTopic, ownedPartitions.length);
-        return true;
-      }
-      notReadyReason = problem;
-      if (!problem.equals(lastLogged)) {
-        LOGGER.error("Gateway not ready, retrying every {} s: {}", RETRY_PAUSE.toSeconds(), problem);
-        lastLogged = problem;
-      }
-      try {
-        closing.await(RETRY_PAUSE.toMillis(), TimeUnit.MILLISECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return false;
-      }
-    }
-    return false;
-  }
-
-  private String tryPosition() {
-    try {
-      Set<String> missing = topicCheck.missingTopics();
-      if (!missing.isEmpty()) {
-        return "topics do not exist: " + String.join(", ", missing.stream().sorted().toList());
-      }
-      List<PartitionInfo> partitions = consumer.partitionsFor(responseTopic, METADATA_TIMEOUT);
-      if (partitions == null || partitions.isEmpty()) {
-        return "response topic " + responseTopic + " has no partitions";
-      }
-      List<TopicPartition> assigned =
-          partitions.stream().map(p -> new TopicPartition(responseTopic, p.partition())).toList();
-      consumer.assign(assigned);
-      consumer.seekToEnd(assigned);
-      for (TopicPartition partition : assigned) {
-        consumer.position(partition, METADATA_TIMEOUT); // resolves the lazy seek: positioned from here on
-      }
-      ownedPartitions = assigned.stream().mapToInt(TopicPartition::partition).toArray();
-      return null;
-    } catch (WakeupException e) {
-      throw e;
-    } catch (KafkaException e) {
-      return "cannot reach Kafka: " + e.getMessage();
-    }
-  }
-
-  private void pollUntilClosed() {
-    while (closing.getCount() > 0) {
-      ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL_TIMEOUT);
-      for (ConsumerRecord<byte[], byte[]> record : records) {
-        try {
-          handler.accept(record);
-        } catch (RuntimeException e) {
-          // A bad reply must never stop the loop that serves every other request.
-          LOGGER.warn(
-              "Reply handler failed partition={} offset={}", record.partition(), record.offset(), e);
-        }
-      }
+  @Override
+  protected void afterPoll(ConsumerRecords<byte[], byte[]> records) {
+    if (ownership.mode() == ReplyOwnership.Mode.GROUP && !records.isEmpty()) {
+      consumer.commitAsync();
     }
   }
 
   @Override
-  public void close() {
-    closing.countDown();
-    consumer.wakeup();
-    try {
-      thread.join(TimeUnit.SECONDS.toMillis(10));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+  protected void beforeClose() {
+    if (ownership.mode() == ReplyOwnership.Mode.GROUP && !owned.isEmpty()) {
+      commitQuietly();
     }
+  }
+
+  private void commitQuietly() {
+    try {
+      consumer.commitSync(METADATA_TIMEOUT);
+    } catch (KafkaException e) {
+      // The next owner re-reads from the last commit: at worst a few replies are read twice (duplicates).
+      LOGGER.warn("Commit of reply positions failed responseTopic={} reason={}", topic, e.toString());
+    }
+  }
+
+  /** Keeps {@link ReplyPartitions} in step with the group's assignment; runs inside poll on the loop thread. */
+  private final class Rebalance implements ConsumerRebalanceListener {
+    @Override
+    public void onPartitionsRevoked(Collection<TopicPartition> revoked) {
+      if (revoked.isEmpty()) {
+        return;
+      }
+      revoked.forEach(partition -> owned.remove(partition.partition()));
+      partitions.own(owned);
+      // Commit while still the owner: the next owner starts exactly here.
+      commitQuietly();
+      LOGGER.info("Reply partitions revoked responseTopic={} revoked={} owned={}", topic, numbers(revoked), owned);
+    }
+
+    @Override
+    public void onPartitionsLost(Collection<TopicPartition> lost) {
+      lost.forEach(partition -> owned.remove(partition.partition()));
+      partitions.own(owned);
+      LOGGER.warn("Reply partitions lost responseTopic={} lost={} owned={}", topic, numbers(lost), owned);
+    }
+
+    @Override
+    public void onPartitionsAssigned(Collection<TopicPartition> assigned) {
+      for (TopicPartition partition : assigned) {
+        consumer.position(partition, METADATA_TIMEOUT); // resolve committed offset (or end) now: positioned
+        owned.add(partition.partition());
+      }
+      partitions.own(owned);
+      if (owned.isEmpty()) {
+        LOGGER.warn(
+            "This instance owns no partition of {}: more gateway instances than partitions; its replies come"
+                + " back through the forward topic", topic);
+      }
+      if (!assigned.isEmpty() || notReadyReason() != null) {
+        LOGGER.info("Reply partitions assigned responseTopic={} assigned={} owned={}", topic, numbers(assigned), owned);
+      }
+      ready();
+    }
+  }
+
+  private static Set<Integer> numbers(Collection<TopicPartition> partitions) {
+    Set<Integer> numbers = new TreeSet<>();
+    partitions.forEach(partition -> numbers.add(partition.partition()));
+    return numbers;
   }
 }

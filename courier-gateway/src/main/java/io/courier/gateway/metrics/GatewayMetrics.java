@@ -1,6 +1,7 @@
 package io.courier.gateway.metrics;
 
 import io.courier.gateway.error.GatewayError;
+import io.courier.gateway.kafka.ReplyDispatcher;
 import io.courier.gateway.pending.ReplyOutcome;
 import io.courier.gateway.routing.Route;
 import io.micrometer.core.instrument.Counter;
@@ -19,19 +20,28 @@ public final class GatewayMetrics {
   /** The route tag of errors answered before any route was found. */
   public static final String NO_ROUTE = "none";
 
-  private final Map<ReplyOutcome, Counter> replies = new EnumMap<>(ReplyOutcome.class);
+  private final Map<ReplyDispatcher.Source, Map<ReplyOutcome, Counter>> replies = new EnumMap<>(ReplyDispatcher.Source.class);
+  private final Counter forwardsSent;
+  private final Counter forwardsFailed;
   private final Map<GatewayError, Counter> unrouted = new EnumMap<>(GatewayError.class);
 
   public GatewayMetrics(MeterRegistry registry, IntSupplier pendingReplies) {
     this.registry = registry;
-    for (ReplyOutcome outcome : ReplyOutcome.values()) {
-      replies.put(
-          outcome,
-          Counter.builder("courier.replies")
-              .description("Records read from the response topic, by what became of them")
-              .tag("outcome", outcome.tag())
-              .register(registry));
+    for (ReplyDispatcher.Source source : ReplyDispatcher.Source.values()) {
+      Map<ReplyOutcome, Counter> bySource = new EnumMap<>(ReplyOutcome.class);
+      for (ReplyOutcome outcome : ReplyOutcome.values()) {
+        bySource.put(
+            outcome,
+            Counter.builder("courier.replies")
+                .description("Replies read, by where they were read and what became of them")
+                .tag("source", source.tag())
+                .tag("outcome", outcome.tag())
+                .register(registry));
+      }
+      replies.put(source, bySource);
     }
+    forwardsSent = forwards(registry, "sent");
+    forwardsFailed = forwards(registry, "failed");
     for (GatewayError error : GatewayError.values()) {
       if (!error.routed()) {
         unrouted.put(
@@ -57,8 +67,20 @@ public final class GatewayMetrics {
     unrouted.get(error).increment();
   }
 
-  public void reply(ReplyOutcome outcome) {
-    replies.get(outcome).increment();
+  public void reply(ReplyDispatcher.Source source, ReplyOutcome outcome) {
+    replies.get(source).get(outcome).increment();
+  }
+
+  /** A reply of another instance put on the forward topic (or not: queue full, produce failed). */
+  public void forward(boolean sent) {
+    (sent ? forwardsSent : forwardsFailed).increment();
+  }
+
+  private static Counter forwards(MeterRegistry registry, String result) {
+    return Counter.builder("courier.forwards")
+        .description("Replies of other instances put on the forward topic")
+        .tag("result", result)
+        .register(registry);
   }
 
   public MeterRegistry registry() {

@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.courier.gateway.Gateway;
 import io.courier.gateway.config.ConfigLoader;
+import io.courier.kafka.embedded.EmbeddedKafka;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.search.Search;
 import java.io.IOException;
@@ -26,6 +27,12 @@ public final class GatewayTester implements AutoCloseable {
 
   private GatewayTester(Gateway gateway) {
     this.gateway = gateway;
+  }
+
+  /** Creates a response topic and its forward topic ({@code <topic>.forwards}, the default name). */
+  public static void createResponseTopic(EmbeddedKafka kafka, String topic, int partitions) {
+    kafka.createTopic(topic, partitions);
+    kafka.createTopic(topic + ".forwards", 1);
   }
 
   /** Starts the gateway and waits until it is ready. */
@@ -82,10 +89,9 @@ public final class GatewayTester implements AutoCloseable {
     return builder;
   }
 
-  /** The value of a counter, 0 if it was never registered. */
+  /** The sum of the counters with this name and these tags (all values of the tags not given). */
   public double counter(String name, String... tags) {
-    Counter counter = Search.in(gateway.meterRegistry()).name(name).tags(tags).counter();
-    return counter == null ? 0 : counter.count();
+    return Search.in(gateway.meterRegistry()).name(name).tags(tags).counters().stream().mapToDouble(Counter::count).sum();
   }
 
   /** Waits for pending requests to finish, then stops the gateway; fails if any stayed pending. */

@@ -1,0 +1,37 @@
+package io.courier.gateway.kafka;
+
+import io.courier.gateway.metrics.GatewayMetrics;
+import io.courier.protocol.HeaderNames;
+import java.nio.charset.StandardCharsets;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+
+/**
+ * Puts a reply that this instance read but another instance is waiting for onto the forward topic, keyed by
+ * the waiting instance's id. Goes through the publisher's bounded queue like every produce, so the reply
+ * consumer thread never blocks on it; a full queue drops the forward and counts it.
+ */
+final class ReplyForwarder {
+  private final String topic;
+  private final byte[] instanceId;
+  private final RequestPublisher publisher;
+  private final GatewayMetrics metrics;
+
+  ReplyForwarder(String topic, String instanceId, RequestPublisher publisher, GatewayMetrics metrics) {
+    this.topic = topic;
+    this.instanceId = instanceId.getBytes(StandardCharsets.UTF_8);
+    this.publisher = publisher;
+    this.metrics = metrics;
+  }
+
+  void forward(String owner, ConsumerRecord<byte[], byte[]> reply) {
+    RecordHeaders headers = new RecordHeaders(reply.headers().toArray());
+    headers.add(HeaderNames.FORWARDED_BY, instanceId);
+    ProducerRecord<byte[], byte[]> forward =
+        new ProducerRecord<>(topic, null, owner.getBytes(StandardCharsets.UTF_8), reply.value(), headers);
+    if (!publisher.publish(forward, (metadata, error) -> metrics.forward(error == null))) {
+      metrics.forward(false);
+    }
+  }
+}

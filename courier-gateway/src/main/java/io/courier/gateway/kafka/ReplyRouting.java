@@ -1,0 +1,84 @@
+package io.courier.gateway.kafka;
+
+import io.courier.gateway.config.KafkaConfig;
+import io.courier.gateway.metrics.GatewayMetrics;
+import io.courier.gateway.pending.PendingReplies;
+import java.nio.charset.StandardCharsets;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+
+/**
+ * How replies find the instance waiting for them (ADR 0002): the reply consumer reads the partitions this
+ * instance owns, requests name one of them as their reply partition, and replies that land on the wrong
+ * instance (its partitions moved, or it owns none) travel on through the forward topic. The gateway is ready
+ * when both consumers are positioned. Thread-safe.
+ */
+public final class ReplyRouting implements AutoCloseable {
+  private final ReplyPartitions partitions;
+  private final ReplyConsumer replies;
+  private final ForwardConsumer forwards;
+
+  public ReplyRouting(
+      KafkaConfig kafka,
+      String instanceId,
+      Collection<String> requestTopics,
+      Admin admin,
+      PendingReplies pending,
+      RequestPublisher publisher,
+      GatewayMetrics metrics) {
+    Set<String> topics = new LinkedHashSet<>(requestTopics);
+    topics.add(kafka.responseTopic());
+    topics.add(kafka.replies().forwardTopic());
+    this.partitions = new ReplyPartitions(instanceId);
+    ReplyForwarder forwarder = new ReplyForwarder(kafka.replies().forwardTopic(), instanceId, publisher, metrics);
+    this.replies =
+        new ReplyConsumer(
+            new KafkaConsumer<>(KafkaClients.replyConsumer(kafka, instanceId)),
+            kafka.responseTopic(),
+            kafka.replies(),
+            new TopicCheck(admin, topics),
+            partitions,
+            ReplyDispatcher.forResponses(pending, metrics, forwarder));
+    this.forwards =
+        new ForwardConsumer(
+            new KafkaConsumer<>(KafkaClients.forwardConsumer(kafka, instanceId)),
+            kafka.replies().forwardTopic(),
+            ReplyDispatcher.forForwards(pending, metrics, instanceId.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  public void start() {
+    replies.start();
+    forwards.start();
+  }
+
+  /** {@code null} when requests can be answered; otherwise why not. */
+  public String notReadyReason() {
+    String reason = replies.notReadyReason();
+    return reason != null ? reason : forwards.notReadyReason();
+  }
+
+  /** Why the gateway can never become ready with this configuration and cluster, or {@code null}. */
+  public String refusal() {
+    return replies.refusal();
+  }
+
+  /** The reply partition a new request names. */
+  public int nextReplyPartition() {
+    return partitions.next();
+  }
+
+  /** The response-topic partitions this instance reads now. */
+  public int[] ownedPartitions() {
+    return partitions.owned();
+  }
+
+  /** Stops reading; in group mode commits positions and leaves the group so the partitions move at once. */
+  @Override
+  public void close() {
+    replies.close();
+    forwards.close();
+  }
+}
