@@ -7,6 +7,7 @@ import io.courier.gateway.config.GatewayConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -24,6 +25,12 @@ final class GatewayCommand implements Callable<Integer> {
   @Option(names = "--instance-id", description = "Overrides instance-id from the file.")
   String instanceId;
 
+  @Option(names = {"-p", "--port"}, description = "Overrides http.port from the file.")
+  Integer port;
+
+  @Option(names = "--bootstrap-servers", description = "Overrides kafka.bootstrap-servers from the file.")
+  String bootstrapServers;
+
   @Override
   public Integer call() {
     if (!Files.isReadable(config)) {
@@ -36,6 +43,12 @@ final class GatewayCommand implements Callable<Integer> {
       if (instanceId != null) {
         loaded = loaded.withInstanceId(instanceId);
       }
+      if (port != null) {
+        loaded = loaded.withHttpPort(port);
+      }
+      if (bootstrapServers != null) {
+        loaded = loaded.withBootstrapServers(bootstrapServers);
+      }
     } catch (ConfigException e) {
       System.err.println("courier: invalid configuration: " + e.getMessage());
       return CONFIG_ERROR;
@@ -43,7 +56,31 @@ final class GatewayCommand implements Callable<Integer> {
     Gateway gateway = Gateway.start(loaded);
     System.out.println(
         "Courier gateway " + loaded.instanceId() + " listening on port " + gateway.httpPort() + " (Ctrl-C to stop)");
+    exitOnRefusal(gateway);
     ShutdownSignal.awaitThenClose(gateway);
     return 0;
+  }
+
+  /**
+   * A setup the cluster shows cannot work (e.g. static ownership with more instances than partitions) ends
+   * the process with exit code 2 instead of leaving an instance that is never ready.
+   */
+  private static void exitOnRefusal(Gateway gateway) {
+    Thread watcher =
+        new Thread(
+            () -> {
+              while (gateway.refusal() == null) {
+                try {
+                  TimeUnit.MILLISECONDS.sleep(200); // a start-up watch on its own thread, not on the request path
+                } catch (InterruptedException e) {
+                  return;
+                }
+              }
+              System.err.println("courier: the gateway cannot start: " + gateway.refusal());
+              System.exit(CONFIG_ERROR);
+            },
+            "courier-refusal-watch");
+    watcher.setDaemon(true);
+    watcher.start();
   }
 }

@@ -62,6 +62,23 @@ class GatewayCommandTest {
   }
 
   @Test
+  void anOutOfRangePortOnTheCommandLineIsRefused() throws IOException {
+    Path config = dir.resolve("ok.yaml");
+    Files.writeString(
+        config,
+        """
+        kafka: {bootstrap-servers: "localhost:9092"}
+        services:
+          - {name: a, request-topic: a, routes: [{method: GET, path: /a}]}
+        """);
+
+    Result result = run("gateway", "--config", config.toString(), "--port", "70000");
+
+    assertThat(result.exitCode).isEqualTo(GatewayCommand.CONFIG_ERROR);
+    assertThat(result.stderr).contains("port must be between 0 and 65535");
+  }
+
+  @Test
   void withoutASubcommandItPrintsUsage() {
     Result result = run();
 

@@ -25,6 +25,27 @@ public record GatewayConfig(String instanceId, HttpConfig http, KafkaConfig kafk
     return new GatewayConfig(id, http, kafka, routes);
   }
 
+  /** This configuration listening on another HTTP port, e.g. from the command line. */
+  public GatewayConfig withHttpPort(int port) {
+    if (port < 0 || port > 65535) {
+      throw new ConfigException("port must be between 0 and 65535, was " + port);
+    }
+    HttpConfig moved = new HttpConfig(http.host(), port, http.eventLoops(), http.maxHeaderBytes(), http.retryAfter());
+    return new GatewayConfig(instanceId, moved, kafka, routes);
+  }
+
+  /** This configuration against another cluster, e.g. from the command line. */
+  public GatewayConfig withBootstrapServers(String bootstrapServers) {
+    if (bootstrapServers == null || bootstrapServers.isBlank()) {
+      throw new ConfigException("bootstrap servers must not be empty");
+    }
+    KafkaConfig moved =
+        new KafkaConfig(
+            bootstrapServers, kafka.responseTopic(), kafka.client(), kafka.producer(), kafka.consumer(),
+            kafka.publishQueue(), kafka.replies());
+    return new GatewayConfig(instanceId, http, moved, routes);
+  }
+
   /** The request topics of all routes, without repeats. */
   public List<String> requestTopics() {
     return routes.stream().map(RouteConfig::requestTopic).distinct().toList();

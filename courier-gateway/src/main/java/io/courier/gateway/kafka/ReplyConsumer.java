@@ -29,12 +29,15 @@ import org.slf4j.LoggerFactory;
 final class ReplyConsumer extends ConsumerLoop {
   private static final Logger LOGGER = LoggerFactory.getLogger(ReplyConsumer.class);
   private static final Duration METADATA_TIMEOUT = Duration.ofSeconds(5);
+  private static final Duration NOTHING_OWNED_WARNING = Duration.ofSeconds(10);
 
   private final String topic;
   private final ReplyOwnership ownership;
   private final TopicCheck topicCheck;
   private final ReplyPartitions partitions;
   private final Set<Integer> owned = new TreeSet<>();
+  /** Since when (nanoTime) this member has owned nothing, or -1; mid-rebalance an empty set is normal. */
+  private long ownedNothingSince = -1;
 
   ReplyConsumer(
       KafkaConsumer<byte[], byte[]> consumer,
@@ -95,6 +98,12 @@ final class ReplyConsumer extends ConsumerLoop {
     if (ownership.mode() == ReplyOwnership.Mode.GROUP && !records.isEmpty()) {
       consumer.commitAsync();
     }
+    if (ownedNothingSince >= 0 && System.nanoTime() - ownedNothingSince > NOTHING_OWNED_WARNING.toNanos()) {
+      LOGGER.warn(
+          "This instance has owned no partition of {} for {} s: more gateway instances than partitions?"
+              + " Its replies come back through the forward topic", topic, NOTHING_OWNED_WARNING.toSeconds());
+      ownedNothingSince = Long.MAX_VALUE; // warned; reset by the next assignment
+    }
   }
 
   @Override
@@ -142,9 +151,9 @@ final class ReplyConsumer extends ConsumerLoop {
       }
       partitions.own(owned);
       if (owned.isEmpty()) {
-        LOGGER.warn(
-            "This instance owns no partition of {}: more gateway instances than partitions; its replies come"
-                + " back through the forward topic", topic);
+        ownedNothingSince = ownedNothingSince < 0 ? System.nanoTime() : ownedNothingSince;
+      } else {
+        ownedNothingSince = -1;
       }
       if (!assigned.isEmpty() || notReadyReason() != null) {
         LOGGER.info("Reply partitions assigned responseTopic={} assigned={} owned={}", topic, numbers(assigned), owned);
