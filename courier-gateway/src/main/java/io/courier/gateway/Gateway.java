@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
 /**
  * A running gateway instance: HTTP front end, the shared producer, the reply consumer and the pending-reply
  * registry, wired from a {@link GatewayConfig}. {@link #start} returns once HTTP is listening; the gateway
- * answers 503 until {@link #isReady()} (the reply consumer is positioned). Thread-safe.
+ * answers 503 until {@link #isReady()} (the reply and forward consumers are positioned). Thread-safe.
  */
 public final class Gateway implements AutoCloseable {
   private static final Logger LOGGER = LoggerFactory.getLogger(Gateway.class);

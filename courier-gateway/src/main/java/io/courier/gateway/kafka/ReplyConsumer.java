@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Group ownership: the consumer joins {@code kafka.replies.group-id} with the cooperative-sticky
  * assignor, so a join or leave moves only the partitions it must. The read position is committed after
- * every poll and synchronously when a partition is revoked, so its next owner starts exactly where this
+ * every poll that returned records and synchronously when a partition is revoked, so its next owner starts exactly where this
  * instance stopped: replies that arrive during a move are read by the new owner and forwarded, never
  * skipped. Static ownership: the consumer assigns its partitions itself and starts at their end.
  */

@@ -1,6 +1,6 @@
 package io.courier.gateway.pending;
 
-/** What became of a reply read from the response topic. Each is counted in {@code courier.replies}. */
+/** What became of a reply read from the response or the forward topic. Each is counted in {@code courier.replies}. */
 public enum ReplyOutcome {
   /** It answered a waiting request. */
   MATCHED,
