@@ -46,14 +46,7 @@ class GatewayCommandTest {
 
   @Test
   void anInvalidInstanceIdOnTheCommandLineIsRefused() throws IOException {
-    Path config = dir.resolve("ok.yaml");
-    Files.writeString(
-        config,
-        """
-        kafka: {bootstrap-servers: "localhost:9092"}
-        services:
-          - {name: a, request-topic: a, routes: [{method: GET, path: /a}]}
-        """);
+    Path config = validConfig();
 
     Result result = run("gateway", "--config", config.toString(), "--instance-id", "not valid!");
 
@@ -63,14 +56,7 @@ class GatewayCommandTest {
 
   @Test
   void anOutOfRangePortOnTheCommandLineIsRefused() throws IOException {
-    Path config = dir.resolve("ok.yaml");
-    Files.writeString(
-        config,
-        """
-        kafka: {bootstrap-servers: "localhost:9092"}
-        services:
-          - {name: a, request-topic: a, routes: [{method: GET, path: /a}]}
-        """);
+    Path config = validConfig();
 
     Result result = run("gateway", "--config", config.toString(), "--port", "70000");
 
@@ -84,6 +70,16 @@ class GatewayCommandTest {
 
     assertThat(result.exitCode).isZero();
     assertThat(result.stdout).contains("gateway").contains("demo");
+  }
+
+  private Path validConfig() throws IOException {
+    return Files.writeString(
+        dir.resolve("ok.yaml"),
+        """
+        kafka: {bootstrap-servers: "localhost:9092"}
+        services:
+          - {name: a, request-topic: a, routes: [{method: GET, path: /a}]}
+        """);
   }
 
   private record Result(int exitCode, String stdout, String stderr) {}
