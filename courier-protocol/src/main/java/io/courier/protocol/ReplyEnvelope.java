@@ -34,8 +34,16 @@ public record ReplyEnvelope(String correlationId, int status, Map<String, String
    * profile name, the status in {@code courier-status} (and {@code :status} for Zilla requests).
    */
   public Headers toHeaders(Profile profile) {
+    return toHeaders(profile, Codec.utf8(correlationId));
+  }
+
+  /**
+   * As {@link #toHeaders(Profile)}, echoing the request's correlation header value byte for byte. Spring's
+   * requesters use 16 raw bytes by default, which do not survive a round trip through a string.
+   */
+  public Headers toHeaders(Profile profile, byte[] requestCorrelationId) {
     RecordHeaders out = new RecordHeaders();
-    out.add(profile.correlationHeader(), Codec.utf8(correlationId));
+    out.add(profile.correlationHeader(), requestCorrelationId);
     byte[] statusBytes = Codec.utf8(Integer.toString(status));
     out.add(HeaderNames.STATUS, statusBytes);
     if (profile == Profile.ZILLA) {

@@ -140,6 +140,25 @@ class ResponderIT {
   }
 
   @Test
+  void aBinarySpringCorrelationIdIsEchoedByteForByte() {
+    // Given Spring's default correlation id: 16 raw bytes of a UUID, not valid UTF-8
+    byte[] binaryId = {(byte) 0xC3, 0x28, (byte) 0xA0, (byte) 0xA1, (byte) 0xE2, 0x28, (byte) 0xA1, (byte) 0xF0,
+        (byte) 0x90, 0x28, (byte) 0xBC, (byte) 0xFF, (byte) 0xFE, 0x00, 0x01, 0x7F};
+    ProducerRecord<String, byte[]> request =
+        new ProducerRecord<>(requestTopic, null, (String) null, new byte[0], envelope(Profile.SPRING, "placeholder", 0).toHeaders());
+    request.headers().remove(HeaderNames.SPRING_CORRELATION_ID);
+    request.headers().add(HeaderNames.SPRING_CORRELATION_ID, binaryId);
+    start(Responder.builder().syncHandler(r -> Reply.ok("{}")));
+
+    // When
+    sendRaw(request);
+
+    // Then the requester finds its own bytes again
+    ConsumerRecord<String, byte[]> reply = awaitReplies(1).get(0);
+    assertThat(reply.headers().lastHeader(HeaderNames.SPRING_CORRELATION_ID).value()).isEqualTo(binaryId);
+  }
+
+  @Test
   void aZillaProfileRequestIsAnsweredInZillaConventions() {
     // Given a request in Zilla's headers, which name no reply partition
     start(Responder.builder().syncHandler(request -> Reply.status(404).json("{\"path\":\"" + request.path() + "\"}")));

@@ -69,8 +69,9 @@ public final class EmbeddedKafka implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create the broker's data directory", e);
     }
-    int brokerPort = freePort();
-    int controllerPort = freePort();
+    int[] ports = freePorts(2);
+    int brokerPort = ports[0];
+    int controllerPort = ports[1];
     Properties config = brokerConfig(dataDir, brokerPort, controllerPort);
     config.putAll(overrides);
     format(dataDir, config);
@@ -213,12 +214,37 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
   }
 
-  private static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      socket.setReuseAddress(true);
-      return socket.getLocalPort();
+  /**
+   * Distinct free loopback ports. The sockets are held open together until all are chosen: closed one by one,
+   * the operating system may hand the same port out twice.
+   */
+  private static int[] freePorts(int count) {
+    ServerSocket[] sockets = new ServerSocket[count];
+    try {
+      int[] ports = new int[count];
+      for (int i = 0; i < count; i++) {
+        sockets[i] = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+        sockets[i].setReuseAddress(true);
+        ports[i] = sockets[i].getLocalPort();
+      }
+      return ports;
     } catch (IOException e) {
       throw new UncheckedIOException("no free port", e);
+    } finally {
+      for (ServerSocket socket : sockets) {
+        closeQuietly(socket);
+      }
+    }
+  }
+
+  private static void closeQuietly(ServerSocket socket) {
+    if (socket == null) {
+      return;
+    }
+    try {
+      socket.close();
+    } catch (IOException e) {
+      LOGGER.debug("Could not close probe socket port={}", socket.getLocalPort(), e);
     }
   }
 

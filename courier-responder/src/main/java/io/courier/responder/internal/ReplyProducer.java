@@ -27,13 +27,14 @@ final class ReplyProducer {
    * Sends the reply to {@code request}.
    *
    * @param key the request's record key, reused so that replies to one entity stay in order
+   * @param correlationId the request's correlation header value, echoed byte for byte
    * @return completes when Kafka acknowledges the reply, exceptionally when producing it failed
    */
-  CompletionStage<Void> send(RequestEnvelope request, String key, Reply reply) {
+  CompletionStage<Void> send(RequestEnvelope request, String key, byte[] correlationId, Reply reply) {
     CompletableFuture<Void> acknowledged = new CompletableFuture<>();
     try {
       producer.send(
-          record(request, key, reply),
+          record(request, key, correlationId, reply),
           (metadata, exception) -> {
             if (exception == null) {
               acknowledged.complete(null);
@@ -48,7 +49,7 @@ final class ReplyProducer {
     return acknowledged;
   }
 
-  static ProducerRecord<String, byte[]> record(RequestEnvelope request, String key, Reply reply) {
+  static ProducerRecord<String, byte[]> record(RequestEnvelope request, String key, byte[] correlationId, Reply reply) {
     Integer partition = request.replyPartition() < 0 ? null : request.replyPartition();
     ReplyEnvelope envelope = new ReplyEnvelope(request.correlationId(), reply.status(), reply.headers());
     return new ProducerRecord<>(
@@ -56,7 +57,7 @@ final class ReplyProducer {
         partition,
         key,
         reply.body(),
-        envelope.toHeaders(request.profile()));
+        envelope.toHeaders(request.profile(), correlationId));
   }
 
   /** Sends what is buffered, waiting at most {@code timeout}, and releases the producer. */

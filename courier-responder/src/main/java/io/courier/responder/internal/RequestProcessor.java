@@ -81,7 +81,8 @@ final class RequestProcessor {
       return CompletableFuture.completedFuture(Outcome.EXPIRED);
     }
     Request request = new Request(envelope, record.key(), record.value());
-    return answer(request).thenCompose(answer -> produce(envelope, record.key(), answer));
+    byte[] correlationId = record.headers().lastHeader(envelope.profile().correlationHeader()).value();
+    return answer(request).thenCompose(answer -> produce(envelope, record.key(), correlationId, answer));
   }
 
   private static RequestEnvelope decode(ConsumerRecord<String, byte[]> record) {
@@ -131,9 +132,9 @@ final class RequestProcessor {
     return new Answer(Reply.problem(500, HANDLER_FAILED, describe(error)), true);
   }
 
-  private CompletionStage<Outcome> produce(RequestEnvelope envelope, String key, Answer answer) {
+  private CompletionStage<Outcome> produce(RequestEnvelope envelope, String key, byte[] correlationId, Answer answer) {
     return replies
-        .send(envelope, key, answer.reply())
+        .send(envelope, key, correlationId, answer.reply())
         .handle(
             (ok, error) -> {
               if (error == null) {
