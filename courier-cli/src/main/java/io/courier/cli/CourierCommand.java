@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = CourierCommand.Version.class,
     description = "HTTP request-response gateway for Apache Kafka.",
-    subcommands = {GatewayCommand.class, DemoCommand.class})
+    subcommands = {GatewayCommand.class, DemoCommand.class, BenchCommand.class})
 public final class CourierCommand implements Runnable {
   @CommandLine.Spec private CommandLine.Model.CommandSpec spec;
 

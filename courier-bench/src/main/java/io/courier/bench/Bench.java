@@ -1,0 +1,234 @@
+package io.courier.bench;
+
+import io.courier.bench.load.LoadRunner;
+import io.courier.bench.load.Measurement;
+import io.courier.bench.load.RoundTrip;
+import io.courier.bench.process.ChildProcess;
+import io.courier.bench.process.GatewayMain;
+import io.courier.bench.process.HttpEchoMain;
+import io.courier.bench.process.SpringPeerJar;
+import io.courier.bench.report.ResultTable;
+import io.courier.bench.target.EchoService;
+import io.courier.bench.target.HttpTarget;
+import io.courier.bench.target.KafkaFloorTarget;
+import io.courier.bench.target.Target;
+import io.courier.kafka.embedded.EmbeddedKafka;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One side-by-side benchmark run: an in-process broker (in this JVM) with the echo responder, then Courier
+ * (gateway in its own JVM), the Spring peer (own JVM), the HTTP floor (own JVM) and the Kafka floor (in this
+ * JVM) measured by the same {@link LoadRunner}, interleaved round by round, then the in-flight scenario. Every
+ * process it starts is stopped by pid before {@link #run} returns, whatever happens.
+ */
+public final class Bench {
+  private static final Logger LOGGER = LoggerFactory.getLogger(Bench.class);
+
+  static final String ECHO_TOPIC = "bench.echo";
+  static final String COURIER_REPLIES = "bench.courier.responses";
+  static final String SPRING_REPLIES = "bench.spring.replies";
+  static final String FLOOR_REPLIES = "bench.floor.replies";
+  static final String SLOW_TOPIC = "bench.slow";
+  static final String SLOW_REPLIES = "bench.slow.responses";
+  private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
+  private static final List<String> CHILD_JVM = List.of("-Xms256m", "-Xmx512m", "-XX:+UseG1GC");
+
+  private final BenchOptions options;
+  private final PrintStream out;
+  private final Deque<AutoCloseable> started = new ArrayDeque<>();
+
+  private Bench(BenchOptions options, PrintStream out) {
+    this.options = options;
+    this.out = out;
+  }
+
+  /** Runs everything, prints the tables to {@code out}, writes them to a Markdown file, stops all it started. */
+  public static BenchReport run(BenchOptions options, PrintStream out) {
+    Bench bench = new Bench(options, out);
+    Thread hook = new Thread(bench::stopAll, "bench-stop");
+    Runtime.getRuntime().addShutdownHook(hook);
+    try {
+      return bench.runAll();
+    } finally {
+      bench.stopAll();
+      Runtime.getRuntime().removeShutdownHook(hook);
+    }
+  }
+
+  private BenchReport runAll() {
+    long begin = System.nanoTime();
+    Path logs = options.outputDir().resolve("logs");
+    out.println("courier bench: starting Kafka and the echo service...");
+    EmbeddedKafka kafka = keep(EmbeddedKafka.start());
+    String bootstrap = kafka.bootstrapServers();
+    for (String topic : List.of(ECHO_TOPIC, COURIER_REPLIES, SPRING_REPLIES, FLOOR_REPLIES, SLOW_TOPIC, SLOW_REPLIES)) {
+      kafka.createTopic(topic, 1);
+    }
+    // Gateways that forward replies between instances read <response-topic>.forwards; it must exist.
+    kafka.createTopic(COURIER_REPLIES + ".forwards", 1);
+    kafka.createTopic(SLOW_REPLIES + ".forwards", 1);
+    keep(EchoService.start(bootstrap, ECHO_TOPIC, Duration.ZERO, 1024));
+    Vertx clients = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
+    keep(() -> clients.close().toCompletionStage().toCompletableFuture().get());
+
+    List<Target> targets = new ArrayList<>();
+    List<String> notes = new ArrayList<>();
+    out.println("courier bench: starting the targets...");
+    targets.add(keep(new HttpTarget(ResultTable.HTTP_FLOOR,
+        ChildProcess.start(ResultTable.HTTP_FLOOR, jvm(CHILD_JVM), main(HttpEchoMain.class), logs, START_TIMEOUT), clients)));
+    targets.add(keep(new KafkaFloorTarget(bootstrap, ECHO_TOPIC, FLOOR_REPLIES)));
+    List<String> gatewayJvm = new ArrayList<>(CHILD_JVM);
+    if (options.gatewayJfr()) {
+      gatewayJvm.add("-XX:StartFlightRecording=settings=profile,filename="
+          + options.outputDir().resolve("gateway.jfr").toAbsolutePath());
+    }
+    targets.add(keep(new HttpTarget(ResultTable.COURIER,
+        ChildProcess.start(ResultTable.COURIER, jvm(gatewayJvm),
+            main(GatewayMain.class, bootstrap, ECHO_TOPIC, COURIER_REPLIES, "10s", "20000"), logs, START_TIMEOUT),
+        clients)));
+    SpringPeerJar.find().ifPresentOrElse(
+        jar -> targets.add(keep(new HttpTarget(ResultTable.SPRING,
+            ChildProcess.start(ResultTable.SPRING, CHILD_JVM,
+                List.of("-jar", jar.toString(), "--spring.kafka.bootstrap-servers=" + bootstrap,
+                    "--peer.request-topic=" + ECHO_TOPIC, "--peer.reply-topic=" + SPRING_REPLIES),
+                logs, START_TIMEOUT),
+            clients))),
+        () -> notes.add("spring-peer not run: " + "courier-bench-spring-peer-exec.jar not found; build it with "
+            + "`mvn -B -DskipTests -pl courier-bench-spring-peer package`"));
+    notes.forEach(note -> out.println("courier bench: " + note));
+
+    ResultTable table = new ResultTable();
+    try (LoadRunner load = new LoadRunner(Payload.json256())) {
+      for (Target target : targets) {
+        out.printf("courier bench: warming up %s for %ss%n", target.name(), options.warmup().toSeconds());
+        try (RoundTrip roundTrip = target.roundTrip(16)) {
+          load.closedLoop(target.name(), roundTrip, 16, Duration.ZERO, options.warmup(), target::cpuSeconds);
+        }
+      }
+      for (int round = 1; round <= options.rounds(); round++) {
+        for (int concurrency : options.concurrencies()) {
+          for (Target target : targets) {
+            try (RoundTrip roundTrip = target.roundTrip(concurrency)) {
+              record(table, round, load.closedLoop(target.name(), roundTrip, concurrency, options.settle(),
+                  options.measure(), target::cpuSeconds));
+            }
+          }
+        }
+        if (options.openLoopRate() > 0) {
+          for (Target target : targets) {
+            try (RoundTrip roundTrip = target.roundTrip(64)) {
+              record(table, round, load.openLoop(target.name(), roundTrip, options.openLoopRate(), options.settle(),
+                  options.measure(), target::cpuSeconds));
+            }
+          }
+        }
+      }
+    }
+    targets.forEach(this::stopNow); // the in-flight scenario gets the machine to itself
+
+    InFlightScenario.Result inFlight = null;
+    if (options.inFlight() > 0) {
+      out.printf("courier bench: %d requests in flight to a service that answers after %d ms...%n",
+          options.inFlight(), options.slowServiceDelay().toMillis());
+      keep(EchoService.start(bootstrap, SLOW_TOPIC, options.slowServiceDelay(), options.inFlight() + 1000));
+      ChildProcess gateway = keep(ChildProcess.start("courier-inflight",
+          jvm(List.of("-Xms64m", "-Xmx" + InFlightScenario.HEAP_CAP_MB + "m", "-XX:+UseG1GC")),
+          main(GatewayMain.class, bootstrap, SLOW_TOPIC, SLOW_REPLIES, "60s",
+              Integer.toString(options.inFlight() + 1000)),
+          logs, START_TIMEOUT));
+      inFlight = InFlightScenario.run(gateway, clients, options.inFlight(), options.slowServiceDelay());
+    }
+    Duration took = Duration.ofNanos(System.nanoTime() - begin);
+    String markdown = BenchReport.markdown(options, table, inFlight, notes, took);
+    Path file = write(markdown);
+    out.println();
+    out.println(markdown);
+    out.println("courier bench: results written to " + file);
+    return new BenchReport(table, inFlight, markdown, file);
+  }
+
+  private void record(ResultTable table, int round, Measurement m) {
+    table.add(round, m);
+    out.printf("  round %d  %-12s %-14s %8.0f req/s  p50 %7.3f ms  p99 %7.3f ms  errors %d%n", round, m.target(),
+        m.mode(), m.requestsPerSecond(), m.p50Millis(), m.p99Millis(), m.errors());
+  }
+
+  private Path write(String markdown) {
+    Path file = options.outputDir().resolve(
+        "bench-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + ".md");
+    try {
+      Files.createDirectories(options.outputDir());
+      Files.writeString(file, markdown, StandardCharsets.UTF_8);
+      Files.writeString(options.outputDir().resolve("latest.md"), markdown, StandardCharsets.UTF_8);
+      return file;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + file, e);
+    }
+  }
+
+  private static List<String> jvm(List<String> flags) {
+    List<String> line = new ArrayList<>(flags);
+    line.add("-cp");
+    line.add(ChildProcess.classPath());
+    return line;
+  }
+
+  private static List<String> main(Class<?> mainClass, String... args) {
+    List<String> line = new ArrayList<>();
+    line.add(mainClass.getName());
+    line.addAll(List.of(args));
+    return line;
+  }
+
+  private <T extends AutoCloseable> T keep(T resource) {
+    synchronized (started) {
+      started.push(resource);
+    }
+    return resource;
+  }
+
+  private void stopNow(AutoCloseable resource) {
+    synchronized (started) {
+      started.remove(resource);
+    }
+    close(resource);
+  }
+
+  /** Stops everything started, newest first; safe to call twice (the shutdown hook and the finally block). */
+  private void stopAll() {
+    while (true) {
+      AutoCloseable next;
+      synchronized (started) {
+        next = started.poll();
+      }
+      if (next == null) {
+        return;
+      }
+      close(next);
+    }
+  }
+
+  private static void close(AutoCloseable resource) {
+    try {
+      resource.close();
+    } catch (Exception e) {
+      LOGGER.warn("Could not stop resource={} error={}", resource, e.toString());
+    }
+  }
+}

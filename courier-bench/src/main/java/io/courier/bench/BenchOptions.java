@@ -1,0 +1,80 @@
+package io.courier.bench;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * How long and how hard a bench run measures. Immutable.
+ *
+ * @param warmup per target, at concurrency 16, before anything is recorded
+ * @param settle per run, after the load starts and before the window opens
+ * @param measure the measurement window of each run
+ * @param concurrencies the closed-loop levels
+ * @param openLoopRate requests per second of the open-loop run; 0 skips it
+ * @param rounds how many times every run is repeated (interleaved across targets); medians are reported
+ * @param inFlight requests sent at once to the slow service in the in-flight scenario; 0 skips it
+ * @param slowServiceDelay how long the slow service holds each reply
+ * @param gatewayJfr record a JFR profile of the gateway process into the output directory
+ * @param outputDir where the Markdown results and child logs go
+ */
+public record BenchOptions(
+    Duration warmup,
+    Duration settle,
+    Duration measure,
+    List<Integer> concurrencies,
+    int openLoopRate,
+    int rounds,
+    int inFlight,
+    Duration slowServiceDelay,
+    boolean gatewayJfr,
+    Path outputDir) {
+
+  public BenchOptions {
+    concurrencies = List.copyOf(concurrencies);
+    if (rounds < 1) {
+      throw new IllegalArgumentException("rounds must be at least 1: " + rounds);
+    }
+  }
+
+  /** Under 3 minutes on a 2-core machine: one round of short windows. */
+  public static BenchOptions quick() {
+    return new BenchOptions(
+        Duration.ofSeconds(5), Duration.ofSeconds(1), Duration.ofSeconds(3), List.of(1, 16, 64), 1000, 1,
+        10_000, Duration.ofSeconds(5), false, BenchPaths.defaultOutputDir());
+  }
+
+  /** About 12 minutes: three interleaved rounds of 10-second windows. */
+  public static BenchOptions full() {
+    return new BenchOptions(
+        Duration.ofSeconds(15), Duration.ofSeconds(2), Duration.ofSeconds(10), List.of(1, 16, 64), 1000, 3,
+        10_000, Duration.ofSeconds(5), false, BenchPaths.defaultOutputDir());
+  }
+
+  /** A few seconds per target, for the smoke test: proves the harness works, measures nothing worth quoting. */
+  public static BenchOptions smoke(Path outputDir) {
+    return new BenchOptions(
+        Duration.ofSeconds(1), Duration.ofMillis(200), Duration.ofSeconds(1), List.of(4), 50, 1,
+        50, Duration.ofMillis(500), false, outputDir);
+  }
+
+  public BenchOptions withRounds(int rounds) {
+    return new BenchOptions(warmup, settle, measure, concurrencies, openLoopRate, rounds, inFlight,
+        slowServiceDelay, gatewayJfr, outputDir);
+  }
+
+  public BenchOptions withGatewayJfr(boolean jfr) {
+    return new BenchOptions(warmup, settle, measure, concurrencies, openLoopRate, rounds, inFlight,
+        slowServiceDelay, jfr, outputDir);
+  }
+
+  public BenchOptions withInFlight(int count) {
+    return new BenchOptions(warmup, settle, measure, concurrencies, openLoopRate, rounds, count,
+        slowServiceDelay, gatewayJfr, outputDir);
+  }
+
+  public BenchOptions withOpenLoopRate(int rate) {
+    return new BenchOptions(warmup, settle, measure, concurrencies, rate, rounds, inFlight,
+        slowServiceDelay, gatewayJfr, outputDir);
+  }
+}

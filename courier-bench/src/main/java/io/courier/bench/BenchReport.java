@@ -1,0 +1,94 @@
+package io.courier.bench;
+
+import static io.courier.bench.report.ResultTable.COURIER;
+import static io.courier.bench.report.ResultTable.KAFKA_FLOOR;
+import static io.courier.bench.report.ResultTable.SPRING;
+import static io.courier.bench.report.ResultTable.fmt;
+
+import io.courier.bench.load.Measurement;
+import io.courier.bench.report.ResultTable;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * What a bench run produced: the tables, the in-flight scenario's result, and the Markdown that was printed and
+ * written to {@code file}.
+ *
+ * @param inFlight {@code null} when the scenario was skipped
+ */
+public record BenchReport(ResultTable table, InFlightScenario.Result inFlight, String markdown, Path file) {
+
+  static String markdown(BenchOptions o, ResultTable table, InFlightScenario.Result inFlight, List<String> notes,
+      Duration took) {
+    StringBuilder md = new StringBuilder();
+    md.append("# courier bench results\n\n");
+    md.append(String.format(Locale.ROOT,
+        "Machine: %d cores, %s GiB memory, %s %s (%s), %s. Run took %d s.%n%n",
+        Runtime.getRuntime().availableProcessors(), fmt(totalMemoryGib(), 1), System.getProperty("java.vm.name"),
+        System.getProperty("java.version"), System.getProperty("java.vendor"), System.getProperty("os.name"),
+        took.toSeconds()));
+    md.append(String.format(Locale.ROOT,
+        "Settings: body 256 B JSON, POST /echo; warm-up %d s per target; %d round(s), interleaved; per run %d ms"
+            + " settle + %d ms window; closed loop at %s; open loop at %d req/s (64 connections, latency from the"
+            + " due time).%n%n",
+        o.warmup().toSeconds(), o.rounds(), o.settle().toMillis(), o.measure().toMillis(), o.concurrencies(),
+        o.openLoopRate()));
+    notes.forEach(note -> md.append("Note: ").append(note).append("\n\n"));
+    md.append("## Medians over rounds\n\n").append(table.medians()).append('\n');
+    md.append("Target CPU = the target's own process (gateway, Spring app, HTTP echo); the Kafka floor has none."
+        + " Bench JVM CPU = broker + echo responder + load generator (+ the Kafka floor's client).\n\n");
+    md.append("## Courier relative to the others (median of per-round ratios)\n\n").append(table.ratios()).append('\n');
+    md.append("## Issue 4 targets\n\n").append(targets(o, table, inFlight)).append('\n');
+    if (inFlight != null) {
+      md.append("## In-flight scenario\n\n");
+      md.append(String.format(Locale.ROOT,
+          "%d requests at once, one connection each, to a service answering after %d ms; gateway JVM -Xmx%dm."
+              + " Answered %d, errors %d, in %s s; latency p50 %s ms, max %s ms; gateway heap used (max of 100 ms"
+              + " samples of jvm_memory_used_bytes{area=\"heap\"} on its /metrics) %s MB; gateway CPU %s s.%n%n",
+          inFlight.sent(), o.slowServiceDelay().toMillis(), InFlightScenario.HEAP_CAP_MB, inFlight.answered(),
+          inFlight.errors(), fmt(inFlight.seconds(), 1), fmt(inFlight.p50Millis(), 0), fmt(inFlight.maxMillis(), 0),
+          fmt(inFlight.maxHeapMb(), 1), fmt(inFlight.gatewayCpuSeconds(), 2)));
+    }
+    md.append("## Every round\n\n").append(table.raw());
+    return md.toString();
+  }
+
+  private static String targets(BenchOptions o, ResultTable t, InFlightScenario.Result inFlight) {
+    StringBuilder md = new StringBuilder("| target | measured | met |\n|---|---|---|\n");
+    String c64 = "closed c=64";
+    String c1 = "closed c=1";
+    double vsSpring = t.ratio(c64, SPRING, Measurement::requestsPerSecond);
+    row(md, "c=64 throughput ≥ 4× Spring peer", fmt(vsSpring, 2) + "×", vsSpring >= 4);
+    double vsFloor = t.ratio(c64, KAFKA_FLOOR, Measurement::requestsPerSecond);
+    row(md, "c=64 throughput ≥ 60 % of Kafka floor", fmt(vsFloor * 100, 0) + " %", vsFloor >= 0.6);
+    double p99 = t.ratio(c64, KAFKA_FLOOR, Measurement::p99Millis);
+    row(md, "c=64 p99 ≤ 2× Kafka floor p99", fmt(p99, 2) + "×", p99 <= 2);
+    double p50 = t.difference(c1, KAFKA_FLOOR, Measurement::p50Millis);
+    row(md, "c=1 p50 ≤ Kafka floor p50 + 0.3 ms", "+" + fmt(p50, 3) + " ms", p50 <= 0.3);
+    if (inFlight != null) {
+      boolean all = inFlight.answered() == inFlight.sent();
+      row(md, inFlight.sent() + " in flight to a slow service: all answered, heap < 256 MB",
+          inFlight.answered() + "/" + inFlight.sent() + " answered, heap max " + fmt(inFlight.maxHeapMb(), 1) + " MB",
+          all && inFlight.maxHeapMb() < 256);
+    }
+    md.append("| gateway CPU per request (c=64) | ")
+        .append(fmt(t.median(COURIER, c64, Measurement::targetCpuMicrosPerRequest), 1))
+        .append(" µs | reported |\n");
+    return md.toString();
+  }
+
+  private static void row(StringBuilder md, String target, String measured, boolean met) {
+    md.append("| ").append(target).append(" | ").append(measured).append(" | ")
+        .append(measured.contains("n/a") ? "not measured" : met ? "yes" : "**no**").append(" |\n");
+  }
+
+  private static double totalMemoryGib() {
+    if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+      return os.getTotalMemorySize() / (1024.0 * 1024 * 1024);
+    }
+    return Double.NaN;
+  }
+}

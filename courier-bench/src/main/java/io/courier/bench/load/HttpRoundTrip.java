@@ -1,0 +1,68 @@
+package io.courier.bench.load;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code POST /echo} with a JSON body over keep-alive HTTP/1.1 connections, on a non-blocking Vert.x client.
+ * A 200 is a success; any other status or failure is an error.
+ */
+public final class HttpRoundTrip implements RoundTrip {
+  private static final Logger LOGGER = LoggerFactory.getLogger(HttpRoundTrip.class);
+
+  private final AtomicBoolean failureLogged = new AtomicBoolean();
+  private final HttpClient client;
+  private final RequestOptions request;
+
+  /** @param connections the connection pool size; requests beyond it wait in the client's queue */
+  public HttpRoundTrip(Vertx vertx, int port, int connections) {
+    this.client =
+        vertx.createHttpClient(
+            new HttpClientOptions().setKeepAlive(true).setConnectTimeout(30_000).setTcpNoDelay(true),
+            new PoolOptions().setHttp1MaxSize(connections));
+    this.request =
+        new RequestOptions()
+            .setMethod(HttpMethod.POST)
+            .setHost("127.0.0.1")
+            .setPort(port)
+            .setURI("/echo")
+            .putHeader("content-type", "application/json");
+  }
+
+  @Override
+  public void send(byte[] body, Completion completion) {
+    Buffer buffer = Buffer.buffer(body);
+    client
+        .request(request)
+        .compose(req -> req.send(buffer))
+        .compose(response -> response.body().map(ignored -> response.statusCode()))
+        .onComplete(
+            result -> {
+              boolean ok = result.succeeded() && result.result() == 200;
+              if (!ok && failureLogged.compareAndSet(false, true)) {
+                // once per client: enough to tell a refused connection from a 503 without flooding the log
+                LOGGER.warn("First failed request port={} status={} error={}", request.getPort(),
+                    result.succeeded() ? result.result() : null, result.succeeded() ? null : result.cause().toString());
+              }
+              completion.done(ok);
+            });
+  }
+
+  @Override
+  public void close() {
+    try {
+      client.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      // closing only; nothing waits on it
+    }
+  }
+}

@@ -1,0 +1,28 @@
+package io.courier.bench.load;
+
+/**
+ * What one measurement window of one target in one mode gave. Latencies in milliseconds; CPU in seconds used
+ * during the window by the target's own process ({@code NaN} when it has none) and by the bench JVM (broker,
+ * echo responder, load generator, and the Kafka floor's client).
+ */
+public record Measurement(
+    String target,
+    String mode,
+    long answered,
+    long errors,
+    double seconds,
+    double p50Millis,
+    double p99Millis,
+    double p999Millis,
+    double targetCpuSeconds,
+    double benchCpuSeconds) {
+
+  public double requestsPerSecond() {
+    return seconds > 0 ? answered / seconds : 0;
+  }
+
+  /** CPU microseconds the target's own process spent per answered request. */
+  public double targetCpuMicrosPerRequest() {
+    return answered > 0 ? targetCpuSeconds * 1e6 / answered : Double.NaN;
+  }
+}

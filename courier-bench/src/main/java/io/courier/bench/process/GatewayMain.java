@@ -1,0 +1,56 @@
+package io.courier.bench.process;
+
+import io.courier.gateway.Gateway;
+import io.courier.gateway.config.ConfigLoader;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import java.time.Duration;
+
+/**
+ * The gateway as the bench runs it: its own JVM, one route {@code POST /echo} to the echo service, limits high
+ * enough for the 10 000-in-flight scenario. JVM heap metrics are added to {@code /metrics} so the bench can
+ * read the gateway's heap from outside.
+ *
+ * <p>Arguments: bootstrap servers, request topic, response topic, timeout (e.g. {@code 10s}), max in flight.
+ */
+public final class GatewayMain {
+  private GatewayMain() {}
+
+  public static void main(String[] args) throws InterruptedException {
+    ParentWatch.start();
+    String yaml =
+        """
+        instance-id: bench
+        http:
+          host: 127.0.0.1
+          port: 0
+        kafka:
+          bootstrap-servers: %s
+          response-topic: %s
+          publish-queue: %s
+        services:
+          - name: echo
+            request-topic: %s
+            timeout: %s
+            max-in-flight: %s
+            routes:
+              - method: POST
+                path: /echo
+        """
+            .formatted(args[0], args[2], args[4], args[1], args[3], args[4]);
+    Gateway gateway = Gateway.start(ConfigLoader.parse(yaml));
+    new JvmMemoryMetrics().bindTo(gateway.meterRegistry());
+    new JvmGcMetrics().bindTo(gateway.meterRegistry());
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> gateway.close(Duration.ofSeconds(1)), "bench-gateway-stop"));
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (!gateway.isReady() && System.nanoTime() < deadline) {
+      Thread.sleep(20); // start-up only: waits for the reply consumer to be positioned
+    }
+    if (!gateway.isReady()) {
+      System.err.println("gateway not ready: " + gateway.notReadyReason());
+      System.exit(3);
+    }
+    ParentWatch.announceReady(gateway.httpPort());
+    Thread.currentThread().join(); // until SIGTERM or the parent goes away
+  }
+}

@@ -1,0 +1,42 @@
+package io.courier.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.courier.bench.load.Measurement;
+import io.courier.bench.report.ResultTable;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The harness end to end at tiny settings: every target answers through it and the table is printed and
+ * written. Asserts no timing: performance is measured by {@code ./courier bench}, never by a test.
+ */
+class BenchSmokeIT {
+  @TempDir Path output;
+
+  @Test
+  void everyTargetIsAnsweredAndTheTableIsPrinted() throws Exception {
+    // Given the smallest settings: one closed-loop level, a slow open loop, a small in-flight scenario
+    ByteArrayOutputStream printed = new ByteArrayOutputStream();
+
+    // When the bench runs
+    BenchReport report = Bench.run(BenchOptions.smoke(output), new PrintStream(printed, true, StandardCharsets.UTF_8));
+
+    // Then each target answered requests in each mode, and the tables were printed and written
+    ResultTable table = report.table();
+    for (String target : new String[] {ResultTable.HTTP_FLOOR, ResultTable.KAFKA_FLOOR, ResultTable.COURIER, ResultTable.SPRING}) {
+      for (String mode : new String[] {"closed c=4", "open 50/s"}) {
+        assertThat(table.median(target, mode, Measurement::answered)).as(target + " " + mode).isPositive();
+      }
+    }
+    assertThat(report.inFlight().answered()).isEqualTo(report.inFlight().sent());
+    String text = printed.toString(StandardCharsets.UTF_8);
+    assertThat(text).contains("## Medians over rounds", "| courier | closed c=4 |", "## Issue 4 targets");
+    assertThat(Files.readString(report.file())).isEqualTo(report.markdown());
+  }
+}

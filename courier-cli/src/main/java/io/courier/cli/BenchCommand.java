@@ -1,0 +1,54 @@
+package io.courier.cli;
+
+import io.courier.bench.Bench;
+import io.courier.bench.BenchOptions;
+import io.courier.bench.JmhLauncher;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code courier bench}: the side-by-side benchmark of docs/benchmarks.md, or the JMH micro-benchmarks. */
+@Command(
+    name = "bench",
+    mixinStandardHelpOptions = true,
+    description = "Measure Courier side by side with a Spring ReplyingKafkaTemplate app, a plain HTTP echo and a"
+        + " bare Kafka request-reply round trip, on an embedded broker; print the table and ratios and write them"
+        + " to courier-bench/target/bench/. See docs/benchmarks.md.")
+final class BenchCommand implements Callable<Integer> {
+  @Option(names = "--quick", description = "Short windows, one round: under 3 minutes.")
+  boolean quick;
+
+  @Option(names = "--rounds", description = "Repeat every run this many times (default: 1 quick, 3 full).")
+  Integer rounds;
+
+  @Option(names = "--rate", description = "Open-loop rate in requests per second (default ${DEFAULT-VALUE}).",
+      defaultValue = "1000")
+  int rate;
+
+  @Option(names = "--in-flight", description = "Requests in the in-flight scenario; 0 skips it (default 10000).")
+  Integer inFlight;
+
+  @Option(names = "--jfr", description = "Record a JFR profile of the gateway process (gateway.jfr in the output directory).")
+  boolean jfr;
+
+  @Option(names = "--jmh", arity = "0..1", fallbackValue = "", paramLabel = "REGEX",
+      description = "Run the JMH micro-benchmarks (all, or those matching REGEX) instead.")
+  String jmh;
+
+  @Override
+  public Integer call() throws Exception {
+    if (jmh != null) {
+      JmhLauncher.run(jmh);
+      return 0;
+    }
+    BenchOptions options = (quick ? BenchOptions.quick() : BenchOptions.full()).withOpenLoopRate(rate).withGatewayJfr(jfr);
+    if (rounds != null) {
+      options = options.withRounds(rounds);
+    }
+    if (inFlight != null) {
+      options = options.withInFlight(inFlight);
+    }
+    Bench.run(options, System.out);
+    return 0;
+  }
+}
