@@ -3,6 +3,7 @@ package io.courier.gateway;
 import io.courier.gateway.config.GatewayConfig;
 import io.courier.gateway.http.HttpVerticle;
 import io.courier.gateway.http.RequestPipeline;
+import io.courier.gateway.http.ResponseBatches;
 import io.courier.gateway.kafka.KafkaClients;
 import io.courier.gateway.kafka.ReplyRouting;
 import io.courier.gateway.kafka.RequestPublisher;
@@ -59,7 +60,9 @@ public final class Gateway implements AutoCloseable {
             new KafkaProducer<>(KafkaClients.producer(config.kafka(), config.instanceId())),
             config.kafka().publishQueue());
     this.replies =
-        new ReplyRouting(config.kafka(), config.instanceId(), config.requestTopics(), admin, pending, publisher, metrics);
+        new ReplyRouting(
+            config.kafka(), config.instanceId(), config.requestTopics(), admin, pending, publisher, metrics,
+            new ResponseBatches());
     this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(config.http().eventLoops()));
     RequestPipeline pipeline =
         new RequestPipeline(

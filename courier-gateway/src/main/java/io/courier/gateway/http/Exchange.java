@@ -117,7 +117,7 @@ final class Exchange implements PendingRequest.Listener {
     if (Vertx.currentContext() == context) {
       respond(outcome);
     } else {
-      context.runOnContext(ignored -> respond(outcome));
+      ResponseBatches.submit(context, () -> respond(outcome));
     }
   }
 

@@ -36,14 +36,20 @@ abstract class ConsumerLoop implements AutoCloseable {
 
   protected final KafkaConsumer<byte[], byte[]> consumer;
   private final Consumer<ConsumerRecord<byte[], byte[]>> handler;
+  private final RecordBatchListener batches;
   private final Thread thread;
   private final CountDownLatch closing = new CountDownLatch(1);
   private volatile String notReadyReason = "starting";
   private volatile String refusal;
 
-  ConsumerLoop(String threadName, KafkaConsumer<byte[], byte[]> consumer, Consumer<ConsumerRecord<byte[], byte[]>> handler) {
+  ConsumerLoop(
+      String threadName,
+      KafkaConsumer<byte[], byte[]> consumer,
+      Consumer<ConsumerRecord<byte[], byte[]>> handler,
+      RecordBatchListener batches) {
     this.consumer = consumer;
     this.handler = handler;
+    this.batches = batches;
     this.thread = new Thread(this::run, threadName);
   }
 
@@ -143,14 +149,25 @@ abstract class ConsumerLoop implements AutoCloseable {
   private void pollUntilClosed() {
     while (!closing()) {
       ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL_TIMEOUT);
-      for (ConsumerRecord<byte[], byte[]> record : records) {
+      if (!records.isEmpty()) {
+        batches.batchStarted();
         try {
-          handler.accept(record);
-        } catch (RuntimeException e) {
-          LOGGER.warn("Record handler failed thread={} partition={} offset={}", thread.getName(), record.partition(), record.offset(), e);
+          for (ConsumerRecord<byte[], byte[]> record : records) {
+            handle(record);
+          }
+        } finally {
+          batches.batchEnded();
         }
       }
       afterPoll(records);
+    }
+  }
+
+  private void handle(ConsumerRecord<byte[], byte[]> record) {
+    try {
+      handler.accept(record);
+    } catch (RuntimeException e) {
+      LOGGER.warn("Record handler failed thread={} partition={} offset={}", thread.getName(), record.partition(), record.offset(), e);
     }
   }
 

@@ -18,8 +18,12 @@ final class ForwardConsumer extends ConsumerLoop {
 
   private final String topic;
 
-  ForwardConsumer(KafkaConsumer<byte[], byte[]> consumer, String topic, Consumer<ConsumerRecord<byte[], byte[]>> handler) {
-    super("courier-forward-consumer", consumer, handler);
+  ForwardConsumer(
+      KafkaConsumer<byte[], byte[]> consumer,
+      String topic,
+      Consumer<ConsumerRecord<byte[], byte[]>> handler,
+      RecordBatchListener batches) {
+    super("courier-forward-consumer", consumer, handler, batches);
     this.topic = topic;
   }
 

@@ -45,8 +45,9 @@ final class ReplyConsumer extends ConsumerLoop {
       ReplyOwnership ownership,
       TopicCheck topicCheck,
       ReplyPartitions partitions,
-      Consumer<ConsumerRecord<byte[], byte[]>> handler) {
-    super("courier-reply-consumer", consumer, handler);
+      Consumer<ConsumerRecord<byte[], byte[]>> handler,
+      RecordBatchListener batches) {
+    super("courier-reply-consumer", consumer, handler, batches);
     this.topic = topic;
     this.ownership = ownership;
     this.topicCheck = topicCheck;

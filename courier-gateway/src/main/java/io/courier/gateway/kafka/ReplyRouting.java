@@ -28,7 +28,8 @@ public final class ReplyRouting implements AutoCloseable {
       Admin admin,
       PendingReplies pending,
       RequestPublisher publisher,
-      GatewayMetrics metrics) {
+      GatewayMetrics metrics,
+      RecordBatchListener batches) {
     Set<String> topics = new LinkedHashSet<>(requestTopics);
     topics.add(kafka.responseTopic());
     topics.add(kafka.replies().forwardTopic());
@@ -41,12 +42,14 @@ public final class ReplyRouting implements AutoCloseable {
             kafka.replies(),
             new TopicCheck(admin, topics),
             partitions,
-            ReplyDispatcher.forResponses(pending, metrics, forwarder));
+            ReplyDispatcher.forResponses(pending, metrics, forwarder),
+            batches);
     this.forwards =
         new ForwardConsumer(
             new KafkaConsumer<>(KafkaClients.forwardConsumer(kafka, instanceId)),
             kafka.replies().forwardTopic(),
-            ReplyDispatcher.forForwards(pending, metrics, instanceId.getBytes(StandardCharsets.UTF_8)));
+            ReplyDispatcher.forForwards(pending, metrics, instanceId.getBytes(StandardCharsets.UTF_8)),
+            batches);
   }
 
   public void start() {
