@@ -90,7 +90,11 @@ public final class PathTemplate {
    * @param path the request path, raw (percent-encoded), without the query
    */
   public Map<String, String> match(String path) {
-    String[] actual = split(path);
+    return match(split(path));
+  }
+
+  /** As {@link #match(String)}, for a path already split by {@link #split(String)}. */
+  Map<String, String> match(String[] actual) {
     if (actual.length != segments.length) {
       return null;
     }
@@ -120,7 +124,7 @@ public final class PathTemplate {
   }
 
   /** Splits on '/', ignoring the leading slash and one trailing slash. */
-  private static String[] split(String path) {
+  static String[] split(String path) {
     String trimmed = path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
     if (trimmed.equals("/")) {
       return new String[0];

@@ -28,9 +28,10 @@ public final class RouteTable {
 
   /** @param path the raw request path without the query */
   public RouteMatch match(String method, String path) {
+    String[] segments = PathTemplate.split(path); // once per request, not once per route
     Set<String> allowed = null;
     for (Route route : routes) {
-      Map<String, String> params = route.template().match(path);
+      Map<String, String> params = route.template().match(segments);
       if (params == null) {
         continue;
       }
