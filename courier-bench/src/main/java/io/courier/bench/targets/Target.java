@@ -1,0 +1,18 @@
+package io.courier.bench.targets;
+
+import io.courier.bench.load.RoundTrip;
+
+/** Something the load generator measures: Courier, the Spring peer, or a floor. */
+public interface Target extends AutoCloseable {
+  String name();
+
+  /** A way to send requests with up to {@code connections} connections; the caller closes it. */
+  RoundTrip roundTrip(int connections);
+
+  /** CPU seconds used so far by the target's own process, or {@code NaN} when it runs inside the bench JVM. */
+  double cpuSeconds();
+
+  /** Stops the target's process, if it has one. */
+  @Override
+  void close();
+}
