@@ -75,7 +75,9 @@ class ResponderFailoverIT {
           gateway.counter("courier.replies", "outcome", "duplicate"),
           gateway.counter("courier.replies", "outcome", "late"));
       assertThat(byStatus.keySet()).isSubsetOf(200, 504);
-      assertThat(byStatus.get(200)).isGreaterThan(responses.size() * 9L / 10);
+      // How many of the victim's requests beat their deadline depends on how fast the group rebalances
+      // (here every one did); what must hold is that most are answered and none twice or never.
+      assertThat(byStatus.get(200)).isGreaterThan(responses.size() / 2L);
       for (int i = 0; i < responses.size(); i++) {
         HttpResponse<String> response = responses.get(i).join();
         if (response.statusCode() == 200) {
