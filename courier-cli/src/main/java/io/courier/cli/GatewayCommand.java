@@ -7,7 +7,6 @@ import io.courier.gateway.config.GatewayConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -63,24 +62,17 @@ final class GatewayCommand implements Callable<Integer> {
 
   /**
    * A setup the cluster shows cannot work (e.g. static ownership with more instances than partitions) ends
-   * the process with exit code 2 instead of leaving an instance that is never ready.
+   * the process with exit code 2 instead of leaving an instance that is never ready. Async: the refusal is
+   * signalled on a consumer thread, which the shutdown hooks must be free to join.
    */
   private static void exitOnRefusal(Gateway gateway) {
-    Thread watcher =
-        new Thread(
-            () -> {
-              while (gateway.refusal() == null) {
-                try {
-                  TimeUnit.MILLISECONDS.sleep(200); // a start-up watch on its own thread, not on the request path
-                } catch (InterruptedException e) {
-                  return;
-                }
-              }
+    gateway
+        .whenReady()
+        .exceptionallyAsync(
+            refused -> {
               System.err.println("courier: the gateway cannot start: " + gateway.refusal());
               System.exit(CONFIG_ERROR);
-            },
-            "courier-refusal-watch");
-    watcher.setDaemon(true);
-    watcher.start();
+              return null;
+            });
   }
 }

@@ -20,6 +20,7 @@ import io.vertx.core.http.HttpServerOptions;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -134,6 +135,14 @@ public final class Gateway implements AutoCloseable {
   /** Why the gateway is not ready, or {@code null}. */
   public String notReadyReason() {
     return replies.notReadyReason();
+  }
+
+  /**
+   * Completes the first time the gateway is ready; fails with the reason if it can never be (see
+   * {@link #refusal()}). Never completes while Kafka stays unreachable, so bound the wait.
+   */
+  public CompletableFuture<Void> whenReady() {
+    return replies.firstReady();
   }
 
   /**

@@ -116,7 +116,7 @@ class ForwardingIT {
   @Test
   void staticOwnershipWithMoreInstancesThanPartitionsIsRefusedWithAClearMessage(EmbeddedKafka kafka) {
     try (GatewayTester refused = GatewayTester.startUnready(kafka.bootstrapServers(), YAML.formatted("fwd-c", 2, 3))) {
-      await().atMost(Duration.ofSeconds(20)).until(() -> refused.gateway().refusal() != null);
+      assertThat(refused.gateway().whenReady()).failsWithin(Duration.ofSeconds(20));
 
       assertThat(refused.gateway().refusal()).contains("instance-count 3").contains("which has 2");
       assertThat(refused.get("/ready").body()).contains("instance-count 3");

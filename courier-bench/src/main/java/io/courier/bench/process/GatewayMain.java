@@ -5,6 +5,9 @@ import io.courier.gateway.config.ConfigLoader;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The gateway as the bench runs it: its own JVM, one route {@code POST /echo} to the echo service, limits high
@@ -42,11 +45,9 @@ public final class GatewayMain {
     new JvmMemoryMetrics().bindTo(gateway.meterRegistry());
     new JvmGcMetrics().bindTo(gateway.meterRegistry());
     Runtime.getRuntime().addShutdownHook(new Thread(() -> gateway.close(Duration.ofSeconds(1)), "bench-gateway-stop"));
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (!gateway.isReady() && System.nanoTime() < deadline) {
-      Thread.sleep(20); // start-up only: waits for the reply consumer to be positioned
-    }
-    if (!gateway.isReady()) {
+    try {
+      gateway.whenReady().get(60, TimeUnit.SECONDS);
+    } catch (ExecutionException | TimeoutException e) {
       System.err.println("gateway not ready: " + gateway.notReadyReason());
       System.exit(3);
     }

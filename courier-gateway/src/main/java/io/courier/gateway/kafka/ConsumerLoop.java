@@ -1,6 +1,7 @@
 package io.courier.gateway.kafka;
 
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -41,6 +42,8 @@ abstract class ConsumerLoop implements AutoCloseable {
   private final CountDownLatch closing = new CountDownLatch(1);
   private volatile String notReadyReason = "starting";
   private volatile String refusal;
+  /** Completes when first positioned; fails with the refusal if set-up is refused for good. */
+  private final CompletableFuture<Void> positioned = new CompletableFuture<>();
 
   ConsumerLoop(
       String threadName,
@@ -71,8 +74,14 @@ abstract class ConsumerLoop implements AutoCloseable {
     return closing.getCount() == 0;
   }
 
+  /** Completes the first time the loop is positioned; fails if its set-up is refused for good. */
+  final CompletableFuture<Void> positioned() {
+    return positioned;
+  }
+
   protected final void ready() {
     notReadyReason = null;
+    positioned.complete(null);
   }
 
   protected final void notReady(String reason) {
@@ -103,6 +112,7 @@ abstract class ConsumerLoop implements AutoCloseable {
     } catch (SetupRefused e) {
       refusal = e.getMessage();
       notReadyReason = e.getMessage();
+      positioned.completeExceptionally(e);
       LOGGER.error("Gateway cannot start: {}", e.getMessage());
     } catch (RuntimeException e) {
       notReadyReason = thread.getName() + " stopped: " + e;

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 
@@ -61,6 +62,23 @@ public final class ReplyRouting implements AutoCloseable {
   public String notReadyReason() {
     String reason = replies.notReadyReason();
     return reason != null ? reason : forwards.notReadyReason();
+  }
+
+  /**
+   * Completes once both consumers are positioned for the first time; fails as soon as either refuses its
+   * set-up for good. Never completes while Kafka stays unreachable: callers bound their wait.
+   */
+  public CompletableFuture<Void> firstReady() {
+    CompletableFuture<Void> ready = new CompletableFuture<>();
+    CompletableFuture.allOf(replies.positioned(), forwards.positioned()).thenRun(() -> ready.complete(null));
+    replies.positioned().exceptionally(refused -> fail(ready, refused));
+    forwards.positioned().exceptionally(refused -> fail(ready, refused));
+    return ready;
+  }
+
+  private static Void fail(CompletableFuture<Void> ready, Throwable refused) {
+    ready.completeExceptionally(refused);
+    return null;
   }
 
   /** Why the gateway can never become ready with this configuration and cluster, or {@code null}. */

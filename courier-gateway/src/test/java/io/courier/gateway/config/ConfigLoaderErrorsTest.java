@@ -12,17 +12,7 @@ import org.junit.jupiter.api.Test;
 class ConfigLoaderErrorsTest {
 
   /** A valid configuration; tests replace one line of it, or add one after {@code after}. */
-  private static final String VALID =
-      """
-      kafka:
-        bootstrap-servers: localhost:9092
-      services:
-        - name: orders
-          request-topic: orders.requests
-          routes:
-            - method: GET
-              path: /orders/{id}
-      """;
+  private static final String VALID = ConfigLoaderTest.MINIMAL;
 
   private static String replace(String line, String with) {
     if (!VALID.contains(line)) {

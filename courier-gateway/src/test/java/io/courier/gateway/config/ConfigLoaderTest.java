@@ -62,7 +62,8 @@ class ConfigLoaderTest {
               timeout: 1m
       """;
 
-  private static final String MINIMAL =
+  /** The smallest valid configuration; ConfigLoaderErrorsTest breaks it one line at a time. */
+  static final String MINIMAL =
       """
       kafka:
         bootstrap-servers: localhost:9092

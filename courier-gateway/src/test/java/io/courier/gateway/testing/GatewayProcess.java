@@ -10,7 +10,7 @@ public final class GatewayProcess {
 
   public static void main(String[] args) throws Exception {
     Gateway gateway = Gateway.start(ConfigLoader.load(Path.of(args[0])));
-    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60)).until(gateway::isReady);
+    gateway.whenReady().get(60, java.util.concurrent.TimeUnit.SECONDS);
     System.out.println("READY " + gateway.httpPort());
     Thread.currentThread().join();
   }

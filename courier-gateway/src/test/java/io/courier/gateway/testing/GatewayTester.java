@@ -14,6 +14,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A real gateway on a free port against the test broker, with an HTTP client pointed at it. The YAML may
@@ -38,7 +39,12 @@ public final class GatewayTester implements AutoCloseable {
   /** Starts the gateway and waits until it is ready. */
   public static GatewayTester start(String bootstrapServers, String yaml) {
     GatewayTester tester = startUnready(bootstrapServers, yaml);
-    await("gateway ready").atMost(Duration.ofSeconds(30)).until(tester.gateway::isReady);
+    try {
+      tester.gateway.whenReady().get(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      tester.gateway.close(Duration.ZERO);
+      throw new IllegalStateException("gateway not ready: " + tester.gateway.notReadyReason(), e);
+    }
     return tester;
   }
 
