@@ -1,5 +1,7 @@
 package io.courier.examples;
 
+import io.courier.protocol.HeaderFields;
+import io.courier.testing.TestEnvelopes;
 import static org.awaitility.Awaitility.await;
 
 import io.courier.kafka.embedded.EmbeddedKafka;
@@ -66,18 +68,16 @@ public final class TestGateway implements AutoCloseable {
       String requestTopic, String method, String path, Map<String, String> pathParams, String body) {
     String correlationId = UUID.randomUUID().toString();
     RequestEnvelope envelope =
-        new RequestEnvelope(
-            Profile.COURIER,
-            correlationId,
-            replyTopic,
-            0,
-            Instant.now().plus(REPLY_TIMEOUT),
-            null,
-            method,
-            path,
-            null,
-            pathParams,
-            body == null ? Map.of() : Map.of("content-type", "application/json"));
+        TestEnvelopes.request()
+            .correlationId(correlationId)
+            .replyTopic(replyTopic)
+            .deadline(Instant.now().plus(REPLY_TIMEOUT))
+            .route(null)
+            .method(method)
+            .path(path)
+            .pathParams(pathParams)
+            .headers(body == null ? HeaderFields.EMPTY : HeaderFields.of("content-type", "application/json"))
+            .build();
     byte[] value = body == null ? null : body.getBytes(StandardCharsets.UTF_8);
     producer.send(new ProducerRecord<byte[], byte[]>(requestTopic, null, null, value, envelope.toHeaders()));
     producer.flush();
@@ -93,7 +93,7 @@ public final class TestGateway implements AutoCloseable {
     for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(100))) {
       ReplyEnvelope envelope = ReplyEnvelope.fromHeaders(record.headers());
       String body = record.value() == null ? "" : new String(record.value(), StandardCharsets.UTF_8);
-      replies.put(envelope.correlationId(), new HttpReply(envelope.status(), envelope.headers(), body));
+      replies.put(envelope.correlationId(), new HttpReply(envelope.status(), envelope.headers().toMap(), body));
     }
     return replies;
   }

@@ -1,5 +1,7 @@
 package io.courier.examples;
 
+import io.courier.protocol.HeaderFields;
+import io.courier.testing.TestEnvelopes;
 import io.courier.protocol.Profile;
 import io.courier.protocol.RequestEnvelope;
 import io.courier.responder.Request;
@@ -13,18 +15,13 @@ public final class TestRequests {
 
   public static Request request(String method, String path, Map<String, String> pathParams, String body) {
     RequestEnvelope envelope =
-        new RequestEnvelope(
-            Profile.COURIER,
-            "correlation-1",
-            "replies",
-            0,
-            Instant.MAX,
-            null,
-            method,
-            path,
-            null,
-            pathParams,
-            Map.of("content-type", "application/json"));
+        TestEnvelopes.request()
+            .route(null)
+            .method(method)
+            .path(path)
+            .pathParams(pathParams)
+            .headers(HeaderFields.of("content-type", "application/json"))
+            .build();
     return new Request(envelope, null, body == null ? null : body.getBytes(StandardCharsets.UTF_8));
   }
 

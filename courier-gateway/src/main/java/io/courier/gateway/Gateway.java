@@ -1,9 +1,12 @@
 package io.courier.gateway;
 
 import io.courier.gateway.config.GatewayConfig;
+import io.courier.gateway.exchange.Exchanges;
+import io.courier.gateway.exchange.Readiness;
 import io.courier.gateway.http.HttpVerticle;
 import io.courier.gateway.http.RequestPipeline;
 import io.courier.gateway.http.ResponseBatches;
+import io.courier.gateway.http.VertxDeadlines;
 import io.courier.gateway.kafka.KafkaClients;
 import io.courier.gateway.kafka.ReplyRouting;
 import io.courier.gateway.kafka.RequestPublisher;
@@ -47,7 +50,8 @@ public final class Gateway implements AutoCloseable {
   private final Admin admin;
   private final RequestPublisher publisher;
   private final ReplyRouting replies;
-  private volatile boolean shuttingDown;
+  private final Readiness readiness;
+  private final RouteTable routes;
   private final int httpPort;
 
   private Gateway(GatewayConfig config, Clock clock) {
@@ -65,20 +69,21 @@ public final class Gateway implements AutoCloseable {
             config.kafka(), config.instanceId(), config.requestTopics(), admin, pending, publisher, metrics,
             new ResponseBatches());
     this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(config.http().eventLoops()));
-    RequestPipeline pipeline =
-        new RequestPipeline(
-            new RouteTable(config.routes()),
-            metrics,
+    this.readiness = new Readiness(replies::notReadyReason);
+    this.routes = new RouteTable(config.routes());
+    Exchanges exchanges =
+        new Exchanges(
             pending,
-            publisher,
-            replies,
+            publisher::publish,
+            replies::nextReplyPartition,
             new CorrelationIds(config.instanceId()),
             config.kafka().responseTopic(),
             clock,
-            config.http().retryAfter().toSeconds(),
-            registry,
-            () -> shuttingDown);
-    this.httpPort = listen(pipeline);
+            new VertxDeadlines(vertx),
+            readiness,
+            routes.routes(),
+            metrics::route);
+    this.httpPort = listen(new RequestPipeline(routes, exchanges, metrics, registry, config.http()));
     replies.start();
   }
 
@@ -89,6 +94,7 @@ public final class Gateway implements AutoCloseable {
 
   public static Gateway start(GatewayConfig config, Clock clock) {
     Gateway gateway = new Gateway(config, clock);
+    config.warnings().forEach(warning -> LOGGER.warn("Configuration: {}", warning));
     LOGGER.info(
         "Gateway started instanceId={} port={} routes={} responseTopic={}",
         config.instanceId(),
@@ -106,7 +112,14 @@ public final class Gateway implements AutoCloseable {
         new HttpServerOptions()
             .setHost(config.http().host())
             .setPort(port)
-            .setMaxHeaderSize(config.http().maxHeaderBytes());
+            .setMaxHeaderSize(config.http().maxHeaderBytes())
+            // h2c only when asked for: Vert.x serves it by default, untested and undocumented until it is.
+            .setHttp2ClearTextEnabled(config.http().http2Cleartext())
+            // 100 Continue is answered by the pipeline once the request is admitted, never before.
+            .setHandle100ContinueAutomatically(false)
+            // Vert.x's idle timeout would also close connections whose request waits for its reply:
+            // ConnectionTimeouts closes only connections with nothing in progress.
+            .setIdleTimeout(0);
     List<HttpVerticle> servers = new java.util.concurrent.CopyOnWriteArrayList<>();
     await(
         vertx.deployVerticle(
@@ -127,9 +140,9 @@ public final class Gateway implements AutoCloseable {
     return config.instanceId();
   }
 
-  /** Whether the reply and forward consumers are positioned, so requests can be answered. */
+  /** Whether requests are taken now: the reply and forward consumers are positioned and it is not draining. */
   public boolean isReady() {
-    return replies.notReadyReason() == null && !shuttingDown;
+    return readiness.refusal() == null;
   }
 
   /** Why the gateway is not ready, or {@code null}. */
@@ -163,18 +176,24 @@ public final class Gateway implements AutoCloseable {
     return pending.size();
   }
 
+  /** Requests holding a route slot: admitted and not answered yet, whatever step they are at. */
+  public int requestsInFlight() {
+    return routes.inFlight();
+  }
+
   public PrometheusMeterRegistry meterRegistry() {
     return registry;
   }
 
   /**
    * Stops taking requests (503 {@code shutting-down}), waits up to {@code drain} for those in flight to be
-   * answered, then stops HTTP and the Kafka clients.
+   * answered (their route slots given back, which happens as the answer is written), then stops HTTP and
+   * the Kafka clients.
    */
   public void close(Duration drain) {
-    shuttingDown = true;
+    readiness.drain();
     long deadline = System.nanoTime() + drain.toNanos();
-    while (pending.size() > 0 && System.nanoTime() < deadline) {
+    while (routes.inFlight() > 0 && System.nanoTime() < deadline) {
       try {
         Thread.sleep(10); // shutdown path only, off the event loops
       } catch (InterruptedException e) {

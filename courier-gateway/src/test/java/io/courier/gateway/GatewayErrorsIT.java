@@ -3,7 +3,7 @@ package io.courier.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.courier.gateway.testing.FakeService;
+import io.courier.testing.FakeService;
 import io.courier.gateway.testing.GatewayTester;
 import io.courier.kafka.embedded.EmbeddedKafka;
 import io.courier.kafka.embedded.EmbeddedKafkaExtension;
@@ -30,7 +30,7 @@ class GatewayErrorsIT {
       kafka:
         bootstrap-servers: ${bootstrap}
         response-topic: errors.responses
-        producer: {max.request.size: 2048}
+        producer: {max.request.size: 20000}
       services:
         - name: orders
           request-topic: errors.orders
@@ -39,7 +39,7 @@ class GatewayErrorsIT {
             - {name: orders.create, method: POST, path: /orders, key: "body:/customerId", max-body-bytes: 64}
             - {name: orders.list, method: GET, path: /orders}
             - {name: orders.slow, method: GET, path: /slow, timeout: 300ms, max-in-flight: 2}
-            - {name: orders.upload, method: PUT, path: /upload}
+            - {name: orders.upload, method: PUT, path: /upload, max-body-bytes: 65536}
       """;
 
   private static EmbeddedKafka kafka;
@@ -83,7 +83,7 @@ class GatewayErrorsIT {
     HttpResponse<String> response = gateway.send("DELETE", "/orders", null);
 
     assertThat(response.statusCode()).isEqualTo(405);
-    assertThat(response.headers().firstValue("allow")).hasValue("GET, POST");
+    assertThat(response.headers().firstValue("allow")).hasValue("GET, HEAD, POST");
     assertThat(response.body()).contains("urn:courier:problem:method-not-allowed");
   }
 
@@ -162,15 +162,20 @@ class GatewayErrorsIT {
   }
 
   @Test
-  void aRecordKafkaRefusesIsA503() {
-    // given a body within the route's limit but over the producer's max.request.size (2048)
-    String body = "x".repeat(4096);
+  void aRecordKafkaWillNeverAcceptIsA413WithoutRetryAfterAndWithoutBrokerDetails() {
+    // given a body within the route's limit but over the producer's max.request.size (20000)
+    String body = "x".repeat(30_000);
 
     HttpResponse<String> response = gateway.send("PUT", "/upload", body);
 
-    assertThat(response.statusCode()).isEqualTo(503);
-    assertThat(response.headers().firstValue("retry-after")).hasValue("2");
-    assertThat(response.body()).contains("urn:courier:problem:produce-failed").contains("RecordTooLargeException");
+    // then a client that retries would never succeed: 413, no Retry-After, nothing about topics or exceptions
+    assertThat(response.statusCode()).isEqualTo(413);
+    assertThat(response.headers().firstValue("retry-after")).isEmpty();
+    assertThat(response.body())
+        .contains("urn:courier:problem:body-too-large")
+        .doesNotContain("errors.orders")
+        .doesNotContain("RecordTooLargeException")
+        .doesNotContain("max.request.size");
   }
 
   @Test

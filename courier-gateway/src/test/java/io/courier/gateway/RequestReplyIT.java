@@ -2,7 +2,7 @@ package io.courier.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.courier.gateway.testing.FakeService;
+import io.courier.testing.FakeService;
 import io.courier.gateway.testing.GatewayTester;
 import io.courier.kafka.embedded.EmbeddedKafka;
 import io.courier.kafka.embedded.EmbeddedKafkaExtension;
@@ -90,7 +90,7 @@ class RequestReplyIT {
     assertThat(envelope.path()).isEqualTo("/orders");
     assertThat(envelope.query()).isEqualTo("dryRun=true");
     assertThat(envelope.route()).isEqualTo("orders.create");
-    assertThat(envelope.headers())
+    assertThat(envelope.headers().toMap())
         .containsEntry("content-type", "application/json")
         .containsEntry("x-request-id", "req-7")
         .doesNotContainKeys("authorization", "cookie");

@@ -2,7 +2,7 @@ package io.courier.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.courier.gateway.testing.ChildJvm;
+import io.courier.testing.ChildJvm;
 import io.courier.gateway.testing.EchoResponders;
 import io.courier.gateway.testing.GatewayTester;
 import io.courier.kafka.embedded.EmbeddedKafka;

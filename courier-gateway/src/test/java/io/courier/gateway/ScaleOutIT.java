@@ -2,7 +2,7 @@ package io.courier.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.courier.gateway.testing.ChildJvm;
+import io.courier.testing.ChildJvm;
 import io.courier.gateway.testing.EchoResponders;
 import io.courier.gateway.testing.GatewayProcess;
 import io.courier.gateway.testing.GatewayTester;
@@ -31,7 +31,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Issue 3's scenario: three gateway instances share one response topic (group ownership) in front of two
- * echo responders, under a steady 200 requests/s for 34 s. Meanwhile a fourth instance joins (partitions
+ * echo responders (1 s each, so that many replies are in flight whenever partitions move), under a steady
+ * 200 requests/s for 34 s. Meanwhile a fourth instance joins (partitions
  * move while requests are in flight), one leaves gracefully (drains, then leaves the group) and one is
  * killed with SIGKILL (its own JVM). Requests sent to instances that stayed up must all be answered; the
  * killed instance's callers see their connection fail; nothing times out.
@@ -59,8 +60,10 @@ class ScaleOutIT {
             - {method: POST, path: /echo}
       """;
 
+  // A generous connect timeout: on two busy cores a TCP connect through the sandbox's network stack can take
+  // seconds, and a connect that gives up early is the harness failing, not the gateway.
   private final HttpClient http =
-      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
+      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10)).build();
   private final List<Target> routable = new CopyOnWriteArrayList<>();
   private final Map<String, Tally> tallies = new ConcurrentHashMap<>();
 
@@ -90,8 +93,8 @@ class ScaleOutIT {
 
     List<CompletableFuture<?>> requests = new CopyOnWriteArrayList<>();
     ScheduledExecutorService load = Executors.newSingleThreadScheduledExecutor();
-    try (Responder echo1 = EchoResponders.start(bootstrap, "scale.requests", "scale-echo", 200);
-        Responder echo2 = EchoResponders.start(bootstrap, "scale.requests", "scale-echo", 200);
+    try (Responder echo1 = EchoResponders.start(bootstrap, "scale.requests", "scale-echo", 1000);
+        Responder echo2 = EchoResponders.start(bootstrap, "scale.requests", "scale-echo", 1000);
         GatewayTester g1 = GatewayTester.start(bootstrap, YAML.formatted("scale-g1", bootstrap));
         GatewayTester g2 = GatewayTester.start(bootstrap, YAML.formatted("scale-g2", bootstrap));
         ChildJvm g3 = ChildJvm.start(GatewayProcess.class, g3Config.toString())) {
@@ -113,9 +116,14 @@ class ScaleOutIT {
       GatewayTester g4 = GatewayTester.start(bootstrap, YAML.formatted("scale-g4", bootstrap));
       routable.add(target("g4", g4));
 
-      // and one leaves gracefully: out of the load balancer, then drained and closed
+      // and one leaves gracefully: out of the load balancer, then drained and closed. The client's sends lag
+      // its schedule on a loaded machine, so, as a load balancer's deregistration does, wait until the
+      // requests sent to g2 have reached it; those still in flight there are the drain's to finish.
       sleepUntil(start, LEAVE_AT);
       routable.removeIf(target -> target.name().equals("g2"));
+      org.awaitility.Awaitility.await("every request sent to g2 reached it")
+          .atMost(Duration.ofSeconds(20))
+          .until(() -> received(g2) >= tallies.get("g2").sent.get() - tallies.get("g2").connectionFailed.get());
       double forwardedByG2 = g2.counter("courier.forwards", "result", "sent");
       g2.gateway().close(Duration.ofSeconds(10));
 
@@ -175,6 +183,18 @@ class ScaleOutIT {
               }
               return null;
             });
+  }
+
+  /** Requests a gateway has received: answered (every status) or holding a route slot now. */
+  private static long received(GatewayTester gateway) {
+    long answered =
+        io.micrometer.core.instrument.search.Search.in(gateway.gateway().meterRegistry())
+            .name("courier.requests")
+            .timers()
+            .stream()
+            .mapToLong(io.micrometer.core.instrument.Timer::count)
+            .sum();
+    return answered + gateway.gateway().requestsInFlight();
   }
 
   private static Target target(String name, GatewayTester gateway) {

@@ -3,7 +3,7 @@ package io.courier.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.courier.gateway.testing.FakeService;
+import io.courier.testing.FakeService;
 import io.courier.gateway.testing.GatewayTester;
 import io.courier.kafka.embedded.EmbeddedKafka;
 import io.courier.kafka.embedded.EmbeddedKafkaExtension;

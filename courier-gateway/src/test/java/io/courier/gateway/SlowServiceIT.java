@@ -2,7 +2,7 @@ package io.courier.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.courier.gateway.testing.FakeService;
+import io.courier.testing.FakeService;
 import io.courier.gateway.testing.GatewayTester;
 import io.courier.kafka.embedded.EmbeddedKafka;
 import io.courier.kafka.embedded.EmbeddedKafkaExtension;

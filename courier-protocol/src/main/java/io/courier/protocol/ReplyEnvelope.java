@@ -1,8 +1,5 @@
 package io.courier.protocol;
 
-import java.nio.charset.StandardCharsets;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import org.apache.kafka.common.header.Header;
@@ -15,9 +12,10 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  *
  * @param correlationId the id of the request this answers
  * @param status the HTTP status, 100-599; {@value #DEFAULT_STATUS} when the reply names none
- * @param headers HTTP response headers, lower-case names; protocol headers are never among them
+ * @param headers HTTP response header fields, lower-case names, values as the service wrote them, repeated
+ *     names once per value and in order; protocol headers are never among them
  */
-public record ReplyEnvelope(String correlationId, int status, Map<String, String> headers) {
+public record ReplyEnvelope(String correlationId, int status, HeaderFields headers) {
 
   /** The status of a reply that names none, as Spring and Zilla responders often do. */
   public static final int DEFAULT_STATUS = 200;
@@ -26,7 +24,12 @@ public record ReplyEnvelope(String correlationId, int status, Map<String, String
     if (status < 100 || status > 599) {
       throw new ProtocolException("status must be between 100 and 599: " + status);
     }
-    headers = Collections.unmodifiableMap(new LinkedHashMap<>(headers));
+    headers = headers == null ? HeaderFields.EMPTY : headers;
+  }
+
+  /** A reply with UTF-8 header values, one per map entry. */
+  public ReplyEnvelope(String correlationId, int status, Map<String, String> headers) {
+    this(correlationId, status, HeaderFields.of(headers));
   }
 
   /**
@@ -49,7 +52,7 @@ public record ReplyEnvelope(String correlationId, int status, Map<String, String
     if (profile == Profile.ZILLA) {
       out.add(HeaderNames.ZILLA_STATUS, statusBytes);
     }
-    headers.forEach((name, value) -> out.add(name, Codec.utf8(value)));
+    headers.forEach(out::add);
     return out;
   }
 
@@ -70,14 +73,36 @@ public record ReplyEnvelope(String correlationId, int status, Map<String, String
     int status =
         statusHeader == null || statusHeader.value() == null
             ? DEFAULT_STATUS
-            : (int) Codec.parseLong(statusHeader.key(), statusHeader.value(), 100, 599);
-    Map<String, String> headers = new LinkedHashMap<>();
+            : parseStatus(statusHeader.key(), statusHeader.value());
+    return new ReplyEnvelope(correlationId, status, httpHeaders(in));
+  }
+
+  /** RFC 9110 section 15: a status code is three ASCII digits, here 100-599; surrounding whitespace is ignored. */
+  private static int parseStatus(String name, byte[] value) {
+    String text = new String(value, java.nio.charset.StandardCharsets.UTF_8).trim();
+    int status = 0;
+    for (int i = 0; i < text.length() && text.length() == 3; i++) {
+      char c = text.charAt(i);
+      status = c >= '0' && c <= '9' ? status * 10 + (c - '0') : -1000;
+    }
+    if (text.length() != 3 || status < 100 || status > 599) {
+      throw new ProtocolException(name + " is not an HTTP status code (three digits, 100-599): \"" + text + "\"");
+    }
+    return status;
+  }
+
+  /**
+   * The HTTP response header fields of a reply record: every header that is not a protocol header
+   * ({@link HeaderNames#isProtocolHeader}), name lower-cased, value bytes as written, repeats kept in order.
+   */
+  public static HeaderFields httpHeaders(Headers in) {
+    HeaderFields.Builder headers = HeaderFields.builder();
     for (Header header : in) {
       String name = header.key().toLowerCase(Locale.ROOT);
       if (header.value() != null && !HeaderNames.isProtocolHeader(name)) {
-        headers.put(name, new String(header.value(), StandardCharsets.UTF_8));
+        headers.add(name, header.value());
       }
     }
-    return new ReplyEnvelope(correlationId, status, headers);
+    return headers.build();
   }
 }

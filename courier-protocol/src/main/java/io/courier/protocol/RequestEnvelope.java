@@ -24,7 +24,8 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  * @param path the HTTP path, without the query
  * @param query the raw query string without {@code ?}, or {@code null}
  * @param pathParams path template parameters, in template order
- * @param headers forwarded HTTP headers, lower-case names, including {@code content-type}
+ * @param headers forwarded HTTP header fields, lower-case names, values the bytes the caller sent, repeated
+ *     names once per value and in order; including {@code content-type}
  */
 public record RequestEnvelope(
     Profile profile,
@@ -37,11 +38,32 @@ public record RequestEnvelope(
     String path,
     String query,
     Map<String, String> pathParams,
-    Map<String, String> headers) {
+    HeaderFields headers) {
 
   public RequestEnvelope {
     pathParams = Collections.unmodifiableMap(new LinkedHashMap<>(pathParams));
-    headers = Collections.unmodifiableMap(new LinkedHashMap<>(headers));
+    headers = headers == null ? HeaderFields.EMPTY : headers;
+  }
+
+  /** A builder, for code that would otherwise call the eleven-argument constructor. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A builder holding this envelope's values, to change some. */
+  public Builder toBuilder() {
+    return new Builder()
+        .profile(profile)
+        .correlationId(correlationId)
+        .replyTopic(replyTopic)
+        .replyPartition(replyPartition)
+        .deadline(deadline)
+        .route(route)
+        .method(method)
+        .path(path)
+        .query(query)
+        .pathParams(pathParams)
+        .headers(headers);
   }
 
   /** The Kafka headers of this request, in its profile. */
@@ -67,7 +89,7 @@ public record RequestEnvelope(
       out.add(HeaderNames.ZILLA_METHOD, Codec.utf8(method));
       out.add(HeaderNames.ZILLA_PATH, Codec.utf8(query == null ? path : path + '?' + query));
     }
-    headers.forEach((name, value) -> out.add(name, Codec.utf8(value)));
+    headers.forEach(out::add);
     return out;
   }
 
@@ -104,17 +126,16 @@ public record RequestEnvelope(
                 Codec.parseLong(HeaderNames.DEADLINE, deadlineHeader.value(), 0, Long.MAX_VALUE));
 
     Map<String, String> pathParams = new LinkedHashMap<>();
-    Map<String, String> headers = new LinkedHashMap<>();
+    HeaderFields.Builder headers = HeaderFields.builder();
     for (Header header : in) {
       String name = header.key();
       if (header.value() == null) {
         continue;
       }
-      String value = new String(header.value(), StandardCharsets.UTF_8);
       if (name.startsWith(HeaderNames.PATH_PARAM_PREFIX)) {
-        pathParams.put(name.substring(HeaderNames.PATH_PARAM_PREFIX.length()), value);
+        pathParams.put(name.substring(HeaderNames.PATH_PARAM_PREFIX.length()), new String(header.value(), StandardCharsets.UTF_8));
       } else if (!HeaderNames.isProtocolHeader(name)) {
-        headers.put(name, value);
+        headers.add(name, header.value());
       }
     }
     String method = firstNonNull(Codec.string(in, HeaderNames.METHOD), Codec.string(in, HeaderNames.ZILLA_METHOD));
@@ -139,10 +160,87 @@ public record RequestEnvelope(
         path,
         query,
         pathParams,
-        headers);
+        headers.build());
   }
 
   private static String firstNonNull(String first, String second) {
     return first != null ? first : second;
+  }
+
+  /** Builds a {@link RequestEnvelope}; unset values are {@code null}, -1 (reply partition) or empty. Not thread-safe. */
+  public static final class Builder {
+    private Profile profile = Profile.COURIER;
+    private String correlationId;
+    private String replyTopic;
+    private int replyPartition = -1;
+    private Instant deadline = Instant.MAX;
+    private String route;
+    private String method;
+    private String path;
+    private String query;
+    private Map<String, String> pathParams = Map.of();
+    private HeaderFields headers = HeaderFields.EMPTY;
+
+    private Builder() {}
+
+    public Builder profile(Profile profile) {
+      this.profile = profile;
+      return this;
+    }
+
+    public Builder correlationId(String correlationId) {
+      this.correlationId = correlationId;
+      return this;
+    }
+
+    public Builder replyTopic(String replyTopic) {
+      this.replyTopic = replyTopic;
+      return this;
+    }
+
+    public Builder replyPartition(int replyPartition) {
+      this.replyPartition = replyPartition;
+      return this;
+    }
+
+    public Builder deadline(Instant deadline) {
+      this.deadline = deadline;
+      return this;
+    }
+
+    public Builder route(String route) {
+      this.route = route;
+      return this;
+    }
+
+    public Builder method(String method) {
+      this.method = method;
+      return this;
+    }
+
+    public Builder path(String path) {
+      this.path = path;
+      return this;
+    }
+
+    public Builder query(String query) {
+      this.query = query;
+      return this;
+    }
+
+    public Builder pathParams(Map<String, String> pathParams) {
+      this.pathParams = pathParams;
+      return this;
+    }
+
+    public Builder headers(HeaderFields headers) {
+      this.headers = headers;
+      return this;
+    }
+
+    public RequestEnvelope build() {
+      return new RequestEnvelope(
+          profile, correlationId, replyTopic, replyPartition, deadline, route, method, path, query, pathParams, headers);
+    }
   }
 }

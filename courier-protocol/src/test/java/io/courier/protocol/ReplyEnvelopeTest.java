@@ -30,7 +30,7 @@ class ReplyEnvelopeTest {
 
     // then
     assertThat(received).isEqualTo(sent);
-    assertThat(received.headers())
+    assertThat(received.headers().toMap())
         .containsExactly(Map.entry("content-type", "application/json"), Map.entry("location", "/orders/17"));
   }
 
@@ -167,7 +167,7 @@ class ReplyEnvelopeTest {
     ReplyEnvelope reply = ReplyEnvelope.fromHeaders(headers);
 
     // then
-    assertThat(reply.headers()).containsOnlyKeys("content-type", "etag");
+    assertThat(reply.headers().toMap()).containsOnlyKeys("content-type", "etag");
   }
 
   @Test
@@ -181,7 +181,7 @@ class ReplyEnvelopeTest {
 
     ReplyEnvelope reply = ReplyEnvelope.fromHeaders(headers);
 
-    assertThat(reply.headers()).containsOnlyKeys("content-type");
+    assertThat(reply.headers().toMap()).containsOnlyKeys("content-type");
   }
 
   @Test
@@ -193,7 +193,7 @@ class ReplyEnvelopeTest {
 
     ReplyEnvelope reply = ReplyEnvelope.fromHeaders(headers);
 
-    assertThat(reply.headers()).containsExactly(Map.entry("content-type", "text/plain"), Map.entry("x-request-id", "abc"));
+    assertThat(reply.headers().toMap()).containsExactly(Map.entry("content-type", "text/plain"), Map.entry("x-request-id", "abc"));
   }
 
   @Test
@@ -202,14 +202,63 @@ class ReplyEnvelopeTest {
     headers.add("courier-correlation-id", utf8(ID));
     headers.add("x-empty", null);
 
-    assertThat(ReplyEnvelope.fromHeaders(headers).headers()).isEmpty();
+    assertThat(ReplyEnvelope.fromHeaders(headers).headers().isEmpty()).isTrue();
   }
 
   @Test
   void headersCannotBeChangedAfterwards() {
-    ReplyEnvelope reply = new ReplyEnvelope(ID, 200, new LinkedHashMap<>(Map.of("a", "b")));
+    Map<String, String> given = new LinkedHashMap<>(Map.of("a", "b"));
+    ReplyEnvelope reply = new ReplyEnvelope(ID, 200, given);
 
-    assertThatThrownBy(() -> reply.headers().put("c", "d")).isInstanceOf(UnsupportedOperationException.class);
+    given.put("c", "d");
+
+    assertThat(reply.headers().toMap()).containsOnlyKeys("a");
+    assertThatThrownBy(() -> reply.headers().toMap().put("c", "d")).isInstanceOf(UnsupportedOperationException.class);
+  }
+
+  @Test
+  void repeatedHeadersAreKeptOncePerValueInOrderWithTheirBytes() {
+    // given two set-cookie fields, a UTF-8 value and a Latin-1 byte, as a service may write them
+    byte[] tokyo = "東京".getBytes(StandardCharsets.UTF_8);
+    byte[] latin1 = {'r', (byte) 0xE9, 's', 'u', 'm', (byte) 0xE9};
+    Headers headers = new RecordHeaders();
+    headers.add("courier-correlation-id", utf8(ID));
+    headers.add("Set-Cookie", utf8("a=1"));
+    headers.add("x-city", tokyo);
+    headers.add("set-cookie", utf8("b=2"));
+    headers.add("content-disposition", latin1);
+
+    // when
+    HeaderFields fields = ReplyEnvelope.fromHeaders(headers).headers();
+
+    // then
+    assertThat(fields.size()).isEqualTo(4);
+    assertThat(fields.all("set-cookie")).containsExactly("a=1", "b=2");
+    assertThat(fields.name(0)).isEqualTo("set-cookie");
+    assertThat(fields.firstBytes("x-city")).isEqualTo(tokyo);
+    assertThat(fields.firstBytes("content-disposition")).isEqualTo(latin1);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"abc", "", "20", "2000", "099", "600", "+20", "2O0", "٢٠٠", "200 OK"})
+  void aStatusThatIsNotThreeDigitsIn100To599IsRefused(String status) {
+    Headers headers = new RecordHeaders();
+    headers.add("courier-correlation-id", utf8(ID));
+    headers.add("courier-status", utf8(status));
+
+    assertThatThrownBy(() -> ReplyEnvelope.fromHeaders(headers))
+        .isInstanceOf(ProtocolException.class)
+        .hasMessageContaining("not an HTTP status code");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"100", "204", " 404 ", "599"})
+  void aStatusOfThreeDigitsIsRead(String status) {
+    Headers headers = new RecordHeaders();
+    headers.add("courier-correlation-id", utf8(ID));
+    headers.add("courier-status", utf8(status));
+
+    assertThat(ReplyEnvelope.fromHeaders(headers).status()).isEqualTo(Integer.parseInt(status.trim()));
   }
 
   private static byte[] utf8(String text) {

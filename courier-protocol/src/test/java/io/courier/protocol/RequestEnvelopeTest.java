@@ -24,21 +24,19 @@ class RequestEnvelopeTest {
     Map<String, String> params = new LinkedHashMap<>();
     params.put("customerId", "c 42/é");
     params.put("sku", "SKU-1");
-    Map<String, String> headers = new LinkedHashMap<>();
-    headers.put("content-type", "application/json");
-    headers.put("x-request-id", "r-1");
-    return new RequestEnvelope(
-        profile,
-        "gw-1.AAAAAAAAAAAAAAAAAAAAAA",
-        "courier.responses",
-        7,
-        DEADLINE,
-        "basket.PUT /baskets/{customerId}/items/{sku}",
-        "PUT",
-        "/baskets/c%2042%2F%C3%A9/items/SKU-1",
-        "dryRun=true&x=1",
-        params,
-        headers);
+    return RequestEnvelope.builder()
+        .profile(profile)
+        .correlationId("gw-1.AAAAAAAAAAAAAAAAAAAAAA")
+        .replyTopic("courier.responses")
+        .replyPartition(7)
+        .deadline(DEADLINE)
+        .route("basket.PUT /baskets/{customerId}/items/{sku}")
+        .method("PUT")
+        .path("/baskets/c%2042%2F%C3%A9/items/SKU-1")
+        .query("dryRun=true&x=1")
+        .pathParams(params)
+        .headers(HeaderFields.of("content-type", "application/json", "x-request-id", "r-1"))
+        .build();
   }
 
   private static String text(Headers headers, String name) {
@@ -64,9 +62,7 @@ class RequestEnvelopeTest {
     // then
     RequestEnvelope expected =
         profile == Profile.ZILLA
-            ? new RequestEnvelope(
-                sent.profile(), sent.correlationId(), sent.replyTopic(), -1, sent.deadline(), sent.route(),
-                sent.method(), sent.path(), sent.query(), sent.pathParams(), sent.headers())
+            ? sent.toBuilder().replyPartition(-1).build()
             : sent;
     assertThat(received).isEqualTo(expected);
   }
@@ -77,8 +73,31 @@ class RequestEnvelopeTest {
     RequestEnvelope received = RequestEnvelope.fromHeaders(request(profile).toHeaders());
 
     assertThat(received.pathParams()).containsExactly(Map.entry("customerId", "c 42/é"), Map.entry("sku", "SKU-1"));
-    assertThat(received.headers())
+    assertThat(received.headers().toMap())
         .containsExactly(Map.entry("content-type", "application/json"), Map.entry("x-request-id", "r-1"));
+  }
+
+  @Test
+  void repeatedHeadersTravelOncePerValueInOrderAndTheirBytesUnchanged() {
+    // given two x-forwarded-for fields and values that are not ASCII: UTF-8, and a Latin-1 byte
+    byte[] tokyo = "東京".getBytes(StandardCharsets.UTF_8);
+    byte[] latin1 = {'r', (byte) 0xE9, 's'};
+    HeaderFields fields =
+        HeaderFields.builder()
+            .add("x-forwarded-for", "10.0.0.1")
+            .add("x-city", tokyo)
+            .add("x-forwarded-for", "10.0.0.2")
+            .add("x-name", latin1)
+            .build();
+
+    // when
+    RequestEnvelope received = RequestEnvelope.fromHeaders(request(Profile.COURIER).toBuilder().headers(fields).build().toHeaders());
+
+    // then
+    assertThat(received.headers()).isEqualTo(fields);
+    assertThat(received.headers().all("x-forwarded-for")).containsExactly("10.0.0.1", "10.0.0.2");
+    assertThat(received.headers().firstBytes("x-city")).isEqualTo(tokyo);
+    assertThat(received.headers().firstBytes("x-name")).isEqualTo(latin1);
   }
 
   @Test
@@ -170,7 +189,7 @@ class RequestEnvelopeTest {
     assertThat(received.query()).isEqualTo("expand=items");
     assertThat(received.replyPartition()).isEqualTo(-1);
     assertThat(received.deadline()).isEqualTo(Instant.MAX);
-    assertThat(received.headers()).isEmpty();
+    assertThat(received.headers().isEmpty()).isTrue();
   }
 
   @Test
@@ -276,13 +295,12 @@ class RequestEnvelopeTest {
   void envelopeMapsCannotBeChangedAfterwards() {
     Map<String, String> params = new LinkedHashMap<>(Map.of("id", "1"));
     RequestEnvelope envelope =
-        new RequestEnvelope(
-            Profile.COURIER, "id", "t", -1, DEADLINE, null, "GET", "/x/1", null, params, Map.of());
+        RequestEnvelope.builder().correlationId("id").replyTopic("t").method("GET").path("/x/1").pathParams(params).build();
 
     params.put("other", "2");
 
     assertThat(envelope.pathParams()).containsOnlyKeys("id");
-    assertThatThrownBy(() -> envelope.headers().put("a", "b")).isInstanceOf(UnsupportedOperationException.class);
+    assertThatThrownBy(() -> envelope.pathParams().put("a", "b")).isInstanceOf(UnsupportedOperationException.class);
   }
 
   private static byte[] utf8(String text) {
@@ -290,14 +308,10 @@ class RequestEnvelopeTest {
   }
 
   private static RequestEnvelope withPartition(RequestEnvelope e, int partition) {
-    return new RequestEnvelope(
-        e.profile(), e.correlationId(), e.replyTopic(), partition, e.deadline(), e.route(), e.method(), e.path(),
-        e.query(), e.pathParams(), e.headers());
+    return e.toBuilder().replyPartition(partition).build();
   }
 
   private static RequestEnvelope withQuery(RequestEnvelope e, String query) {
-    return new RequestEnvelope(
-        e.profile(), e.correlationId(), e.replyTopic(), e.replyPartition(), e.deadline(), e.route(), e.method(),
-        e.path(), query, e.pathParams(), e.headers());
+    return e.toBuilder().query(query).build();
   }
 }

@@ -1,9 +1,7 @@
 package io.courier.responder;
 
+import io.courier.protocol.HeaderFields;
 import java.nio.charset.StandardCharsets;
-import java.util.Collections;
-import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -19,21 +17,21 @@ public final class Reply {
   private static final byte[] EMPTY = new byte[0];
 
   private final int status;
-  private final Map<String, String> headers;
+  private final HeaderFields headers;
   private final byte[] body;
 
-  private Reply(int status, Map<String, String> headers, byte[] body) {
+  private Reply(int status, HeaderFields headers, byte[] body) {
     if (status < 100 || status > 599) {
       throw new IllegalArgumentException("status must be between 100 and 599: " + status);
     }
     this.status = status;
-    this.headers = Collections.unmodifiableMap(headers);
+    this.headers = headers;
     this.body = body;
   }
 
   /** An empty reply with this HTTP status. */
   public static Reply status(int status) {
-    return new Reply(status, new LinkedHashMap<>(), EMPTY);
+    return new Reply(status, HeaderFields.EMPTY, EMPTY);
   }
 
   /** 200 with a JSON body. */
@@ -59,11 +57,17 @@ public final class Reply {
     return status(status).body("application/problem+json", json.getBytes(StandardCharsets.UTF_8));
   }
 
-  /** This reply with a response header added or replaced; names are lower-cased. */
+  /** This reply with a response header set: any earlier values of the name are replaced. Names are lower-cased. */
   public Reply header(String name, String value) {
-    Map<String, String> copy = new LinkedHashMap<>(headers);
-    copy.put(name.toLowerCase(Locale.ROOT), value);
-    return new Reply(status, copy, body);
+    return new Reply(status, headers.toBuilder().set(name, value).build(), body);
+  }
+
+  /**
+   * This reply with one more field of a response header, after any earlier ones of the same name: for
+   * headers sent several times, such as {@code set-cookie}. The caller receives each as its own field.
+   */
+  public Reply addHeader(String name, String value) {
+    return new Reply(status, headers.toBuilder().add(name, value).build(), body);
   }
 
   /** This reply with a JSON body ({@code content-type: application/json}). */
@@ -73,16 +77,20 @@ public final class Reply {
 
   /** This reply with a body of the given content type. */
   public Reply body(String contentType, byte[] body) {
-    Map<String, String> copy = new LinkedHashMap<>(headers);
-    copy.put("content-type", contentType);
-    return new Reply(status, copy, body.clone());
+    return new Reply(status, headers.toBuilder().set("content-type", contentType).build(), body.clone());
   }
 
   public int status() {
     return status;
   }
 
+  /** The first value of each response header; see {@link #headerFields()} for repeated ones. */
   public Map<String, String> headers() {
+    return headers.toMap();
+  }
+
+  /** Every response header field, in order. */
+  public HeaderFields headerFields() {
     return headers;
   }
 

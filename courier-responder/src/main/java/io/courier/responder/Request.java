@@ -1,9 +1,11 @@
 package io.courier.responder;
 
+import io.courier.protocol.HeaderFields;
 import io.courier.protocol.Profile;
 import io.courier.protocol.RequestEnvelope;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -51,12 +53,23 @@ public final class Request {
     return Optional.ofNullable(envelope.query());
   }
 
-  /** A forwarded HTTP header by lower-case name, e.g. {@code content-type}. */
+  /** The first value of a forwarded HTTP header, by name in any letter case, read as UTF-8. */
   public Optional<String> header(String name) {
-    return Optional.ofNullable(envelope.headers().get(name));
+    return envelope.headers().first(name);
   }
 
+  /** Every value of a forwarded HTTP header that the caller sent more than once, in order, read as UTF-8. */
+  public List<String> headerValues(String name) {
+    return envelope.headers().all(name);
+  }
+
+  /** The first value of each forwarded HTTP header, read as UTF-8; see {@link #headerFields()} for all. */
   public Map<String, String> headers() {
+    return envelope.headers().toMap();
+  }
+
+  /** The forwarded HTTP header fields as the caller sent them: repeats in order, values as bytes. */
+  public HeaderFields headerFields() {
     return envelope.headers();
   }
 

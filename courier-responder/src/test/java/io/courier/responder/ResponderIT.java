@@ -1,5 +1,6 @@
 package io.courier.responder;
 
+import io.courier.testing.TestEnvelopes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -297,9 +298,7 @@ class ResponderIT {
     // When a request names a reply topic that does not exist, followed by a good one
     RequestEnvelope lost = envelope(Profile.COURIER, "lost", 0);
     send(
-        new RequestEnvelope(
-            lost.profile(), lost.correlationId(), "responder-it-no-such-topic", 0, lost.deadline(), null,
-            lost.method(), lost.path(), null, Map.of(), Map.of()),
+        lost.toBuilder().replyTopic("responder-it-no-such-topic").build(),
         "same-key",
         "");
     send(envelope(Profile.COURIER, "found", 0), "same-key", "");
@@ -328,18 +327,14 @@ class ResponderIT {
   }
 
   private RequestEnvelope envelope(Profile profile, String correlationId, int replyPartition, Instant deadline) {
-    return new RequestEnvelope(
-        profile,
-        correlationId,
-        replyTopic,
-        replyPartition,
-        deadline,
-        "get-order",
-        "GET",
-        "/orders/42",
-        null,
-        Map.of("id", "42"),
-        Map.of("accept", "application/json"));
+    return TestEnvelopes.request()
+        .profile(profile)
+        .correlationId(correlationId)
+        .replyTopic(replyTopic)
+        .replyPartition(replyPartition)
+        .deadline(deadline)
+        .route("get-order")
+        .build();
   }
 
   private void send(RequestEnvelope envelope, String key, String body) {

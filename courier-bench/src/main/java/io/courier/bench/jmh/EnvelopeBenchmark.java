@@ -1,5 +1,6 @@
 package io.courier.bench.jmh;
 
+import io.courier.protocol.HeaderFields;
 import io.courier.protocol.Profile;
 import io.courier.protocol.ReplyEnvelope;
 import io.courier.protocol.RequestEnvelope;
@@ -38,18 +39,18 @@ public class EnvelopeBenchmark {
   @Setup
   public void setUp() {
     request =
-        new RequestEnvelope(
-            Profile.COURIER,
-            "bench-0123456789abcdef0123456789abcdef",
-            "courier.responses",
-            0,
-            Instant.now().plusSeconds(10),
-            "echo.POST /echo",
-            "POST",
-            "/echo",
-            null,
-            Map.of(),
-            Map.of("content-type", "application/json", "traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"));
+        RequestEnvelope.builder()
+            .profile(Profile.COURIER)
+            .correlationId("bench-0123456789abcdef0123456789abcdef")
+            .replyTopic("courier.responses")
+            .replyPartition(0)
+            .deadline(Instant.now().plusSeconds(10))
+            .route("echo.POST /echo")
+            .method("POST")
+            .path("/echo")
+            .headers(HeaderFields.of(
+                "content-type", "application/json", "traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"))
+            .build();
     requestHeaders = request.toHeaders();
     replyHeaders =
         new ReplyEnvelope(request.correlationId(), 200, Map.of("content-type", "application/json"))

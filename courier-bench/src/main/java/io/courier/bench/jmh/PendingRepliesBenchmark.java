@@ -1,5 +1,6 @@
 package io.courier.bench.jmh;
 
+import io.courier.protocol.HeaderFields;
 import io.courier.gateway.pending.Outcome;
 import io.courier.gateway.pending.PendingReplies;
 import io.courier.gateway.pending.PendingRequest;
@@ -38,7 +39,7 @@ public class PendingRepliesBenchmark {
   private static final PendingRequest.Listener LISTENER = outcome -> {};
 
   private final String[] ids = new String[IDS];
-  private final Outcome.Replied reply = new Outcome.Replied(200, Map.of("content-type", "application/json"), new byte[256]);
+  private final Outcome.Replied reply = new Outcome.Replied(200, HeaderFields.of("content-type", "application/json"), new byte[256]);
   private final Instant deadline = Instant.now().plusSeconds(3600);
   private PendingReplies registry;
   private Map<String, PendingRequest> baseline;

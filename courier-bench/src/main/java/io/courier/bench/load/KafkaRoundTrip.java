@@ -1,5 +1,6 @@
 package io.courier.bench.load;
 
+import io.courier.protocol.HeaderFields;
 import io.courier.protocol.Profile;
 import io.courier.protocol.ReplyEnvelope;
 import io.courier.protocol.RequestEnvelope;
@@ -32,6 +33,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class KafkaRoundTrip implements RoundTrip {
   private static final Logger LOGGER = LoggerFactory.getLogger(KafkaRoundTrip.class);
+  private static final HeaderFields JSON = HeaderFields.of("content-type", "application/json");
 
   private final KafkaProducer<byte[], byte[]> producer;
   private final KafkaConsumer<byte[], byte[]> consumer;
@@ -71,18 +73,16 @@ public final class KafkaRoundTrip implements RoundTrip {
   public void send(byte[] body, Completion completion) {
     String correlationId = UUID.randomUUID().toString();
     RequestEnvelope envelope =
-        new RequestEnvelope(
-            Profile.COURIER,
-            correlationId,
-            replyTopic,
-            0,
-            Instant.now(Clock.systemUTC()).plusSeconds(30),
-            null,
-            "POST",
-            "/echo",
-            null,
-            Map.of(),
-            Map.of("content-type", "application/json"));
+        RequestEnvelope.builder()
+            .profile(Profile.COURIER)
+            .correlationId(correlationId)
+            .replyTopic(replyTopic)
+            .replyPartition(0)
+            .deadline(Instant.now(Clock.systemUTC()).plusSeconds(30))
+            .method("POST")
+            .path("/echo")
+            .headers(JSON)
+            .build();
     waiting.put(correlationId, completion);
     ProducerRecord<byte[], byte[]> record =
         new ProducerRecord<>(requestTopic, null, null, null, body, envelope.toHeaders());

@@ -39,6 +39,13 @@ public final class DemoScript {
             "201 Created"),
         new Step("Fetch the order by the id in that Location", "curl -s " + base + "/orders/" + ORDER_ID, "\"status\":\"CREATED\""),
         new Step("A path no route serves: a 404 problem from the gateway", "curl -s " + base + "/nowhere", "urn:courier:problem:route-not-found"),
+        new Step("A path that cannot be read: a 400 problem, at once", "curl -s -m 5 " + base + "/customers/%ZZ", "urn:courier:problem:malformed-request"),
+        new Step("HEAD wherever GET is: the status and headers, no body", "curl -sI " + base + "/customers/c-1001", "content-type: application/json"),
+        new Step(
+            "Expect: 100-continue is answered at once (curl would wait 10 s, and -m 5 stop it, if it were not)",
+            "curl -s -m 5 --expect100-timeout 10 -X PUT " + base + "/baskets/c-1001/items/sku-42" + json
+                + " -H 'Expect: 100-continue' -d '{\"quantity\":3}'",
+            "{\"sku\":\"sku-42\",\"quantity\":3}"),
         new Step("Readiness: the reply consumer is positioned", "curl -s " + base + "/ready", "READY"),
         new Step("Prometheus metrics", "curl -s " + base + "/metrics | grep '^courier_replies_total'", "courier_replies_total{outcome=\"matched\",source=\"response-topic\"}"));
   }

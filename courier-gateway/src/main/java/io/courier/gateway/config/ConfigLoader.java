@@ -2,7 +2,8 @@ package io.courier.gateway.config;
 
 import static io.courier.gateway.config.Setting.Defaults;
 
-import io.courier.gateway.routing.PathTemplate;
+import io.courier.gateway.path.PathTemplate;
+import io.courier.gateway.path.RequestTarget;
 import io.courier.protocol.CorrelationIds;
 import io.courier.protocol.HeaderNames;
 import io.courier.protocol.Profile;
@@ -37,6 +38,12 @@ import org.yaml.snakeyaml.nodes.Node;
 public final class ConfigLoader {
   private static final Set<String> METHODS = Set.of("GET", "POST", "PUT", "PATCH", "DELETE");
   private static final Set<String> MANAGEMENT_PATHS = Set.of("/health", "/ready", "/metrics");
+  /** Hop-by-hop and framing headers (RFC 9110 section 7.6.1): they describe one connection, not the request. */
+  private static final Set<String> NOT_FORWARDABLE =
+      Set.of("connection", "keep-alive", "proxy-connection", "transfer-encoding", "te", "trailer", "upgrade",
+          "content-length", "expect", "http2-settings");
+  /** Credentials: forwarding them puts secrets in Kafka, readable by whoever reads the topic. */
+  private static final Set<String> CREDENTIALS = Set.of("authorization", "proxy-authorization", "cookie");
   private static final Duration MIN_TIMEOUT = Duration.ofMillis(1);
   private static final Duration MAX_TIMEOUT = Duration.ofMinutes(10);
 
@@ -68,9 +75,12 @@ public final class ConfigLoader {
     root.rejectUnknownKeys(keysUnder(""));
     String instanceId = instanceId(root.child(Setting.INSTANCE_ID.key()));
     HttpConfig http = http(root.child("http"));
-    KafkaConfig kafka = kafka(root.required("kafka"));
-    List<RouteConfig> routes = services(root.required(Setting.SERVICES.key()));
-    return new GatewayConfig(instanceId, http, kafka, routes);
+    YamlNode kafkaNode = root.required("kafka");
+    KafkaConfig kafka = kafka(kafkaNode);
+    List<String> warnings = new ArrayList<>();
+    int recordRoom = maxRequestSize(kafkaNode, kafka) - http.maxHeaderBytes() - Defaults.ENVELOPE_ALLOWANCE;
+    List<RouteConfig> routes = services(root.required(Setting.SERVICES.key()), recordRoom, warnings);
+    return new GatewayConfig(instanceId, http, kafka, routes, warnings);
   }
 
   private static String instanceId(YamlNode node) {
@@ -87,7 +97,8 @@ public final class ConfigLoader {
   private static HttpConfig http(YamlNode node) {
     if (node == null) {
       return new HttpConfig(
-          Defaults.HTTP_HOST, Defaults.HTTP_PORT, cores(), Defaults.MAX_HEADER_BYTES, Defaults.RETRY_AFTER);
+          Defaults.HTTP_HOST, Defaults.HTTP_PORT, cores(), Defaults.MAX_HEADER_BYTES, Defaults.RETRY_AFTER,
+          Defaults.HEADER_TIMEOUT, Defaults.BODY_TIMEOUT, Defaults.IDLE_TIMEOUT, false);
     }
     node.rejectUnknownKeys(keysUnder("http"));
     YamlNode host = node.child(Setting.HTTP_HOST.key());
@@ -95,12 +106,36 @@ public final class ConfigLoader {
     YamlNode loops = node.child(Setting.HTTP_EVENT_LOOPS.key());
     YamlNode headers = node.child(Setting.HTTP_MAX_HEADER_BYTES.key());
     YamlNode retryAfter = node.child(Setting.HTTP_RETRY_AFTER.key());
+    YamlNode http2 = node.child(Setting.HTTP_HTTP2_CLEARTEXT.key());
     return new HttpConfig(
         host == null ? Defaults.HTTP_HOST : host.asString(),
         port == null ? Defaults.HTTP_PORT : port.asInt(0, 65535),
         loops == null ? cores() : loops.asInt(1, 256),
         headers == null ? Defaults.MAX_HEADER_BYTES : headers.asInt(1024, 1024 * 1024),
-        retryAfter == null ? Defaults.RETRY_AFTER : retryAfter.asDuration(Duration.ofSeconds(1), Duration.ofHours(1)));
+        retryAfter == null ? Defaults.RETRY_AFTER : retryAfter.asDuration(Duration.ofSeconds(1), Duration.ofHours(1)),
+        connectionTimeout(node.child(Setting.HTTP_HEADER_TIMEOUT.key()), Defaults.HEADER_TIMEOUT),
+        connectionTimeout(node.child(Setting.HTTP_BODY_TIMEOUT.key()), Defaults.BODY_TIMEOUT),
+        connectionTimeout(node.child(Setting.HTTP_IDLE_TIMEOUT.key()), Defaults.IDLE_TIMEOUT),
+        http2 != null && http2.asBoolean());
+  }
+
+  private static Duration connectionTimeout(YamlNode node, Duration fallback) {
+    return node == null ? fallback : node.asDuration(Duration.ofMillis(100), Duration.ofHours(1));
+  }
+
+  /** The producer's {@code max.request.size}: {@code kafka.producer} over {@code kafka.client} over Kafka's default. */
+  private static int maxRequestSize(YamlNode kafkaNode, KafkaConfig kafka) {
+    String key = "max.request.size";
+    String section = kafka.producer().containsKey(key) ? Setting.KAFKA_PRODUCER.key() : Setting.KAFKA_CLIENT.key();
+    String value = kafka.producer().getOrDefault(key, kafka.client().get(key));
+    if (value == null) {
+      return Defaults.MAX_REQUEST_SIZE;
+    }
+    try {
+      return Integer.parseInt(value.trim());
+    } catch (NumberFormatException e) {
+      throw errorAt(kafkaNode.child(section), key, "must be a whole number of bytes, was \"" + value + "\"");
+    }
   }
 
   private static KafkaConfig kafka(YamlNode node) {
@@ -187,33 +222,36 @@ public final class ConfigLoader {
     return value != null ? value.error(message) : node.error(key + " " + message);
   }
 
-  private static List<RouteConfig> services(YamlNode node) {
-    List<RouteConfig> routes = new ArrayList<>();
+  /** A route read from the file, with where it was written, for errors that name two routes. */
+  private record Declared(RouteConfig config, PathTemplate template, YamlNode node) {}
+
+  private static List<RouteConfig> services(YamlNode node, int recordRoom, List<String> warnings) {
+    List<Declared> routes = new ArrayList<>();
     Set<String> serviceNames = new HashSet<>();
     for (YamlNode service : node.asList()) {
       String name = service.required(Setting.SERVICE_NAME.key()).asString();
       if (!serviceNames.add(name)) {
         throw service.required(Setting.SERVICE_NAME.key()).error("duplicate service name \"" + name + "\"");
       }
-      routes.addAll(service(service, name));
+      routes.addAll(service(service, name, recordRoom, warnings));
     }
     if (routes.isEmpty()) {
       throw node.error("at least one service with one route is required");
     }
-    checkUnique(node, routes);
-    return routes;
+    checkUnique(routes, warnings);
+    return routes.stream().map(Declared::config).toList();
   }
 
-  private static List<RouteConfig> service(YamlNode service, String name) {
+  private static List<Declared> service(YamlNode service, String name, int recordRoom, List<String> warnings) {
     service.rejectUnknownKeys(keysUnder("services[]"));
     String topic = topic(service.required(Setting.SERVICE_REQUEST_TOPIC.key()));
     Profile profile = profile(service.child(Setting.SERVICE_PROFILE.key()));
     Duration timeout = timeout(service.child(Setting.SERVICE_TIMEOUT.key()), Defaults.TIMEOUT);
     int maxInFlight = positive(service.child(Setting.SERVICE_MAX_IN_FLIGHT.key()), Defaults.MAX_IN_FLIGHT);
-    int maxBody = bodyLimit(service.child(Setting.SERVICE_MAX_BODY_BYTES.key()), Defaults.MAX_BODY_BYTES);
-    List<String> forward = headerList(service.child(Setting.SERVICE_FORWARD_HEADERS.key()));
+    int maxBody = bodyLimit(service.child(Setting.SERVICE_MAX_BODY_BYTES.key()), recordRoom, recordRoom, warnings);
+    List<String> forward = headerList(service.child(Setting.SERVICE_FORWARD_HEADERS.key()), warnings);
 
-    List<RouteConfig> routes = new ArrayList<>();
+    List<Declared> routes = new ArrayList<>();
     for (YamlNode route : service.required(Setting.SERVICE_ROUTES.key()).asList()) {
       route.rejectUnknownKeys(keysUnder("services[].routes[]"));
       YamlNode methodNode = route.required(Setting.ROUTE_METHOD.key());
@@ -225,11 +263,16 @@ public final class ConfigLoader {
       PathTemplate template = template(pathNode);
       YamlNode routeName = route.child(Setting.ROUTE_NAME.key());
       List<String> routeForward =
-          Stream.concat(forward.stream(), headerList(route.child(Setting.ROUTE_FORWARD_HEADERS.key())).stream())
+          Stream.concat(forward.stream(), headerList(route.child(Setting.ROUTE_FORWARD_HEADERS.key()), warnings).stream())
               .collect(Collectors.toCollection(LinkedHashSet::new))
               .stream()
               .toList();
-      routes.add(
+      int bodyLimit = bodyLimit(route.child(Setting.ROUTE_MAX_BODY_BYTES.key()), maxBody, recordRoom, warnings);
+      if (bodyLimit < 0) {
+        throw route.error("the producer's max.request.size leaves no room for a body next to http.max-header-bytes"
+            + " and the record's headers (" + recordRoom + " bytes); set max-body-bytes or raise max.request.size");
+      }
+      RouteConfig config =
           new RouteConfig(
               routeName == null ? name + "." + method + " " + template.text() : routeName.asString(),
               name,
@@ -240,8 +283,15 @@ public final class ConfigLoader {
               key(route.child(Setting.ROUTE_KEY.key()), template),
               timeout(route.child(Setting.ROUTE_TIMEOUT.key()), timeout),
               positive(route.child(Setting.ROUTE_MAX_IN_FLIGHT.key()), maxInFlight),
-              bodyLimit(route.child(Setting.ROUTE_MAX_BODY_BYTES.key()), maxBody),
-              routeForward));
+              bodyLimit,
+              routeForward);
+      routes.add(new Declared(config, template, route));
+      List<String> shadowed =
+          MANAGEMENT_PATHS.stream().filter(managed -> template.match(RequestTarget.parse(managed)) != null).sorted().toList();
+      if (!shadowed.isEmpty()) {
+        warnings.add(pathNode.warning("also matches " + String.join(", ", shadowed)
+            + ", which the gateway answers itself: the route never sees those paths"));
+      }
     }
     return routes;
   }
@@ -278,18 +328,47 @@ public final class ConfigLoader {
     return key;
   }
 
-  private static void checkUnique(YamlNode services, List<RouteConfig> routes) {
+  /**
+   * Refuses two routes with one name, two routes of one method whose paths are the same template (however
+   * their parameters are named or a trailing slash is written), and two that could both match a path with
+   * neither more specific, since which one answers would depend on the order of the file.
+   */
+  private static void checkUnique(List<Declared> routes, List<String> warnings) {
     Set<String> names = new HashSet<>();
-    Set<String> endpoints = new HashSet<>();
-    for (RouteConfig route : routes) {
-      if (!names.add(route.name())) {
-        throw services.error("two routes are named \"" + route.name() + "\"");
+    for (int i = 0; i < routes.size(); i++) {
+      Declared route = routes.get(i);
+      if (!names.add(route.config().name())) {
+        YamlNode named = route.node().child(Setting.ROUTE_NAME.key());
+        throw (named != null ? named : route.node()).error("two routes are named \"" + route.config().name() + "\"");
       }
-      String shape = route.method() + " " + route.path().replaceAll("\\{[^}]*}", "{}");
-      if (!endpoints.add(shape)) {
-        throw services.error("two routes answer " + route.method() + " " + route.path() + " (route " + route.name() + ")");
+      for (int j = 0; j < i; j++) {
+        Declared earlier = routes.get(j);
+        if (!earlier.config().method().equals(route.config().method()) || !earlier.template().overlaps(route.template())) {
+          continue;
+        }
+        YamlNode path = route.node().child(Setting.ROUTE_PATH.key());
+        if (earlier.template().shape().equals(route.template().shape())) {
+          throw path.error("answers " + route.config().method() + " " + route.template().shape()
+              + " like route " + earlier.config().name() + " (" + earlier.node().child(Setting.ROUTE_PATH.key()).location() + ")");
+        }
+        if (earlier.template().specificity() == route.template().specificity()) {
+          throw path.error("route " + route.config().name() + " and route " + earlier.config().name()
+              + " both match " + route.config().method() + " " + example(earlier.template(), route.template())
+              + " and neither is more specific; make one path more literal or remove one");
+        }
       }
     }
+  }
+
+  /** A path both overlapping templates match: each segment's literal where either has one. */
+  private static String example(PathTemplate first, PathTemplate second) {
+    String[] a = first.shape().substring(1).split("/", -1);
+    String[] b = second.shape().substring(1).split("/", -1);
+    StringBuilder path = new StringBuilder();
+    for (int i = 0; i < a.length; i++) {
+      path.append('/').append(!a[i].equals("{}") ? a[i] : !b[i].equals("{}") ? b[i] : "x");
+    }
+    return path.toString();
   }
 
   private static String topic(YamlNode node) {
@@ -320,11 +399,20 @@ public final class ConfigLoader {
     return node == null ? fallback : node.asInt(1, 1_000_000);
   }
 
-  private static int bodyLimit(YamlNode node, int fallback) {
-    return node == null ? fallback : node.asInt(0, 64 * 1024 * 1024);
+  private static int bodyLimit(YamlNode node, int fallback, int recordRoom, List<String> warnings) {
+    if (node == null) {
+      return fallback;
+    }
+    int limit = node.asInt(0, 64 * 1024 * 1024);
+    if (limit > recordRoom) {
+      warnings.add(node.warning("is more than the producer's max.request.size leaves for a body (" + recordRoom
+          + " bytes): larger bodies will be refused by Kafka with 413 after they were read; raise max.request.size"
+          + " (and the topic's max.message.bytes) with it"));
+    }
+    return limit;
   }
 
-  private static List<String> headerList(YamlNode node) {
+  private static List<String> headerList(YamlNode node, List<String> warnings) {
     if (node == null) {
       return List.of();
     }
@@ -337,6 +425,17 @@ public final class ConfigLoader {
       if (HeaderNames.isProtocolHeader(name)) {
         // A forwarded header must never be able to overwrite the envelope (reply topic, deadline ...).
         throw item.error("\"" + name + "\" is a protocol header and cannot be forwarded");
+      }
+      if (NOT_FORWARDABLE.contains(name)) {
+        throw item.error("\"" + name + "\" is a hop-by-hop or framing header: it describes the caller's connection, not the request, and cannot be forwarded");
+      }
+      if (name.equals(HeaderNames.CONTENT_TYPE)) {
+        warnings.add(item.warning("content-type is always forwarded; listing it changes nothing"));
+        continue;
+      }
+      if (CREDENTIALS.contains(name)) {
+        warnings.add(item.warning("forwards the caller's credentials (" + name + ") into Kafka, where whoever reads "
+            + "the request topic can read them; forward an identity instead where you can"));
       }
       names.add(name);
     }

@@ -10,11 +10,20 @@ import java.util.List;
  * @param http the HTTP front end
  * @param kafka the Kafka connection and response topic
  * @param routes every route of every service, each with its service's settings resolved
+ * @param warnings what the file does that works but is risky or has no effect, each as {@code file:line:
+ *     key path: message}; the gateway logs them at start-up
  */
-public record GatewayConfig(String instanceId, HttpConfig http, KafkaConfig kafka, List<RouteConfig> routes) {
+public record GatewayConfig(
+    String instanceId, HttpConfig http, KafkaConfig kafka, List<RouteConfig> routes, List<String> warnings) {
 
   public GatewayConfig {
     routes = List.copyOf(routes);
+    warnings = List.copyOf(warnings);
+  }
+
+  /** A configuration without warnings, e.g. built in code. */
+  public GatewayConfig(String instanceId, HttpConfig http, KafkaConfig kafka, List<RouteConfig> routes) {
+    this(instanceId, http, kafka, routes, List.of());
   }
 
   /** This configuration under another instance id, e.g. from the command line. */
@@ -22,7 +31,7 @@ public record GatewayConfig(String instanceId, HttpConfig http, KafkaConfig kafk
     if (!CorrelationIds.isValidInstanceId(id)) {
       throw new ConfigException("instance id must be 1-64 characters of A-Z, a-z, 0-9, '_' or '-', was \"" + id + "\"");
     }
-    return new GatewayConfig(id, http, kafka, routes);
+    return new GatewayConfig(id, http, kafka, routes, warnings);
   }
 
   /** This configuration listening on another HTTP port, e.g. from the command line. */
@@ -30,8 +39,7 @@ public record GatewayConfig(String instanceId, HttpConfig http, KafkaConfig kafk
     if (port < 0 || port > 65535) {
       throw new ConfigException("port must be between 0 and 65535, was " + port);
     }
-    HttpConfig moved = new HttpConfig(http.host(), port, http.eventLoops(), http.maxHeaderBytes(), http.retryAfter());
-    return new GatewayConfig(instanceId, moved, kafka, routes);
+    return new GatewayConfig(instanceId, http.withPort(port), kafka, routes, warnings);
   }
 
   /** This configuration against another cluster, e.g. from the command line. */
@@ -43,7 +51,7 @@ public record GatewayConfig(String instanceId, HttpConfig http, KafkaConfig kafk
         new KafkaConfig(
             bootstrapServers, kafka.responseTopic(), kafka.client(), kafka.producer(), kafka.consumer(),
             kafka.publishQueue(), kafka.replies());
-    return new GatewayConfig(instanceId, http, moved, routes);
+    return new GatewayConfig(instanceId, http, moved, routes, warnings);
   }
 
   /** The request topics of all routes, without repeats. */

@@ -10,5 +10,25 @@ import java.time.Duration;
  * @param eventLoops Vert.x event loops serving HTTP
  * @param maxHeaderBytes largest request header block accepted (431 beyond)
  * @param retryAfter the {@code Retry-After} sent with 503 responses
+ * @param headerTimeout time from a request's first byte to the end of its header block (408 beyond)
+ * @param bodyTimeout time for a request's body to arrive once its headers have (408 beyond)
+ * @param idleTimeout time a connection with no request in progress stays open
+ * @param http2Cleartext whether HTTP/2 without TLS (h2c: prior knowledge or {@code Upgrade: h2c}) is served
  */
-public record HttpConfig(String host, int port, int eventLoops, int maxHeaderBytes, Duration retryAfter) {}
+public record HttpConfig(
+    String host,
+    int port,
+    int eventLoops,
+    int maxHeaderBytes,
+    Duration retryAfter,
+    Duration headerTimeout,
+    Duration bodyTimeout,
+    Duration idleTimeout,
+    boolean http2Cleartext) {
+
+  /** This configuration on another port. */
+  public HttpConfig withPort(int newPort) {
+    return new HttpConfig(
+        host, newPort, eventLoops, maxHeaderBytes, retryAfter, headerTimeout, bodyTimeout, idleTimeout, http2Cleartext);
+  }
+}

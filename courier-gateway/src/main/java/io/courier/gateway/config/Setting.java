@@ -13,6 +13,10 @@ public enum Setting {
   HTTP_EVENT_LOOPS("http.event-loops", "number of cores", "Vert.x event loops serving HTTP."),
   HTTP_MAX_HEADER_BYTES("http.max-header-bytes", Integer.toString(Defaults.MAX_HEADER_BYTES), "Largest request header block accepted; larger gets 431."),
   HTTP_RETRY_AFTER("http.retry-after", YamlNode.format(Defaults.RETRY_AFTER), "`Retry-After` sent with every 503."),
+  HTTP_HEADER_TIMEOUT("http.header-timeout", YamlNode.format(Defaults.HEADER_TIMEOUT), "Time from a request's first byte (or a new connection) to the end of its header block; beyond it the gateway answers 408 and closes the connection (HTTP/1.1)."),
+  HTTP_BODY_TIMEOUT("http.body-timeout", YamlNode.format(Defaults.BODY_TIMEOUT), "Time for a request's body to arrive once its headers have; beyond it the gateway answers 408, closes the connection and frees the route's slot."),
+  HTTP_IDLE_TIMEOUT("http.idle-timeout", YamlNode.format(Defaults.IDLE_TIMEOUT), "Time a connection with no request in progress stays open (HTTP/1.1). A request waiting for its reply is in progress. Keep it above your load balancer's idle timeout."),
+  HTTP_HTTP2_CLEARTEXT("http.http2-cleartext", "false", "Serve HTTP/2 without TLS (h2c, by prior knowledge or `Upgrade: h2c`) besides HTTP/1.1."),
   KAFKA_BOOTSTRAP_SERVERS("kafka.bootstrap-servers", "required", "Kafka bootstrap servers, `host:port[,host:port...]`."),
   KAFKA_RESPONSE_TOPIC("kafka.response-topic", Defaults.RESPONSE_TOPIC, "Topic services reply to. Must exist; the gateway instances sharing it divide its partitions (`kafka.replies`)."),
   KAFKA_CLIENT("kafka.client", "{}", "Any Kafka client setting, given to the producer, the reply and forward consumers and the admin client (e.g. `security.protocol`, `sasl.mechanism`)."),
@@ -31,8 +35,8 @@ public enum Setting {
   SERVICE_PROFILE("services[].profile", "courier", "Header convention the service speaks: `courier`, `spring` (`@SendTo`) or `zilla`."),
   SERVICE_TIMEOUT("services[].timeout", YamlNode.format(Defaults.TIMEOUT), "Default reply timeout of the service's routes (1ms-10m)."),
   SERVICE_MAX_IN_FLIGHT("services[].max-in-flight", Integer.toString(Defaults.MAX_IN_FLIGHT), "Default in-flight cap of each of the service's routes."),
-  SERVICE_MAX_BODY_BYTES("services[].max-body-bytes", Integer.toString(Defaults.MAX_BODY_BYTES), "Default body limit of the service's routes; larger gets 413."),
-  SERVICE_FORWARD_HEADERS("services[].forward-headers", "[]", "HTTP request headers copied into every request record of the service. `content-type` is always copied."),
+  SERVICE_MAX_BODY_BYTES("services[].max-body-bytes", "the producer's `max.request.size` (1048576 unless set) - `http.max-header-bytes` - 8192", "Default body limit of the service's routes; larger gets 413. The default leaves room for the record's headers, so a body within it is never too large for Kafka."),
+  SERVICE_FORWARD_HEADERS("services[].forward-headers", "[]", "HTTP request headers copied into every request record of the service, every value as sent. `content-type` is always copied. Hop-by-hop and framing headers (`connection`, `transfer-encoding`, `content-length`, `expect` ...) are refused; credentials (`authorization`, `cookie`, `proxy-authorization`) are accepted with a warning."),
   SERVICE_ROUTES("services[].routes", "required", "The service's routes."),
   ROUTE_NAME("services[].routes[].name", "`<service>.<METHOD> <path>`", "Unique route name, sent as `courier-route` and used as the metrics tag."),
   ROUTE_METHOD("services[].routes[].method", "required", "GET, POST, PUT, PATCH or DELETE."),
@@ -93,13 +97,19 @@ public enum Setting {
     static final int HTTP_PORT = 8080;
     static final int MAX_HEADER_BYTES = 8192;
     static final Duration RETRY_AFTER = Duration.ofSeconds(1);
+    static final Duration HEADER_TIMEOUT = Duration.ofSeconds(10);
+    static final Duration BODY_TIMEOUT = Duration.ofSeconds(30);
+    static final Duration IDLE_TIMEOUT = Duration.ofSeconds(75);
     static final String RESPONSE_TOPIC = "courier.responses";
     static final int PUBLISH_QUEUE = 10_000;
     static final String REPLY_GROUP_PREFIX = "courier-gateway-";
     static final String FORWARD_SUFFIX = ".forwards";
     static final Duration TIMEOUT = Duration.ofSeconds(10);
     static final int MAX_IN_FLIGHT = 1000;
-    static final int MAX_BODY_BYTES = 1024 * 1024;
+    /** Kafka's producer default {@code max.request.size}. */
+    static final int MAX_REQUEST_SIZE = 1024 * 1024;
+    /** Room for the record's headers besides the forwarded HTTP headers: the path (twice, as path parameters), protocol headers, record framing. */
+    static final int ENVELOPE_ALLOWANCE = 8192;
 
     private Defaults() {}
   }

@@ -36,8 +36,17 @@ final class YamlNode {
   }
 
   ConfigException error(String message) {
-    return new ConfigException(
-        source + ":" + (node.getStartMark().getLine() + 1) + ": " + (path.isEmpty() ? "" : path + ": ") + message);
+    return new ConfigException(location() + ": " + (path.isEmpty() ? "" : path + ": ") + message);
+  }
+
+  /** Where this node is written: {@code file:line}. */
+  String location() {
+    return source + ":" + (node.getStartMark().getLine() + 1);
+  }
+
+  /** A warning about this node, located like an error: {@code file:line: path: message}. */
+  String warning(String message) {
+    return location() + ": " + (path.isEmpty() ? "" : path + ": ") + message;
   }
 
   /** The child at {@code key}, or {@code null} when absent or explicitly null. */
@@ -117,6 +126,17 @@ final class YamlNode {
     return value;
   }
 
+  boolean asBoolean() {
+    String text = asString();
+    if (text.equalsIgnoreCase("true")) {
+      return true;
+    }
+    if (text.equalsIgnoreCase("false")) {
+      return false;
+    }
+    throw error("must be true or false, was \"" + text + "\"");
+  }
+
   List<YamlNode> asList() {
     if (!(node instanceof SequenceNode sequence)) {
       throw error("must be a list");
@@ -141,6 +161,16 @@ final class YamlNode {
   private MappingNode mapping() {
     if (!(node instanceof MappingNode mapping)) {
       throw error("must be a mapping of keys to values");
+    }
+    // YAML parsers disagree on which of two equal keys wins; a file that says a thing twice is refused.
+    Map<String, Integer> lines = new java.util.HashMap<>();
+    for (NodeTuple tuple : mapping.getValue()) {
+      String key = scalarText(tuple.getKeyNode());
+      Integer first = lines.putIfAbsent(key, tuple.getKeyNode().getStartMark().getLine() + 1);
+      if (first != null) {
+        throw new YamlNode(source, childPath(key), tuple.getKeyNode())
+            .error("the key appears twice in one mapping (first on line " + first + ")");
+      }
     }
     return mapping;
   }

@@ -3,17 +3,27 @@ package io.courier.gateway.error;
 /**
  * Every failure the gateway itself answers, with its HTTP status and RFC 9457 problem type: the one table
  * from failure to HTTP. Replies from services are passed through untouched and never appear here.
+ *
+ * <p>Errors answered before a route matched are counted under route {@code none}, the others under their
+ * route ({@code courier.errors}).
  */
 public enum GatewayError {
+  MALFORMED_REQUEST(400, "malformed-request", "The request cannot be read", false),
   ROUTE_NOT_FOUND(404, "route-not-found", "No route for this path", false),
   METHOD_NOT_ALLOWED(405, "method-not-allowed", "Method not allowed on this path", false),
+  URI_TOO_LONG(414, "uri-too-long", "The request-target is too long", false),
+  HEADERS_TOO_LARGE(431, "headers-too-large", "The request's header fields are too large", false),
   MALFORMED_BODY(400, "malformed-body", "The request body is not valid JSON", false),
   MISSING_KEY(400, "missing-key", "The request lacks the value its record key comes from", false),
+  REQUEST_TIMEOUT(408, "request-timeout", "The request was not received in time", false),
   BODY_TOO_LARGE(413, "body-too-large", "The request body is too large", false),
+  EXPECTATION_FAILED(417, "expectation-failed", "The Expect header cannot be met", false),
+  INTERNAL_ERROR(500, "internal-error", "The gateway failed unexpectedly", false),
+  KAFKA_REFUSED(500, "kafka-refused", "Kafka refused the request for good", false),
   OVERLOADED(503, "overloaded", "Too many requests in flight", true),
   NOT_READY(503, "not-ready", "The gateway is not connected to Kafka yet", true),
   KAFKA_UNAVAILABLE(503, "kafka-unavailable", "Kafka did not accept the request in time", true),
-  PRODUCE_FAILED(503, "produce-failed", "Kafka refused the request", true),
+  PRODUCE_FAILED(503, "produce-failed", "Kafka could not take the request now", true),
   SHUTTING_DOWN(503, "shutting-down", "The gateway is shutting down", true),
   BAD_REPLY(502, "bad-reply", "The service's reply cannot be sent as HTTP", false),
   TIMEOUT(504, "timeout", "The service did not reply in time", false);
@@ -50,9 +60,12 @@ public enum GatewayError {
     return retryable;
   }
 
-  /** Whether the error can only happen once a route matched; 404 and 405 happen before. */
-  public boolean routed() {
-    return this != ROUTE_NOT_FOUND && this != METHOD_NOT_ALLOWED;
+  /**
+   * Whether the caller's connection must close after this answer: the request was not read to its end (its
+   * body is refused or never came), so the connection cannot carry another request (HTTP/1.1 only).
+   */
+  public boolean closesConnection() {
+    return this == BODY_TOO_LARGE || this == REQUEST_TIMEOUT || this == EXPECTATION_FAILED;
   }
 
   /** The short name used in metrics tags, e.g. {@code kafka-unavailable}. */

@@ -4,48 +4,75 @@ import io.courier.gateway.error.GatewayError;
 import io.courier.gateway.error.GatewayException;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * Step 4 of the pipeline: reads the request body, refusing it as soon as it exceeds the route's limit
- * (from {@code Content-Length} when given, else while it streams in), so an oversized body is never held.
+ * Step 4 of the pipeline: reads the request body, refusing it (413) as soon as the bytes received pass the
+ * route's limit, and (408) when it has not all arrived within the body timeout. Memory grows with the bytes
+ * actually received, never with what {@code Content-Length} promises: the chunks are kept as they come and
+ * copied once into a body of the received size.
+ *
+ * <p>Confined to the request's event loop.
  */
 final class BodyReader {
-  private BodyReader() {}
+  private static final byte[] EMPTY = new byte[0];
 
-  /** Must be called on the request's event loop before it returns, so no chunk is missed. */
-  static Future<Buffer> read(HttpServerRequest request, int limit) {
-    String declared = request.getHeader(HttpHeaders.CONTENT_LENGTH);
-    if (declared != null) {
-      try {
-        if (Long.parseLong(declared.trim()) > limit) {
-          return Future.failedFuture(tooLarge(limit));
-        }
-      } catch (NumberFormatException e) {
-        return Future.failedFuture(new GatewayException(GatewayError.MALFORMED_BODY, "Content-Length is not a number"));
-      }
-    }
-    Promise<Buffer> body = Promise.promise();
-    Buffer buffer = Buffer.buffer(declared == null ? 256 : (int) Math.min(limit, Long.parseLong(declared.trim())));
-    request.handler(
-        chunk -> {
-          if (body.future().isComplete()) {
-            return;
-          }
-          if (buffer.length() + chunk.length() > limit) {
-            body.tryFail(tooLarge(limit));
-          } else {
-            buffer.appendBuffer(chunk);
-          }
-        });
-    request.endHandler(end -> body.tryComplete(buffer));
-    request.exceptionHandler(body::tryFail);
-    return body.future();
+  private final int limit;
+  private final Promise<byte[]> body = Promise.promise();
+  private final List<Buffer> chunks = new ArrayList<>(2);
+  private final long timer;
+  private int received;
+
+  private BodyReader(int limit, Duration timeout, Vertx vertx) {
+    this.limit = limit;
+    this.timer =
+        vertx.setTimer(
+            timeout.toMillis(),
+            id -> body.tryFail(new GatewayException(
+                GatewayError.REQUEST_TIMEOUT, "the request body did not arrive within " + timeout.toMillis() + " ms")));
   }
 
-  private static GatewayException tooLarge(int limit) {
-    return new GatewayException(GatewayError.BODY_TOO_LARGE, "the route accepts bodies up to " + limit + " bytes");
+  /**
+   * Fails with a {@link GatewayException} (413, 408) or with what broke the connection. Call on the request's
+   * event loop before it returns, so no chunk is missed.
+   */
+  static Future<byte[]> read(HttpServerRequest request, int limit, Duration timeout, Vertx vertx) {
+    BodyReader reader = new BodyReader(limit, timeout, vertx);
+    request.handler(reader::chunk);
+    request.endHandler(ignored -> reader.end());
+    request.exceptionHandler(reader.body::tryFail);
+    return reader.body.future().andThen(ignored -> vertx.cancelTimer(reader.timer));
+  }
+
+  private void chunk(Buffer chunk) {
+    if (body.future().isComplete()) {
+      return; // refused already; the rest is not kept
+    }
+    if (received + chunk.length() > limit) {
+      chunks.clear();
+      body.tryFail(new GatewayException(GatewayError.BODY_TOO_LARGE, "the route accepts bodies up to " + limit + " bytes"));
+      return;
+    }
+    received += chunk.length();
+    chunks.add(chunk);
+  }
+
+  private void end() {
+    if (chunks.size() == 1) {
+      body.tryComplete(chunks.get(0).getBytes());
+      return;
+    }
+    byte[] all = received == 0 ? EMPTY : new byte[received];
+    int at = 0;
+    for (Buffer chunk : chunks) {
+      chunk.getBytes(all, at);
+      at += chunk.length();
+    }
+    body.tryComplete(all);
   }
 }

@@ -5,20 +5,30 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 
-/** One HTTP server on one event loop; the gateway deploys one per event loop, all on the same port. */
+/**
+ * One HTTP server on one event loop; the gateway deploys one per event loop, all on the same port. Each
+ * connection is watched for the header and idle timeouts ({@link ConnectionTimeouts}).
+ */
 public final class HttpVerticle extends VerticleBase {
   private final HttpServerOptions options;
   private final RequestPipeline pipeline;
+  private final ConnectionTimeouts timeouts;
   private HttpServer server;
 
   public HttpVerticle(HttpServerOptions options, RequestPipeline pipeline) {
     this.options = options;
     this.pipeline = pipeline;
+    this.timeouts = pipeline.connectionTimeouts();
   }
 
   @Override
   public Future<?> start() {
-    server = vertx.createHttpServer(options).requestHandler(pipeline::handle);
+    server =
+        vertx
+            .createHttpServer(options)
+            .connectionHandler(timeouts::watch)
+            .invalidRequestHandler(pipeline::handleInvalid)
+            .requestHandler(pipeline::handle);
     return server.listen();
   }
 

@@ -1,62 +1,71 @@
 package io.courier.gateway.http;
 
 import io.courier.gateway.error.GatewayError;
-import io.courier.gateway.kafka.ReplyRouting;
+import io.courier.gateway.exchange.Readiness;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
-import java.util.function.BooleanSupplier;
+import io.vertx.core.http.HttpServerResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.Set;
 
 /**
- * {@code GET /health} (the process serves HTTP), {@code GET /ready} (the reply consumer is positioned, so a
- * request sent now can be answered) and {@code GET /metrics} (Prometheus text format).
+ * {@code GET} and {@code HEAD} of {@code /health} (the process serves HTTP), {@code /ready} (requests are
+ * taken now: {@link Readiness}) and {@code /metrics} (Prometheus text format). Other methods on these paths
+ * get 405.
  */
 final class ManagementEndpoints {
-  private final ReplyRouting replies;
+  static final Set<String> PATHS = Set.of("/health", "/ready", "/metrics");
+  private static final byte[] UP = "{\"status\":\"UP\"}".getBytes(StandardCharsets.UTF_8);
+  private static final byte[] READY = "{\"status\":\"READY\"}".getBytes(StandardCharsets.UTF_8);
+
+  private final Readiness readiness;
   private final PrometheusMeterRegistry metrics;
   private final ResponseWriter writer;
-  private final BooleanSupplier shuttingDown;
 
-  ManagementEndpoints(
-      ReplyRouting replies, PrometheusMeterRegistry metrics, ResponseWriter writer, BooleanSupplier shuttingDown) {
-    this.replies = replies;
+  ManagementEndpoints(Readiness readiness, PrometheusMeterRegistry metrics, ResponseWriter writer) {
+    this.readiness = readiness;
     this.metrics = metrics;
     this.writer = writer;
-    this.shuttingDown = shuttingDown;
   }
 
   /** @return whether the request was for a management endpoint and has been answered */
   boolean handle(HttpServerRequest request) {
-    if (request.method() != HttpMethod.GET) {
+    String path = request.path();
+    if (!PATHS.contains(path)) {
       return false;
     }
-    switch (request.path()) {
-      case "/health" -> json(request, "{\"status\":\"UP\"}");
+    if (request.method() != HttpMethod.GET && request.method() != HttpMethod.HEAD) {
+      request.response().putHeader(HttpHeaders.ALLOW, "GET, HEAD");
+      writer.problem(request, GatewayError.METHOD_NOT_ALLOWED,
+          request.method() + " is not allowed on " + path);
+      return true;
+    }
+    switch (path) {
+      case "/health" -> send(request, "application/json", UP);
       case "/ready" -> {
-        String reason = replies.notReadyReason();
-        if (shuttingDown.getAsBoolean()) {
-          // Load balancers stop sending here while the requests in flight drain.
-          writer.problem(request, GatewayError.SHUTTING_DOWN, "the gateway is draining");
-        } else if (reason != null) {
-          writer.problem(request, GatewayError.NOT_READY, reason);
+        Readiness.Refusal refusal = readiness.refusal();
+        if (refusal != null) {
+          // While draining, load balancers stop sending here; the requests in flight finish.
+          writer.problem(request, refusal.error(), refusal.detail());
         } else {
-          json(request, "{\"status\":\"READY\"}");
+          send(request, "application/json", READY);
         }
       }
-      case "/metrics" ->
-          request
-              .response()
-              .putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")
-              .end(metrics.scrape());
-      default -> {
-        return false;
-      }
+      default ->
+          send(request, "text/plain; version=0.0.4; charset=utf-8", metrics.scrape().getBytes(StandardCharsets.UTF_8));
     }
     return true;
   }
 
-  private static void json(HttpServerRequest request, String body) {
-    request.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(body);
+  private static void send(HttpServerRequest request, String contentType, byte[] body) {
+    HttpServerResponse response = request.response().putHeader(HttpHeaders.CONTENT_TYPE, contentType);
+    if (request.method() == HttpMethod.HEAD) {
+      response.putHeader(HttpHeaders.CONTENT_LENGTH, Integer.toString(body.length)).end();
+    } else {
+      response.end(Buffer.buffer(body));
+    }
   }
 }

@@ -1,148 +1,187 @@
 package io.courier.gateway.http;
 
+import io.courier.gateway.config.HttpConfig;
 import io.courier.gateway.error.GatewayError;
 import io.courier.gateway.error.GatewayException;
-import io.courier.gateway.kafka.ReplyRouting;
-import io.courier.gateway.kafka.RequestPublisher;
+import io.courier.gateway.error.RateLimitedLog;
+import io.courier.gateway.exchange.Exchange;
+import io.courier.gateway.exchange.Exchanges;
 import io.courier.gateway.metrics.GatewayMetrics;
-import io.courier.gateway.metrics.RouteMetrics;
-import io.courier.gateway.pending.PendingReplies;
-import io.courier.gateway.routing.Route;
+import io.courier.gateway.path.RequestTarget;
 import io.courier.gateway.routing.RouteMatch;
 import io.courier.gateway.routing.RouteTable;
-import io.courier.protocol.CorrelationIds;
-import io.vertx.core.buffer.Buffer;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
-import java.time.Clock;
-import java.util.HashMap;
-import java.util.Map;
-import java.util.function.BooleanSupplier;
+import io.vertx.core.http.HttpVersion;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Every HTTP request passes through these steps, on its event loop, never blocking it:
+ * The HTTP front end of the exchange core. Every HTTP request passes through these steps on its event
+ * loop, never blocking it:
  *
  * <ol>
- *   <li>receive: management endpoints first ({@link ManagementEndpoints})
+ *   <li>receive: management endpoints first ({@link ManagementEndpoints}); the path must be readable ({@link
+ *       RequestTarget}): 400
  *   <li>match route ({@link RouteTable}): 404 or 405
- *   <li>admit: gateway ready and the route under its in-flight cap ({@link Route#tryAdmit()}), else 503
- *   <li>read body within the route's limit ({@link BodyReader}): 413
- *   <li>extract the record key ({@link KeyExtractor}): 400
- *   <li>register pending, publish, await reply or deadline ({@link Exchange})
- *   <li>respond ({@link ResponseWriter})
+ *   <li>admit ({@link Exchanges#open}): 503 when not ready, draining or at the route's in-flight cap
+ *   <li>read body ({@link BodyReader}): 413 as soon as it is too large (before reading when {@code
+ *       Content-Length} says so, and before {@code 100 Continue}), 408 when it does not come in time
+ *   <li>publish ({@link Exchange#publish}): key, register, deadline, produce; 400 when there is no key
+ *   <li>respond ({@link ResponseWriter}) once the exchange has its outcome
  * </ol>
  *
- * <p>Thread-safe: one instance serves all event loops.
+ * <p>Whatever fails on the way ends in an answer: a problem of the gateway's own, a 500 for anything
+ * unexpected (logged, rate-limited), or a closed connection when nothing can be written any more.
+ * Thread-safe: one instance serves all event loops.
  */
 public final class RequestPipeline {
+  private static final Logger LOGGER = LoggerFactory.getLogger(RequestPipeline.class);
+  private static final RateLimitedLog WARNINGS = new RateLimitedLog(LOGGER, Duration.ofSeconds(10));
+  private static final String CONTINUE = "100-continue";
+
   private final ManagementEndpoints management;
   private final RouteTable routes;
-  private final GatewayMetrics gatewayMetrics;
-  private final Map<Route, RouteMetrics> metrics;
-  private final ReplyRouting replies;
-  private final BooleanSupplier shuttingDown;
+  private final Exchanges exchanges;
+  private final GatewayMetrics metrics;
   private final ResponseWriter writer;
-  private final Exchange.Services exchangeServices;
+  private final Duration bodyTimeout;
+  private final ConnectionTimeouts connectionTimeouts;
 
   public RequestPipeline(
-      RouteTable routes,
-      GatewayMetrics metrics,
-      PendingReplies pending,
-      RequestPublisher publisher,
-      ReplyRouting replies,
-      CorrelationIds correlationIds,
-      String responseTopic,
-      Clock clock,
-      long retryAfterSeconds,
-      io.micrometer.prometheusmetrics.PrometheusMeterRegistry registry,
-      BooleanSupplier shuttingDown) {
+      RouteTable routes, Exchanges exchanges, GatewayMetrics metrics, PrometheusMeterRegistry registry, HttpConfig http) {
     this.routes = routes;
-    this.gatewayMetrics = metrics;
-    Map<Route, RouteMetrics> byRoute = new HashMap<>();
-    for (Route route : routes.routes()) {
-      byRoute.put(route, metrics.route(route));
-    }
-    this.metrics = Map.copyOf(byRoute);
-    this.replies = replies;
-    this.shuttingDown = shuttingDown;
-    this.writer = new ResponseWriter(retryAfterSeconds);
-    this.management = new ManagementEndpoints(replies, registry, writer, shuttingDown);
-    this.exchangeServices =
-        new Exchange.Services(pending, publisher, replies, correlationIds, responseTopic, clock, writer);
+    this.exchanges = exchanges;
+    this.metrics = metrics;
+    this.writer = new ResponseWriter(http.retryAfter().toSeconds());
+    this.management = new ManagementEndpoints(exchanges.readiness(), registry, writer);
+    this.bodyTimeout = http.bodyTimeout();
+    this.connectionTimeouts = new ConnectionTimeouts(http.headerTimeout(), http.idleTimeout(), http.bodyTimeout(), metrics::unrouted);
+  }
+
+  /** The header, idle and drain timeouts every connection of this front end gets. */
+  ConnectionTimeouts connectionTimeouts() {
+    return connectionTimeouts;
   }
 
   public void handle(HttpServerRequest request) {
-    if (management.handle(request)) {
-      return;
-    }
-    RouteMatch match = routes.match(request.method().name(), request.path());
-    if (match instanceof RouteMatch.Found found) {
-      admit(request, found);
-    } else if (match instanceof RouteMatch.MethodNotAllowed notAllowed) {
-      request.response().putHeader(HttpHeaders.ALLOW, String.join(", ", notAllowed.allowed()));
-      gatewayMetrics.unrouted(GatewayError.METHOD_NOT_ALLOWED);
-      writer.problem(request, GatewayError.METHOD_NOT_ALLOWED, request.method() + " is not allowed on " + request.path());
-    } else {
-      gatewayMetrics.unrouted(GatewayError.ROUTE_NOT_FOUND);
-      writer.problem(request, GatewayError.ROUTE_NOT_FOUND, "no route for " + request.path());
+    try {
+      if (!management.handle(request)) {
+        route(request);
+      }
+    } catch (GatewayException e) {
+      unrouted(request, e.error(), e.getMessage());
+    } catch (RuntimeException e) {
+      WARNINGS.warn("request", e, "Request failed unexpectedly method={} error={}", request.method(), e.toString());
+      unrouted(request, GatewayError.INTERNAL_ERROR, "the gateway failed unexpectedly");
     }
   }
 
-  private void admit(HttpServerRequest request, RouteMatch.Found found) {
-    long start = System.nanoTime();
-    Route route = found.route();
-    RouteMetrics routeMetrics = metrics.get(route);
-    if (shuttingDown.getAsBoolean()) {
-      reject(request, routeMetrics, start, GatewayError.SHUTTING_DOWN, "the gateway takes no new requests");
+  /**
+   * Requests the HTTP server could not even parse (Netty's decoder failed): a line or header block too long,
+   * or bytes that are not HTTP. Answered with a problem; the connection then closes.
+   */
+  public void handleInvalid(HttpServerRequest request) {
+    Throwable cause = request.decoderResult().cause();
+    GatewayError error;
+    String detail;
+    if (cause instanceof TooLongHttpLineException) {
+      error = GatewayError.URI_TOO_LONG;
+      detail = "the request line is longer than the gateway accepts";
+    } else if (cause instanceof TooLongHttpHeaderException) {
+      error = GatewayError.HEADERS_TOO_LARGE;
+      detail = "the header fields are larger than http.max-header-bytes";
+    } else {
+      error = GatewayError.MALFORMED_REQUEST;
+      detail = "the request is not valid HTTP/1.1";
+    }
+    request.response().putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
+    metrics.unrouted(error);
+    writer.problem(request, error, detail);
+  }
+
+  private void route(HttpServerRequest request) {
+    RequestTarget target = RequestTarget.parse(request.path());
+    String query = request.query() == null ? null : RequestTarget.utf8(request.query());
+    RouteMatch match = routes.match(request.method().name(), target);
+    if (match instanceof RouteMatch.MethodNotAllowed notAllowed) {
+      request.response().putHeader(HttpHeaders.ALLOW, String.join(", ", notAllowed.allowed()));
+      unrouted(request, GatewayError.METHOD_NOT_ALLOWED, request.method() + " is not allowed on " + target.path());
       return;
     }
-    String notReady = replies.notReadyReason();
-    if (notReady != null) {
-      reject(request, routeMetrics, start, GatewayError.NOT_READY, notReady);
+    if (!(match instanceof RouteMatch.Found found)) {
+      unrouted(request, GatewayError.ROUTE_NOT_FOUND, "no route for " + target.path());
       return;
     }
-    if (!route.tryAdmit()) {
-      reject(request, routeMetrics, start, GatewayError.OVERLOADED,
-          "route " + route.name() + " has " + route.config().maxInFlight() + " requests in flight");
+    HttpCall call = new HttpCall(request, target, query, writer);
+    Exchange exchange = exchanges.open(found, call);
+    if (exchange.isOpen()) {
+      read(request, call, exchange);
+    }
+  }
+
+  /** Step 4: checks what the headers promise, answers {@code Expect}, then reads the body and publishes. */
+  private void read(HttpServerRequest request, HttpCall call, Exchange exchange) {
+    request.response().closeHandler(closed -> exchange.callerGone());
+    int limit = exchange.route().maxBodyBytes();
+    long declared = declaredLength(request);
+    if (declared < -1) {
+      exchange.fail(GatewayError.MALFORMED_REQUEST, "Content-Length is not a number");
       return;
     }
-    BodyReader.read(request, route.config().maxBodyBytes())
+    if (declared > limit) {
+      // Refused before a byte of the body is read.
+      exchange.fail(GatewayError.BODY_TOO_LARGE, "the route accepts bodies up to " + limit + " bytes");
+      return;
+    }
+    String expect = request.getHeader(HttpHeaders.EXPECT);
+    if (expect != null && request.version() != HttpVersion.HTTP_1_0) {
+      if (!expect.trim().equalsIgnoreCase(CONTINUE)) {
+        exchange.fail(GatewayError.EXPECTATION_FAILED, "the gateway only meets Expect: 100-continue");
+        return;
+      }
+      request.response().writeContinue(); // RFC 9110 section 10.1.1: the client may send the body now
+    }
+    BodyReader.read(request, limit, bodyTimeout, Vertx.currentContext().owner())
         .onComplete(
             body -> {
-              if (body.succeeded()) {
-                publish(request, found, routeMetrics, start, body.result());
-              } else {
-                route.release();
-                fail(request, routeMetrics, start, body.cause());
+              try {
+                if (body.succeeded()) {
+                  exchange.publish(call, body.result());
+                } else if (body.cause() instanceof GatewayException refused) {
+                  exchange.fail(refused.error(), refused.getMessage());
+                } else {
+                  exchange.callerGone(); // the connection broke while the body was arriving: nobody to answer
+                  request.connection().close();
+                }
+              } catch (RuntimeException e) {
+                WARNINGS.warn("body", e, "Request failed unexpectedly route={} error={}", exchange.route().name(), e.toString());
+                exchange.fail(GatewayError.INTERNAL_ERROR, "the gateway failed unexpectedly");
               }
             });
   }
 
-  private void publish(
-      HttpServerRequest request, RouteMatch.Found found, RouteMetrics routeMetrics, long start, Buffer body) {
-    byte[] bytes = body.getBytes();
-    byte[] key;
+  /** The declared body length, -1 when none is declared, -2 when it is not a number. */
+  private static long declaredLength(HttpServerRequest request) {
+    String declared = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+    if (declared == null) {
+      return -1;
+    }
     try {
-      key = KeyExtractor.extract(found.route().config().key(), found.pathParams(), request.headers(), bytes);
-    } catch (GatewayException e) {
-      found.route().release();
-      fail(request, routeMetrics, start, e);
-      return;
-    }
-    new Exchange(exchangeServices, request, found, routeMetrics, start).start(key, bytes);
-  }
-
-  private void fail(HttpServerRequest request, RouteMetrics routeMetrics, long start, Throwable cause) {
-    if (cause instanceof GatewayException e) {
-      reject(request, routeMetrics, start, e.error(), e.getMessage());
-    } else {
-      // The connection broke while the body was arriving: nobody to answer.
-      request.connection().close();
+      long length = Long.parseLong(declared.trim());
+      return length < 0 ? -2 : length;
+    } catch (NumberFormatException e) {
+      return -2;
     }
   }
 
-  private void reject(HttpServerRequest request, RouteMetrics routeMetrics, long start, GatewayError error, String detail) {
-    routeMetrics.error(error);
-    routeMetrics.answered(writer.problem(request, error, detail), System.nanoTime() - start);
+  private void unrouted(HttpServerRequest request, GatewayError error, String detail) {
+    metrics.unrouted(error);
+    writer.problem(request, error, detail);
   }
 }

@@ -3,89 +3,100 @@ package io.courier.gateway.http;
 import io.courier.gateway.error.GatewayError;
 import io.courier.gateway.error.Problem;
 import io.courier.gateway.pending.Outcome;
+import io.courier.protocol.HeaderFields;
+import io.netty.util.AsciiString;
+import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
-import java.util.Map;
-import java.util.Set;
-import java.util.regex.Pattern;
+import io.vertx.core.http.HttpVersion;
 
 /**
- * The last step of the pipeline: writes a service's reply, or a problem of the gateway's own, to the
- * caller. The only place that turns a {@link GatewayError} into an HTTP response.
+ * The last step of the pipeline: writes an exchange's answer, the service's reply or a problem of the
+ * gateway's own, to the caller. The only place that turns a {@link GatewayError} into an HTTP response.
+ *
+ * <p>Reply header values go out as the exact bytes the service wrote: Netty writes each {@code char} of a
+ * header value as one byte, so each value is handed over as an {@link AsciiString} over its bytes (no copy,
+ * no re-encoding). A {@code HEAD} request, a 204 and a 304 get no body (RFC 9110 sections 9.3.2, 15.3.5,
+ * 15.4.5). Stateless; called on the request's event loop.
  */
 final class ResponseWriter {
-  /** Hop-by-hop and framing headers: Vert.x sets these for the caller's connection, never the service. */
-  private static final Set<String> NOT_FORWARDED =
-      Set.of("connection", "keep-alive", "transfer-encoding", "content-length", "te", "trailer", "upgrade",
-          "proxy-authenticate", "proxy-authorization");
-
-  /** RFC 9110 token (header names) and field value (no CR, LF or other control characters but tab). */
-  private static final Pattern TOKEN = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
-  private static final Pattern FIELD_VALUE = Pattern.compile("[\\t\\x20-\\x7E\\x80-\\x{10FFFF}]*");
-
   private final String retryAfterSeconds;
 
   ResponseWriter(long retryAfterSeconds) {
     this.retryAfterSeconds = Long.toString(retryAfterSeconds);
   }
 
-  /**
-   * Writes the service's reply, or 502 {@code bad-reply} if it cannot be HTTP: an informational status, or a
-   * header name or value HTTP does not allow (a reply must never leave the caller without an answer).
-   *
-   * @return the status written
-   */
-  int reply(HttpServerRequest request, Outcome.Replied reply) {
+  /** Writes the outcome, unless the response is already written or its connection closed. */
+  void write(HttpServerRequest request, Outcome outcome) {
+    if (outcome instanceof Outcome.Replied replied) {
+      reply(request, replied);
+    } else {
+      Outcome.Failed failed = (Outcome.Failed) outcome;
+      problem(request, failed.error(), failed.detail());
+    }
+  }
+
+  private void reply(HttpServerRequest request, Outcome.Replied reply) {
     HttpServerResponse response = request.response();
     if (response.closed() || response.ended()) {
-      return reply.status();
-    }
-    String invalid = invalidPart(reply);
-    if (invalid != null) {
-      return problem(request, GatewayError.BAD_REPLY, invalid);
+      return;
     }
     response.setStatusCode(reply.status());
-    for (Map.Entry<String, String> header : reply.headers().entrySet()) {
-      if (!NOT_FORWARDED.contains(header.getKey())) {
-        response.putHeader(header.getKey(), header.getValue());
-      }
+    HeaderFields headers = reply.headers();
+    for (int i = 0; i < headers.size(); i++) {
+      response.headers().add(headers.name(i), new AsciiString(headers.value(i), false));
     }
-    response.end(Buffer.buffer(reply.body()));
-    return reply.status();
+    if (request.method() == HttpMethod.HEAD || reply.status() == 204 || reply.status() == 304) {
+      // The fields describe the body a GET would get, so Content-Length is the service's body's length.
+      if (reply.status() != 204 && !response.headers().contains(HttpHeaders.CONTENT_LENGTH)) {
+        response.putHeader(HttpHeaders.CONTENT_LENGTH, Integer.toString(reply.body().length));
+      }
+      response.end();
+    } else {
+      response.end(Buffer.buffer(reply.body()));
+    }
   }
 
-  private static String invalidPart(Outcome.Replied reply) {
-    if (reply.status() < 200) {
-      return "the service replied with informational status " + reply.status();
-    }
-    for (Map.Entry<String, String> header : reply.headers().entrySet()) {
-      if (!TOKEN.matcher(header.getKey()).matches()) {
-        return "the service replied with an invalid header name";
-      }
-      if (!FIELD_VALUE.matcher(header.getValue()).matches()) {
-        return "the service replied with an invalid value for header " + header.getKey();
-      }
-    }
-    return null;
-  }
-
-  /** @return the status written */
-  int problem(HttpServerRequest request, GatewayError error, String detail) {
+  /** Writes a problem of the gateway's own (RFC 9457), with {@code Retry-After} when it may pass. */
+  void problem(HttpServerRequest request, GatewayError error, String detail) {
     HttpServerResponse response = request.response();
     if (response.closed() || response.ended()) {
-      return error.status();
+      return;
     }
     response.setStatusCode(error.status()).putHeader(HttpHeaders.CONTENT_TYPE, Problem.CONTENT_TYPE);
     if (error.retryable()) {
       response.putHeader(HttpHeaders.RETRY_AFTER, retryAfterSeconds);
     }
-    if (error == GatewayError.BODY_TOO_LARGE) {
-      // The rest of the body is not read; the connection cannot carry another request.
+    boolean close = error.closesConnection() && request.version() != HttpVersion.HTTP_2;
+    if (close) {
+      // The rest of the request is not read; the connection cannot carry another one. HTTP/2 has no
+      // Connection field: the stream ends there and the connection stays.
       response.putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
     }
-    response.end(Buffer.buffer(new Problem(error, detail, request.path()).toJson()));
-    return error.status();
+    byte[] body = new Problem(error, detail, instance(request)).toJson();
+    Future<Void> written =
+        request.method() == HttpMethod.HEAD
+            ? response.putHeader(HttpHeaders.CONTENT_LENGTH, Integer.toString(body.length)).end()
+            : response.end(Buffer.buffer(body));
+    if (close && request.connection() != null) {
+      written.onComplete(ignored -> ConnectionTimeouts.closeAfterAnswer(request.connection()));
+    }
+  }
+
+  /** The request path for the problem's {@code instance}, when it is ASCII (always, for a path that was read). */
+  private static String instance(HttpServerRequest request) {
+    String path = request.path();
+    if (path == null) {
+      return null;
+    }
+    for (int i = 0; i < path.length(); i++) {
+      if (path.charAt(i) < 0x20 || path.charAt(i) > 0x7E) {
+        return null;
+      }
+    }
+    return path;
   }
 }

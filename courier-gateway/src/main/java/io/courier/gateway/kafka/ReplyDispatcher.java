@@ -1,10 +1,11 @@
 package io.courier.gateway.kafka;
 
-import io.courier.gateway.metrics.GatewayMetrics;
+import io.courier.gateway.error.GatewayError;
 import io.courier.gateway.pending.Outcome;
 import io.courier.gateway.pending.PendingReplies;
 import io.courier.gateway.pending.ReplyOutcome;
 import io.courier.protocol.CorrelationIds;
+import io.courier.protocol.Profile;
 import io.courier.protocol.ProtocolException;
 import io.courier.protocol.ReplyEnvelope;
 import java.util.Arrays;
@@ -15,51 +16,40 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Matches each reply with its pending request. A reply whose correlation id names another instance is
- * forwarded to it (when read from the response topic); malformed, duplicate, late and unknown replies are
- * counted in {@code courier.replies} and dropped. Runs on a consumer thread; never blocks.
+ * forwarded to it (when read from the response topic). A reply that names a waiting request but cannot be
+ * read (its status is not an HTTP status code) answers that request with 502 {@code bad-reply} at once and
+ * is counted {@code malformed}; so is a reply without a correlation id, which answers nobody. Duplicate,
+ * late and unknown replies are counted in {@code courier.replies} and dropped. Runs on a consumer thread;
+ * never blocks.
  */
 public final class ReplyDispatcher implements Consumer<ConsumerRecord<byte[], byte[]>> {
-  /** Where a reply was read. */
-  public enum Source {
-    RESPONSE_TOPIC("response-topic"),
-    FORWARD_TOPIC("forward-topic");
-
-    private final String tag;
-
-    Source(String tag) {
-      this.tag = tag;
-    }
-
-    public String tag() {
-      return tag;
-    }
-  }
-
   private static final Logger LOGGER = LoggerFactory.getLogger(ReplyDispatcher.class);
   private static final byte[] EMPTY = new byte[0];
+  private static final Outcome UNREADABLE =
+      new Outcome.Failed(GatewayError.BAD_REPLY, "the service's reply has a status that is not an HTTP status code (100-599)");
 
   private final PendingReplies pending;
-  private final GatewayMetrics metrics;
-  private final Source source;
+  private final ReplyEvents events;
+  private final ReplySource source;
   private final ReplyForwarder forwarder;
   private final byte[] instanceKey;
 
-  ReplyDispatcher(PendingReplies pending, GatewayMetrics metrics, Source source, ReplyForwarder forwarder, byte[] instanceKey) {
+  ReplyDispatcher(PendingReplies pending, ReplyEvents events, ReplySource source, ReplyForwarder forwarder, byte[] instanceKey) {
     this.pending = pending;
-    this.metrics = metrics;
+    this.events = events;
     this.source = source;
     this.forwarder = forwarder;
     this.instanceKey = instanceKey;
   }
 
   /** For replies read from the response topic: those of other instances are forwarded. */
-  static ReplyDispatcher forResponses(PendingReplies pending, GatewayMetrics metrics, ReplyForwarder forwarder) {
-    return new ReplyDispatcher(pending, metrics, Source.RESPONSE_TOPIC, forwarder, null);
+  static ReplyDispatcher forResponses(PendingReplies pending, ReplyEvents events, ReplyForwarder forwarder) {
+    return new ReplyDispatcher(pending, events, ReplySource.RESPONSE_TOPIC, forwarder, null);
   }
 
   /** For the forward topic: only forwards keyed with this instance's id are looked at. */
-  static ReplyDispatcher forForwards(PendingReplies pending, GatewayMetrics metrics, byte[] instanceKey) {
-    return new ReplyDispatcher(pending, metrics, Source.FORWARD_TOPIC, null, instanceKey);
+  static ReplyDispatcher forForwards(PendingReplies pending, ReplyEvents events, byte[] instanceKey) {
+    return new ReplyDispatcher(pending, events, ReplySource.FORWARD_TOPIC, null, instanceKey);
   }
 
   @Override
@@ -67,26 +57,37 @@ public final class ReplyDispatcher implements Consumer<ConsumerRecord<byte[], by
     if (instanceKey != null && !Arrays.equals(instanceKey, record.key())) {
       return; // a forward for another instance
     }
-    ReplyEnvelope envelope;
-    try {
-      envelope = ReplyEnvelope.fromHeaders(record.headers());
-    } catch (ProtocolException e) {
-      metrics.reply(source, ReplyOutcome.MALFORMED);
+    String correlationId = Profile.correlationIdOf(record.headers());
+    if (correlationId == null) {
+      events.reply(source, ReplyOutcome.MALFORMED);
       LOGGER.debug(
-          "Dropped malformed reply source={} partition={} offset={} reason={}",
-          source.tag(), record.partition(), record.offset(), e.getMessage());
+          "Dropped reply without a correlation id source={} partition={} offset={}",
+          source.tag(), record.partition(), record.offset());
       return;
     }
-    byte[] body = record.value() == null ? EMPTY : record.value();
-    ReplyOutcome outcome =
-        pending.complete(envelope.correlationId(), new Outcome.Replied(envelope.status(), envelope.headers(), body));
-    metrics.reply(source, outcome);
-    if (outcome == ReplyOutcome.FOREIGN && forwarder != null) {
-      forwarder.forward(CorrelationIds.instanceOf(envelope.correlationId()), record);
-    } else if (outcome != ReplyOutcome.MATCHED) {
+    Outcome outcome;
+    boolean readable = true;
+    try {
+      ReplyEnvelope envelope = ReplyEnvelope.fromHeaders(record.headers());
+      outcome = new Outcome.Replied(envelope.status(), envelope.headers(), record.value() == null ? EMPTY : record.value());
+    } catch (ProtocolException e) {
+      outcome = UNREADABLE;
+      readable = false;
+      LOGGER.debug(
+          "Unreadable reply source={} correlationId={} partition={} offset={} reason={}",
+          source.tag(), correlationId, record.partition(), record.offset(), e.getMessage());
+    }
+    ReplyOutcome result = pending.complete(correlationId, outcome);
+    if (result == ReplyOutcome.FOREIGN && forwarder != null) {
+      events.reply(source, result);
+      forwarder.forward(CorrelationIds.instanceOf(correlationId), record); // its own instance answers it
+      return;
+    }
+    events.reply(source, readable ? result : ReplyOutcome.MALFORMED);
+    if (result != ReplyOutcome.MATCHED) {
       LOGGER.debug(
           "Dropped reply outcome={} source={} correlationId={} partition={} offset={}",
-          outcome.tag(), source.tag(), envelope.correlationId(), record.partition(), record.offset());
+          result.tag(), source.tag(), correlationId, record.partition(), record.offset());
     }
   }
 }

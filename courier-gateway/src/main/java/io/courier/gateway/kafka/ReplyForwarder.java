@@ -1,6 +1,5 @@
 package io.courier.gateway.kafka;
 
-import io.courier.gateway.metrics.GatewayMetrics;
 import io.courier.protocol.HeaderNames;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -16,13 +15,13 @@ final class ReplyForwarder {
   private final String topic;
   private final byte[] instanceId;
   private final RequestPublisher publisher;
-  private final GatewayMetrics metrics;
+  private final ReplyEvents events;
 
-  ReplyForwarder(String topic, String instanceId, RequestPublisher publisher, GatewayMetrics metrics) {
+  ReplyForwarder(String topic, String instanceId, RequestPublisher publisher, ReplyEvents events) {
     this.topic = topic;
     this.instanceId = instanceId.getBytes(StandardCharsets.UTF_8);
     this.publisher = publisher;
-    this.metrics = metrics;
+    this.events = events;
   }
 
   void forward(String owner, ConsumerRecord<byte[], byte[]> reply) {
@@ -30,8 +29,8 @@ final class ReplyForwarder {
     headers.add(HeaderNames.FORWARDED_BY, instanceId);
     ProducerRecord<byte[], byte[]> forward =
         new ProducerRecord<>(topic, null, owner.getBytes(StandardCharsets.UTF_8), reply.value(), headers);
-    if (!publisher.publish(forward, (metadata, error) -> metrics.forward(error == null))) {
-      metrics.forward(false);
+    if (!publisher.publish(forward, (metadata, error) -> events.forward(error == null))) {
+      events.forward(false);
     }
   }
 }

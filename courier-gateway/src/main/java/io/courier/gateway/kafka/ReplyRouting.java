@@ -1,7 +1,6 @@
 package io.courier.gateway.kafka;
 
 import io.courier.gateway.config.KafkaConfig;
-import io.courier.gateway.metrics.GatewayMetrics;
 import io.courier.gateway.pending.PendingReplies;
 import java.nio.charset.StandardCharsets;
 import java.util.Collection;
@@ -29,13 +28,13 @@ public final class ReplyRouting implements AutoCloseable {
       Admin admin,
       PendingReplies pending,
       RequestPublisher publisher,
-      GatewayMetrics metrics,
+      ReplyEvents events,
       RecordBatchListener batches) {
     Set<String> topics = new LinkedHashSet<>(requestTopics);
     topics.add(kafka.responseTopic());
     topics.add(kafka.replies().forwardTopic());
     this.partitions = new ReplyPartitions(instanceId);
-    ReplyForwarder forwarder = new ReplyForwarder(kafka.replies().forwardTopic(), instanceId, publisher, metrics);
+    ReplyForwarder forwarder = new ReplyForwarder(kafka.replies().forwardTopic(), instanceId, publisher, events);
     this.replies =
         new ReplyConsumer(
             new KafkaConsumer<>(KafkaClients.replyConsumer(kafka, instanceId)),
@@ -43,13 +42,13 @@ public final class ReplyRouting implements AutoCloseable {
             kafka.replies(),
             new TopicCheck(admin, topics),
             partitions,
-            ReplyDispatcher.forResponses(pending, metrics, forwarder),
+            ReplyDispatcher.forResponses(pending, events, forwarder),
             batches);
     this.forwards =
         new ForwardConsumer(
             new KafkaConsumer<>(KafkaClients.forwardConsumer(kafka, instanceId)),
             kafka.replies().forwardTopic(),
-            ReplyDispatcher.forForwards(pending, metrics, instanceId.getBytes(StandardCharsets.UTF_8)),
+            ReplyDispatcher.forForwards(pending, events, instanceId.getBytes(StandardCharsets.UTF_8)),
             batches);
   }
 

@@ -1,7 +1,8 @@
 package io.courier.gateway.metrics;
 
 import io.courier.gateway.error.GatewayError;
-import io.courier.gateway.kafka.ReplyDispatcher;
+import io.courier.gateway.kafka.ReplyEvents;
+import io.courier.gateway.kafka.ReplySource;
 import io.courier.gateway.pending.ReplyOutcome;
 import io.courier.gateway.routing.Route;
 import io.micrometer.core.instrument.Counter;
@@ -15,19 +16,19 @@ import java.util.function.IntSupplier;
  * The gateway's own meters. Everything a request touches is registered up front, so the hot path only
  * increments (no meter lookup, no allocation). Names are documented in {@code docs/operations.md}.
  */
-public final class GatewayMetrics {
+public final class GatewayMetrics implements ReplyEvents {
   private final MeterRegistry registry;
   /** The route tag of errors answered before any route was found. */
   public static final String NO_ROUTE = "none";
 
-  private final Map<ReplyDispatcher.Source, Map<ReplyOutcome, Counter>> replies = new EnumMap<>(ReplyDispatcher.Source.class);
+  private final Map<ReplySource, Map<ReplyOutcome, Counter>> replies = new EnumMap<>(ReplySource.class);
   private final Counter forwardsSent;
   private final Counter forwardsFailed;
   private final Map<GatewayError, Counter> unrouted = new EnumMap<>(GatewayError.class);
 
   public GatewayMetrics(MeterRegistry registry, IntSupplier pendingReplies) {
     this.registry = registry;
-    for (ReplyDispatcher.Source source : ReplyDispatcher.Source.values()) {
+    for (ReplySource source : ReplySource.values()) {
       Map<ReplyOutcome, Counter> bySource = new EnumMap<>(ReplyOutcome.class);
       for (ReplyOutcome outcome : ReplyOutcome.values()) {
         bySource.put(
@@ -43,15 +44,13 @@ public final class GatewayMetrics {
     forwardsSent = forwards(registry, "sent");
     forwardsFailed = forwards(registry, "failed");
     for (GatewayError error : GatewayError.values()) {
-      if (!error.routed()) {
-        unrouted.put(
-            error,
-            Counter.builder("courier.errors")
-                .description("Requests the gateway answered with an error of its own")
-                .tag("route", NO_ROUTE)
-                .tag("error", error.slug())
-                .register(registry));
-      }
+      unrouted.put(
+          error,
+          Counter.builder("courier.errors")
+              .description("Requests the gateway answered with an error of its own")
+              .tag("route", NO_ROUTE)
+              .tag("error", error.slug())
+              .register(registry));
     }
     Gauge.builder("courier.pending", pendingReplies::getAsInt)
         .description("Requests waiting for a reply")
@@ -62,16 +61,18 @@ public final class GatewayMetrics {
     return new RouteMetrics(registry, route);
   }
 
-  /** A request no route answers (404, 405). */
+  /** A request answered with an error before any route matched (400, 404, 405, 408, 414, 431, 500). */
   public void unrouted(GatewayError error) {
     unrouted.get(error).increment();
   }
 
-  public void reply(ReplyDispatcher.Source source, ReplyOutcome outcome) {
+  @Override
+  public void reply(ReplySource source, ReplyOutcome outcome) {
     replies.get(source).get(outcome).increment();
   }
 
   /** A reply of another instance put on the forward topic (or not: queue full, produce failed). */
+  @Override
   public void forward(boolean sent) {
     (sent ? forwardsSent : forwardsFailed).increment();
   }

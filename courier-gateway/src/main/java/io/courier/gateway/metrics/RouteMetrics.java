@@ -19,6 +19,7 @@ public final class RouteMetrics {
   private final String route;
   private final AtomicReferenceArray<Timer> byStatus = new AtomicReferenceArray<>(MAX_STATUS);
   private final Map<GatewayError, Counter> errors = new EnumMap<>(GatewayError.class);
+  private final Counter droppedReplyHeaders;
 
   RouteMetrics(MeterRegistry registry, Route route) {
     this.registry = registry;
@@ -28,9 +29,6 @@ public final class RouteMetrics {
         .tag("route", this.route)
         .register(registry);
     for (GatewayError error : GatewayError.values()) {
-      if (!error.routed()) {
-        continue;
-      }
       errors.put(
           error,
           Counter.builder("courier.errors")
@@ -39,6 +37,16 @@ public final class RouteMetrics {
               .tag("error", error.slug())
               .register(registry));
     }
+    droppedReplyHeaders =
+        Counter.builder("courier.reply.headers.dropped")
+            .description("Reply header fields left out of HTTP responses: a name that is not a token, or a value with control characters")
+            .tag("route", this.route)
+            .register(registry);
+  }
+
+  /** Header fields of a reply left out of the HTTP response because HTTP cannot carry them. */
+  public void droppedReplyHeaders(int fields) {
+    droppedReplyHeaders.increment(fields);
   }
 
   /** One request answered, whoever answered it. */

@@ -48,8 +48,12 @@ public final class PendingReplies {
     }
   }
 
-  /** Hands a reply to its waiting request, if there is one, and says what became of the reply. */
-  public ReplyOutcome complete(String correlationId, Outcome.Replied reply) {
+  /**
+   * Hands a reply to its waiting request, if there is one, and says what became of the reply. The outcome
+   * is normally {@link Outcome.Replied}; a reply that names a waiting request but cannot be read (a bad
+   * status) finishes it with {@link Outcome.Failed} at once, rather than leaving its caller to time out.
+   */
+  public ReplyOutcome complete(String correlationId, Outcome reply) {
     PendingRequest request = waiting.get(correlationId);
     if (request != null && finish(request, State.ANSWERED)) {
       request.notify(reply);

@@ -1,6 +1,7 @@
 package io.courier.gateway.routing;
 
 import io.courier.gateway.config.RouteConfig;
+import io.courier.gateway.path.PathTemplate;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**

@@ -1,6 +1,7 @@
 package io.courier.gateway.routing;
 
 import io.courier.gateway.config.RouteConfig;
+import io.courier.gateway.path.RequestTarget;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -9,7 +10,9 @@ import java.util.TreeSet;
 
 /**
  * Finds the route for a method and path. The most specific template wins (more literal segments), so
- * {@code /orders/recent} beats {@code /orders/{id}}. Immutable and thread-safe.
+ * {@code /orders/recent} beats {@code /orders/{id}}; configuration refuses two templates of one method that
+ * could both match a path with neither more specific. {@code HEAD} is served by the {@code GET} route (RFC
+ * 9110 section 9.3.2). Immutable and thread-safe.
  */
 public final class RouteTable {
   private final List<Route> routes;
@@ -26,22 +29,41 @@ public final class RouteTable {
     return routes;
   }
 
-  /** @param path the raw request path without the query */
+  /** Requests holding a route slot now, over all routes. */
+  public int inFlight() {
+    int sum = 0;
+    for (Route route : routes) {
+      sum += route.inFlight();
+    }
+    return sum;
+  }
+
+  /**
+   * @param path the raw request path without the query
+   * @throws io.courier.gateway.error.GatewayException (400) if the path cannot be read
+   */
   public RouteMatch match(String method, String path) {
-    String[] segments = PathTemplate.split(path); // once per request, not once per route
+    return match(method, RequestTarget.parse(path));
+  }
+
+  public RouteMatch match(String method, RequestTarget target) {
+    String wanted = method.equals("HEAD") ? "GET" : method;
     Set<String> allowed = null;
     for (Route route : routes) {
-      Map<String, String> params = route.template().match(segments);
+      Map<String, String> params = route.template().match(target);
       if (params == null) {
         continue;
       }
-      if (route.config().method().equals(method)) {
+      if (route.config().method().equals(wanted)) {
         return new RouteMatch.Found(route, params);
       }
       if (allowed == null) {
         allowed = new TreeSet<>();
       }
       allowed.add(route.config().method());
+      if (route.config().method().equals("GET")) {
+        allowed.add("HEAD");
+      }
     }
     return allowed == null ? RouteMatch.NOT_FOUND : new RouteMatch.MethodNotAllowed(allowed);
   }

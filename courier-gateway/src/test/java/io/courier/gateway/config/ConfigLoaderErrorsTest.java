@@ -1,9 +1,14 @@
 package io.courier.gateway.config;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.Locale;
 import org.assertj.core.api.AbstractThrowableAssert;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Every mistake fails start-up with {@code <source>:<line>: <key path>: <what is wrong>}, the line being the
@@ -165,8 +170,104 @@ class ConfigLoaderErrorsTest {
     // given: the same endpoint, its parameter named differently
     String yaml = append("      - method: GET\n        path: /orders/{orderId}\n");
 
-    // then: the error names the endpoint (the line is that of the services list)
-    failsAt(yaml, "- name: orders", "services").hasMessageContaining("two routes answer GET /orders/{orderId}");
+    // then: the error is on the second path and names the first route
+    failsAt(yaml, "path: /orders/{orderId}", "services[0].routes[1].path")
+        .hasMessageContaining("answers GET /orders/{}")
+        .hasMessageContaining("like route orders.GET /orders/{id}");
+  }
+
+  @Test
+  void aTrailingSlashDoesNotMakeAnotherRoute() {
+    String yaml = append("      - method: GET\n        path: /orders/{id}/\n");
+
+    failsAt(yaml, "path: /orders/{id}/", "services[0].routes[1].path").hasMessageContaining("answers GET /orders/{}");
+  }
+
+  @Test
+  void twoTemplatesThatMatchOnePathWithNeitherMoreSpecificAreRejected() {
+    // /orders/recent/items matches both, each with two literal segments
+    String yaml =
+        append(
+            "      - method: GET\n        path: /orders/{id}/items\n"
+                + "      - method: GET\n        path: /orders/recent/{part}\n");
+
+    failsAt(yaml, "path: /orders/recent/{part}", "services[0].routes[2].path")
+        .hasMessageContaining("both match GET /orders/recent/items")
+        .hasMessageContaining("neither is more specific");
+  }
+
+  @Test
+  void overlappingTemplatesOfDifferentMethodsOrSpecificityAreFine() {
+    ConfigLoader.parse(
+        append(
+            "      - method: PUT\n        path: /orders/recent\n"
+                + "      - method: GET\n        path: /orders/recent\n"
+                + "      - method: POST\n        path: /orders/{id}\n"));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"connection", "Transfer-Encoding", "content-length", "upgrade", "te", "keep-alive", "expect"})
+  void hopByHopHeadersCannotBeForwarded(String header) {
+    String yaml = append("        forward-headers: [" + header + "]\n");
+
+    failsAt(yaml, "forward-headers: [" + header, "services[0].routes[0].forward-headers[0]")
+        .hasMessageContaining("hop-by-hop or framing header");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"authorization", "Cookie", "proxy-authorization"})
+  void forwardingCredentialsIsAcceptedWithAWarningThatSaysWhere(String header) {
+    String yaml = append("        forward-headers: [" + header + "]\n");
+
+    GatewayConfig config = ConfigLoader.parse(yaml);
+
+    assertThat(config.warnings())
+        .singleElement(InstanceOfAssertFactories.STRING)
+        .startsWith("<config>:" + lineOf(yaml, "forward-headers: [" + header) + ": services[0].routes[0].forward-headers[0]: ")
+        .contains("credentials");
+    assertThat(config.routes().get(0).forwardHeaders()).contains(header.toLowerCase(Locale.ROOT));
+  }
+
+  @Test
+  void listingContentTypeWarnsAndForwardsItOnce() {
+    GatewayConfig config = ConfigLoader.parse(append("        forward-headers: [content-type, x-a]\n"));
+
+    assertThat(config.warnings()).singleElement(InstanceOfAssertFactories.STRING).contains("always forwarded");
+    assertThat(config.routes().get(0).forwardHeaders()).containsExactly("x-a");
+  }
+
+  @Test
+  void aTemplateThatAlsoMatchesAManagementPathIsAcceptedWithAWarning() {
+    String yaml = append("      - method: GET\n        path: /{anything}\n");
+
+    assertThat(ConfigLoader.parse(yaml).warnings())
+        .singleElement(InstanceOfAssertFactories.STRING)
+        .contains("services[0].routes[1].path")
+        .contains("also matches /health");
+  }
+
+  @Test
+  void aKeyWrittenTwiceInOneMappingIsRejected() {
+    String yaml = append("        timeout: 5s\n        timeout: 50ms\n");
+
+    failsAt(yaml, "timeout: 50ms", "services[0].routes[0].timeout").hasMessageContaining("appears twice");
+  }
+
+  @Test
+  void aBodyLimitKafkaCannotCarryIsAcceptedWithAWarning() {
+    String yaml = append("        max-body-bytes: 2000000\n");
+
+    assertThat(ConfigLoader.parse(yaml).warnings())
+        .singleElement(InstanceOfAssertFactories.STRING)
+        .contains("max.request.size");
+  }
+
+  @Test
+  void aMaxRequestSizeThatIsNotANumberIsRejected() {
+    String yaml =
+        VALID.replace("  bootstrap-servers: localhost:9092\n", "  bootstrap-servers: localhost:9092\n  producer: {max.request.size: big}\n");
+
+    loading(yaml).hasMessageContaining("kafka.producer.max.request.size").hasMessageContaining("whole number");
   }
 
   @Test
@@ -179,7 +280,8 @@ class ConfigLoaderErrorsTest {
                     name: orders.GET /orders/{id}
             """);
 
-    failsAt(yaml, "- name: orders", "services").hasMessageContaining("two routes are named \"orders.GET /orders/{id}\"");
+    failsAt(yaml, "name: orders.GET /orders/{id}", "services[0].routes[1].name")
+        .hasMessageContaining("two routes are named \"orders.GET /orders/{id}\"");
   }
 
   @Test

@@ -20,6 +20,10 @@ class ConfigLoaderTest {
         event-loops: 3
         max-header-bytes: 16384
         retry-after: 2s
+        header-timeout: 5s
+        body-timeout: 20s
+        idle-timeout: 2m
+        http2-cleartext: true
       kafka:
         bootstrap-servers: broker-1:9092,broker-2:9092
         response-topic: gw.replies
@@ -82,7 +86,9 @@ class ConfigLoaderTest {
 
     // then
     assertThat(config.instanceId()).isEqualTo("gw-east-1");
-    assertThat(config.http()).isEqualTo(new HttpConfig("127.0.0.1", 9090, 3, 16384, Duration.ofSeconds(2)));
+    assertThat(config.http())
+        .isEqualTo(new HttpConfig("127.0.0.1", 9090, 3, 16384, Duration.ofSeconds(2), Duration.ofSeconds(5),
+            Duration.ofSeconds(20), Duration.ofMinutes(2), true));
     KafkaConfig kafka = config.kafka();
     assertThat(kafka.bootstrapServers()).isEqualTo("broker-1:9092,broker-2:9092");
     assertThat(kafka.responseTopic()).isEqualTo("gw.replies");
@@ -171,6 +177,17 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void theDefaultBodyLimitLeavesRoomForTheRecordsHeadersWithinMaxRequestSize() {
+    String yaml =
+        MINIMAL.replace("  bootstrap-servers: localhost:9092\n", "  bootstrap-servers: localhost:9092\n  client: {max.request.size: 200000}\n")
+            + "http: {max-header-bytes: 4096}\n";
+
+    RouteConfig route = ConfigLoader.parse(yaml).routes().get(0);
+
+    assertThat(route.maxBodyBytes()).isEqualTo(200_000 - 4096 - 8192);
+  }
+
+  @Test
   void minimalRouteGetsEveryDefault() {
     RouteConfig route = ConfigLoader.parse(MINIMAL).routes().get(0);
 
@@ -186,11 +203,11 @@ class ConfigLoaderTest {
                 KeySource.NONE,
                 Duration.ofSeconds(10),
                 1000,
-                1_048_576,
+                1_048_576 - 8192 - 8192,
                 List.of()));
     assertThat(Setting.SERVICE_TIMEOUT.defaultValue()).isEqualTo("10s");
     assertThat(Setting.SERVICE_MAX_IN_FLIGHT.defaultValue()).isEqualTo("1000");
-    assertThat(Setting.SERVICE_MAX_BODY_BYTES.defaultValue()).isEqualTo("1048576");
+    assertThat(Setting.SERVICE_MAX_BODY_BYTES.defaultValue()).contains("max.request.size", "1048576", "8192");
     assertThat(Setting.SERVICE_PROFILE.defaultValue()).isEqualTo("courier");
   }
 

@@ -1,5 +1,7 @@
 package io.courier.gateway.pending;
 
+import io.courier.protocol.HeaderFields;
+import io.courier.testing.FakeClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.courier.gateway.error.GatewayError;
@@ -23,14 +25,14 @@ import org.junit.jupiter.api.Test;
  */
 class PendingRepliesRaceTest {
   private static final int IDS = 5_000;
-  private static final Outcome.Replied REPLY = new Outcome.Replied(200, Map.of(), new byte[0]);
+  private static final Outcome.Replied REPLY = new Outcome.Replied(200, HeaderFields.EMPTY, new byte[0]);
 
   private enum Role { REPLY_1, REPLY_2, EXPIRE, FAIL, CANCEL }
 
   @Test
   void exactlyOneOfReplyDeadlineFailureAndCancelWinsEachRequest() throws Exception {
     // given
-    MutableClock clock = new MutableClock(Instant.parse("2030-01-01T00:00:00Z"));
+    FakeClock clock = new FakeClock(Instant.parse("2030-01-01T00:00:00Z"));
     PendingReplies pending = new PendingReplies("gw-1", clock, Duration.ofHours(1), IDS * 2);
     String[] ids = new String[IDS];
     RecordingListener[] listeners = new RecordingListener[IDS];

@@ -1,5 +1,7 @@
 package io.courier.gateway.pending;
 
+import io.courier.protocol.HeaderFields;
+import io.courier.testing.FakeClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
@@ -15,9 +17,9 @@ class PendingRepliesTest {
   private static final Duration REMEMBER_FOR = Duration.ofMinutes(5);
   private static final int REMEMBER_MAX = 1000;
   private static final Outcome.Replied REPLY =
-      new Outcome.Replied(200, Map.of("content-type", "text/plain"), "ok".getBytes());
+      new Outcome.Replied(200, HeaderFields.of("content-type", "text/plain"), "ok".getBytes());
 
-  private final MutableClock clock = new MutableClock(Instant.parse("2030-01-01T00:00:00Z"));
+  private final FakeClock clock = new FakeClock(Instant.parse("2030-01-01T00:00:00Z"));
   private PendingReplies pending = new PendingReplies(INSTANCE, clock, REMEMBER_FOR, REMEMBER_MAX);
 
   private RecordingListener waitFor(String correlationId) {

@@ -60,7 +60,15 @@ class RouteTableTest {
     RouteMatch match = table.match("PATCH", "/orders/17");
 
     assertThat(match).isInstanceOf(RouteMatch.MethodNotAllowed.class);
-    assertThat(((RouteMatch.MethodNotAllowed) match).allowed()).containsExactly("GET", "PUT");
+    assertThat(((RouteMatch.MethodNotAllowed) match).allowed()).containsExactly("GET", "HEAD", "PUT");
+  }
+
+  @Test
+  void headIsServedByTheGetRoute() {
+    RouteTable table = new RouteTable(List.of(config("GET", "/orders/{id}"), config("POST", "/orders")));
+
+    assertThat(found(table.match("HEAD", "/orders/17")).name()).isEqualTo("svc.GET /orders/{id}");
+    assertThat(table.match("HEAD", "/orders")).isInstanceOf(RouteMatch.MethodNotAllowed.class);
   }
 
   @Test

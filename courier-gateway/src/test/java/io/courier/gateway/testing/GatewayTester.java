@@ -13,21 +13,28 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
  * A real gateway on a free port against the test broker, with an HTTP client pointed at it. The YAML may
- * use {@code ${bootstrap}}; {@link #close()} checks that no request was left pending.
+ * use {@code ${bootstrap}}. After every test ({@link NothingLeftInFlight}) and on {@link #close()} it checks
+ * that no request was left pending and no route slot held.
  */
 public final class GatewayTester implements AutoCloseable {
   private static final HttpClient HTTP =
       HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
 
+  /** Testers not closed yet: {@link NothingLeftInFlight} checks them after every test. */
+  static final Set<GatewayTester> OPEN = ConcurrentHashMap.newKeySet();
+
   private final Gateway gateway;
 
   private GatewayTester(Gateway gateway) {
     this.gateway = gateway;
+    OPEN.add(this);
   }
 
   /** Creates a response topic and its forward topic ({@code <topic>.forwards}, the default name). */
@@ -100,11 +107,19 @@ public final class GatewayTester implements AutoCloseable {
     return Search.in(gateway.meterRegistry()).name(name).tags(tags).counters().stream().mapToDouble(Counter::count).sum();
   }
 
-  /** Waits for pending requests to finish, then stops the gateway; fails if any stayed pending. */
+  /** Waits up to {@code within} until no request is pending and no route slot is held; fails otherwise. */
+  public void awaitNothingInFlight(Duration within) {
+    await("no request left pending and no route slot held on " + gateway.instanceId())
+        .atMost(within)
+        .until(() -> gateway.pendingRequests() == 0 && gateway.requestsInFlight() == 0);
+  }
+
+  /** Waits for requests in flight to finish, then stops the gateway; fails if any stayed. */
   @Override
   public void close() {
+    OPEN.remove(this);
     try {
-      await("no request left pending").atMost(Duration.ofSeconds(30)).until(() -> gateway.pendingRequests() == 0);
+      awaitNothingInFlight(Duration.ofSeconds(30));
     } finally {
       gateway.close(Duration.ZERO);
     }

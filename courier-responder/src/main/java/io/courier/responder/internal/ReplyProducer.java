@@ -51,7 +51,7 @@ final class ReplyProducer {
 
   static ProducerRecord<String, byte[]> record(RequestEnvelope request, String key, byte[] correlationId, Reply reply) {
     Integer partition = request.replyPartition() < 0 ? null : request.replyPartition();
-    ReplyEnvelope envelope = new ReplyEnvelope(request.correlationId(), reply.status(), reply.headers());
+    ReplyEnvelope envelope = new ReplyEnvelope(request.correlationId(), reply.status(), reply.headerFields());
     return new ProducerRecord<>(
         request.replyTopic(),
         partition,

@@ -1,5 +1,6 @@
 package io.courier.responder.internal;
 
+import io.courier.testing.FakeClock;
 import static io.courier.responder.internal.TestRequests.REQUEST_TOPIC;
 import static io.courier.responder.internal.TestRequests.envelope;
 import static io.courier.responder.internal.TestRequests.malformed;
@@ -31,7 +32,7 @@ class PollLoopTest {
   private static final TopicPartition P0 = new TopicPartition(REQUEST_TOPIC, 0);
   private static final Instant NOW = Instant.parse("2026-03-01T10:00:00Z");
 
-  private final MutableClock clock = new MutableClock(NOW);
+  private final FakeClock clock = new FakeClock(NOW);
   private final ResponderCounters counters = new ResponderCounters();
   private final RecordingConsumer consumer = new RecordingConsumer();
   private final MockProducer<String, byte[]> producer =

@@ -1,5 +1,6 @@
 package io.courier.responder.internal;
 
+import io.courier.testing.FakeClock;
 import static io.courier.responder.internal.TestRequests.REPLY_TOPIC;
 import static io.courier.responder.internal.TestRequests.REQUEST_TOPIC;
 import static io.courier.responder.internal.TestRequests.envelope;
@@ -32,7 +33,7 @@ class RequestProcessorTest {
   private static final Instant NOW = Instant.parse("2026-03-01T10:00:00Z");
   private static final Instant DEADLINE = NOW.plusSeconds(30);
 
-  private final MutableClock clock = new MutableClock(NOW);
+  private final FakeClock clock = new FakeClock(NOW);
   private final ResponderCounters counters = new ResponderCounters();
   private MockProducer<String, byte[]> producer = autoCompletingProducer();
 
@@ -53,7 +54,7 @@ class RequestProcessorTest {
     ReplyEnvelope envelope = ReplyEnvelope.fromHeaders(reply.headers());
     assertThat(envelope.correlationId()).isEqualTo("c-1");
     assertThat(envelope.status()).isEqualTo(201);
-    assertThat(envelope.headers()).containsEntry("location", "/orders/42");
+    assertThat(envelope.headers().toMap()).containsEntry("location", "/orders/42");
     assertThat(counters.snapshot()).isEqualTo(new ResponderStats(1, 0, 0, 0));
   }
 
@@ -229,7 +230,7 @@ class RequestProcessorTest {
     ReplyEnvelope envelope = ReplyEnvelope.fromHeaders(reply.headers());
     assertThat(envelope.correlationId()).isEqualTo(correlationId);
     assertThat(envelope.status()).isEqualTo(500);
-    assertThat(envelope.headers()).containsEntry("content-type", "application/problem+json");
+    assertThat(envelope.headers().toMap()).containsEntry("content-type", "application/problem+json");
     assertThat(new String(reply.value(), StandardCharsets.UTF_8))
         .isEqualTo(
             "{\"type\":\"about:blank\",\"title\":\"Handler failed\",\"status\":500,\"detail\":\""

@@ -1,5 +1,6 @@
 package io.courier.responder.internal;
 
+import io.courier.testing.FakeClock;
 import static io.courier.responder.internal.TestRequests.REQUEST_TOPIC;
 import static io.courier.responder.internal.TestRequests.envelope;
 import static io.courier.responder.internal.TestRequests.record;
@@ -30,7 +31,7 @@ class ResponderLoopTest {
   private static final Instant NOW = Instant.parse("2026-03-01T10:00:00Z");
   private static final String THREAD_NAME = "courier-responder-" + REQUEST_TOPIC;
 
-  private final MutableClock clock = new MutableClock(NOW);
+  private final FakeClock clock = new FakeClock(NOW);
   private final RecordingConsumer consumer = new RecordingConsumer();
   private final MockProducer<String, byte[]> producer =
       new MockProducer<>(true, null, new StringSerializer(), new ByteArraySerializer());

@@ -1,5 +1,6 @@
 package io.courier.responder.internal;
 
+import io.courier.testing.TestEnvelopes;
 import io.courier.protocol.Profile;
 import io.courier.protocol.RequestEnvelope;
 import java.nio.charset.StandardCharsets;
@@ -19,18 +20,14 @@ final class TestRequests {
   private TestRequests() {}
 
   static RequestEnvelope envelope(Profile profile, String correlationId, int replyPartition, Instant deadline) {
-    return new RequestEnvelope(
-        profile,
-        correlationId,
-        REPLY_TOPIC,
-        replyPartition,
-        deadline,
-        "get-order",
-        "GET",
-        "/orders/42",
-        null,
-        Map.of("id", "42"),
-        Map.of("accept", "application/json"));
+    return TestEnvelopes.request()
+        .profile(profile)
+        .correlationId(correlationId)
+        .replyTopic(REPLY_TOPIC)
+        .replyPartition(replyPartition)
+        .deadline(deadline)
+        .route("get-order")
+        .build();
   }
 
   static ConsumerRecord<String, byte[]> record(int partition, long offset, RequestEnvelope envelope) {

@@ -1,4 +1,4 @@
-package io.courier.gateway.routing;
+package io.courier.gateway.path;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
@@ -85,8 +85,38 @@ class PathTemplateTest {
   }
 
   @Test
-  void literalSegmentsAreComparedRaw() {
-    assertThat(PathTemplate.parse("/a b").match("/a%20b")).isNull();
+  void literalSegmentsAreComparedDecoded() {
+    // RFC 3986 section 6.2.2.2: a percent-encoded octet is the same as the character it encodes
+    assertThat(PathTemplate.parse("/a b").match("/a%20b")).isEmpty();
+    assertThat(PathTemplate.parse("/orders").match("/ord%65rs")).isEmpty();
+    assertThat(PathTemplate.parse("/café").match("/caf%C3%A9")).isEmpty();
+  }
+
+  @Test
+  void anEncodedSlashIsPartOfAParameterNotASeparator() {
+    assertThat(PathTemplate.parse("/files/{name}").match("/files/a%2Fb")).containsEntry("name", "a/b");
+    assertThat(PathTemplate.parse("/files/{name}").match("/files/a/b")).isNull();
+  }
+
+  @Test
+  void shapeIgnoresParameterNamesAndATrailingSlash() {
+    assertThat(PathTemplate.parse("/orders/{id}/").shape()).isEqualTo(PathTemplate.parse("/orders/{orderId}").shape());
+    assertThat(PathTemplate.parse("/orders/").shape()).isEqualTo("/orders");
+    assertThat(PathTemplate.parse("/").shape()).isEqualTo("/");
+  }
+
+  @Test
+  void templatesOverlapWhenSomePathMatchesBoth() {
+    assertThat(PathTemplate.parse("/orders/{id}/items").overlaps(PathTemplate.parse("/orders/recent/{x}"))).isTrue();
+    assertThat(PathTemplate.parse("/orders/{id}").overlaps(PathTemplate.parse("/orders/recent"))).isTrue();
+    assertThat(PathTemplate.parse("/orders/{id}").overlaps(PathTemplate.parse("/customers/{id}"))).isFalse();
+    assertThat(PathTemplate.parse("/orders/{id}").overlaps(PathTemplate.parse("/orders/{id}/items"))).isFalse();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"/a%20b", "/orders/../admin", "/./orders"})
+  void templatesAreWrittenDecodedAndWithoutDotSegments(String text) {
+    assertThatIllegalArgumentException().isThrownBy(() -> PathTemplate.parse(text));
   }
 
   @Test

@@ -1,7 +1,6 @@
-package io.courier.gateway.testing;
+package io.courier.testing;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
+import io.courier.protocol.HeaderFields;
 import io.courier.protocol.ReplyEnvelope;
 import io.courier.protocol.RequestEnvelope;
 import java.nio.charset.StandardCharsets;
@@ -69,11 +68,17 @@ public final class FakeService implements AutoCloseable {
     return answer(request -> List.of());
   }
 
-  /** The next request read, waiting up to 10 s. */
+  /**
+   * The next request read, waiting up to 10 s.
+   *
+   * @throws AssertionError if none came
+   */
   public ConsumerRecord<byte[], byte[]> takeRequest() {
     try {
       ConsumerRecord<byte[], byte[]> request = requests.poll(10, TimeUnit.SECONDS);
-      assertThat(request).as("a request reached the service").isNotNull();
+      if (request == null) {
+        throw new AssertionError("no request reached the service within 10 s");
+      }
       return request;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -81,13 +86,25 @@ public final class FakeService implements AutoCloseable {
     }
   }
 
+  /** Requests read and not taken yet. */
   public int requestsSeen() {
     return requests.size();
+  }
+
+  /** Forgets the requests read so far, so the next {@link #takeRequest()} is one sent after this. */
+  public void clearRequests() {
+    requests.clear();
   }
 
   /** A well-formed reply to {@code request}, in the request's own profile. */
   public static ProducerRecord<byte[], byte[]> reply(
       ConsumerRecord<byte[], byte[]> request, int status, Map<String, String> headers, byte[] body) {
+    return reply(request, status, HeaderFields.of(headers), body);
+  }
+
+  /** A well-formed reply to {@code request} with these header fields (repeats and raw bytes as given). */
+  public static ProducerRecord<byte[], byte[]> reply(
+      ConsumerRecord<byte[], byte[]> request, int status, HeaderFields headers, byte[] body) {
     RequestEnvelope envelope = RequestEnvelope.fromHeaders(request.headers());
     Headers replyHeaders = new ReplyEnvelope(envelope.correlationId(), status, headers).toHeaders(envelope.profile());
     return new ProducerRecord<>(

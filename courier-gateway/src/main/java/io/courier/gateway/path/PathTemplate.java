@@ -1,7 +1,5 @@
-package io.courier.gateway.routing;
+package io.courier.gateway.path;
 
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -10,7 +8,7 @@ import java.util.Map;
 
 /**
  * A path template such as {@code /baskets/{customerId}/items/{sku}}: literal segments and whole-segment
- * parameters. Immutable and thread-safe.
+ * parameters, matched against the decoded segments of a {@link RequestTarget}. Immutable and thread-safe.
  */
 public final class PathTemplate {
   private final String text;
@@ -66,6 +64,10 @@ public final class PathTemplate {
         names[i] = name;
       } else if (segment.contains("{") || segment.contains("}")) {
         throw new IllegalArgumentException("a parameter must be a whole segment, like /{id}, in " + text);
+      } else if (segment.contains("%")) {
+        throw new IllegalArgumentException("write path templates decoded, without percent-escapes: " + text);
+      } else if (segment.equals(".") || segment.equals("..")) {
+        throw new IllegalArgumentException("a path template cannot have a dot segment ('.' or '..'): " + text);
       }
     }
     return new PathTemplate(text, segments, names);
@@ -80,7 +82,7 @@ public final class PathTemplate {
   }
 
   /** Literal segments; a template with more of them wins over one with fewer when both match. */
-  int specificity() {
+  public int specificity() {
     return literalCount;
   }
 
@@ -88,43 +90,67 @@ public final class PathTemplate {
    * The decoded parameters if {@code path} matches, else {@code null}.
    *
    * @param path the request path, raw (percent-encoded), without the query
+   * @throws io.courier.gateway.error.GatewayException if the path cannot be read ({@link RequestTarget#parse})
    */
   public Map<String, String> match(String path) {
-    return match(split(path));
+    return match(RequestTarget.parse(path));
   }
 
-  /** As {@link #match(String)}, for a path already split by {@link #split(String)}. */
-  Map<String, String> match(String[] actual) {
-    if (actual.length != segments.length) {
+  /** The decoded parameters if the target matches, else {@code null}. */
+  public Map<String, String> match(RequestTarget target) {
+    if (target.segmentCount() != segments.length) {
       return null;
     }
     Map<String, String> values = null;
     for (int i = 0; i < segments.length; i++) {
+      String actual = target.segment(i);
       if (parameterNames[i] == null) {
-        if (!segments[i].equals(actual[i])) {
+        if (!segments[i].equals(actual)) {
           return null;
         }
       } else {
-        if (actual[i].isEmpty()) {
+        if (actual.isEmpty()) {
           return null;
         }
         if (values == null) {
           values = new LinkedHashMap<>();
         }
-        values.put(parameterNames[i], decode(actual[i]));
+        values.put(parameterNames[i], actual);
       }
     }
     return values == null ? Map.of() : values;
   }
 
-  private static String decode(String segment) {
-    return segment.indexOf('%') < 0 && segment.indexOf('+') < 0
-        ? segment
-        : URLDecoder.decode(segment.replace("+", "%2B"), StandardCharsets.UTF_8);
+  /**
+   * The template with every parameter written {@code {}} and no trailing slash: two templates with the
+   * same shape match exactly the same paths.
+   */
+  public String shape() {
+    StringBuilder shape = new StringBuilder();
+    for (int i = 0; i < segments.length; i++) {
+      shape.append('/').append(parameterNames[i] == null ? segments[i] : "{}");
+    }
+    return shape.length() == 0 ? "/" : shape.toString();
+  }
+
+  /**
+   * Whether some path matches both templates: same number of segments, and wherever both have a literal
+   * segment it is the same one.
+   */
+  public boolean overlaps(PathTemplate other) {
+    if (segments.length != other.segments.length) {
+      return false;
+    }
+    for (int i = 0; i < segments.length; i++) {
+      if (parameterNames[i] == null && other.parameterNames[i] == null && !segments[i].equals(other.segments[i])) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Splits on '/', ignoring the leading slash and one trailing slash. */
-  static String[] split(String path) {
+  private static String[] split(String path) {
     String trimmed = path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
     if (trimmed.equals("/")) {
       return new String[0];

@@ -1,0 +1,88 @@
+package io.courier.gateway.exchange;
+
+import io.courier.gateway.metrics.RouteMetrics;
+import io.courier.gateway.pending.PendingReplies;
+import io.courier.gateway.routing.Route;
+import io.courier.gateway.routing.RouteMatch;
+import io.courier.protocol.CorrelationIds;
+import java.time.Clock;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.function.IntSupplier;
+
+/**
+ * The exchange core every front end shares: it opens an {@link Exchange} per routed request (step 3,
+ * admit) and gives it what it needs for the rest (register, publish, outcome, release). No Vert.x here:
+ * time comes from an injected clock and deadline scheduler, Kafka from a {@link RecordPublisher}, the caller
+ * from a {@link FrontEnd}.
+ *
+ * <p>Thread-safe: one instance serves every front-end thread.
+ */
+public final class Exchanges {
+  final PendingReplies pending;
+  final RecordPublisher publisher;
+  final IntSupplier replyPartition;
+  final CorrelationIds correlationIds;
+  final String responseTopic;
+  final Clock clock;
+  final DeadlineScheduler deadlines;
+  private final Readiness readiness;
+  private final Map<Route, RouteMetrics> metrics;
+
+  /**
+   * @param replyPartition the reply partition the next request names (one this instance reads now)
+   * @param metrics the meters of each route
+   */
+  public Exchanges(
+      PendingReplies pending,
+      RecordPublisher publisher,
+      IntSupplier replyPartition,
+      CorrelationIds correlationIds,
+      String responseTopic,
+      Clock clock,
+      DeadlineScheduler deadlines,
+      Readiness readiness,
+      List<Route> routes,
+      Function<Route, RouteMetrics> metrics) {
+    this.pending = pending;
+    this.publisher = publisher;
+    this.replyPartition = replyPartition;
+    this.correlationIds = correlationIds;
+    this.responseTopic = responseTopic;
+    this.clock = clock;
+    this.deadlines = deadlines;
+    this.readiness = readiness;
+    Map<Route, RouteMetrics> byRoute = new IdentityHashMap<>();
+    routes.forEach(route -> byRoute.put(route, metrics.apply(route)));
+    this.metrics = byRoute;
+  }
+
+  /**
+   * Step 3, admit: opens the exchange of a routed request. It takes a slot of the route when the gateway
+   * takes requests and the route is under its in-flight cap; otherwise the exchange is answered at once (503
+   * {@code shutting-down}, {@code not-ready} or {@code overloaded}) and comes back closed. The slot is given
+   * back when the exchange finishes, whichever way. Call on the front end's thread.
+   */
+  public Exchange open(RouteMatch.Found match, FrontEnd frontEnd) {
+    Route route = match.route();
+    Exchange exchange = new Exchange(this, route, match.pathParams(), metrics.get(route), frontEnd);
+    Readiness.Refusal refusal = readiness.refusal();
+    if (refusal != null) {
+      exchange.refuse(refusal.error(), refusal.detail());
+    } else if (!route.tryAdmit()) {
+      exchange.refuse(
+          io.courier.gateway.error.GatewayError.OVERLOADED,
+          "route " + route.name() + " has " + route.config().maxInFlight() + " requests in flight");
+    } else {
+      exchange.admitted();
+    }
+    return exchange;
+  }
+
+  /** Whether new requests are taken; the same decision {@link #open} makes. */
+  public Readiness readiness() {
+    return readiness;
+  }
+}

@@ -1,0 +1,45 @@
+package io.courier.gateway.exchange;
+
+import io.courier.gateway.error.GatewayError;
+import java.util.function.Supplier;
+
+/**
+ * Whether this instance takes requests, decided in one place for admission and for {@code /ready}: not
+ * while it drains for shutdown, and not while Kafka is not ready (its consumers are not positioned).
+ * Thread-safe.
+ */
+public final class Readiness {
+  /** Why requests are refused now. */
+  public record Refusal(GatewayError error, String detail) {}
+
+  private final Supplier<String> kafkaNotReadyReason;
+  private volatile boolean draining;
+
+  /** @param kafkaNotReadyReason {@code null} when Kafka is ready, else why not; called per request, must be cheap */
+  public Readiness(Supplier<String> kafkaNotReadyReason) {
+    this.kafkaNotReadyReason = kafkaNotReadyReason;
+  }
+
+  /** From now on new requests are refused with 503 {@code shutting-down}. */
+  public void drain() {
+    draining = true;
+  }
+
+  public boolean draining() {
+    return draining;
+  }
+
+  /** {@code null} when requests are taken, else why not. */
+  public Refusal refusal() {
+    if (draining) {
+      return new Refusal(GatewayError.SHUTTING_DOWN, "the gateway is draining and takes no new requests");
+    }
+    String reason = kafkaNotReadyReason.get();
+    return reason == null ? null : new Refusal(GatewayError.NOT_READY, reason);
+  }
+
+  /** Why Kafka is not ready, or {@code null}; says nothing about draining. */
+  public String kafkaNotReadyReason() {
+    return kafkaNotReadyReason.get();
+  }
+}

@@ -1,0 +1,56 @@
+package io.courier.gateway.exchange;
+
+import io.courier.gateway.config.RouteConfig;
+import io.courier.protocol.HeaderFields;
+import io.courier.protocol.HeaderNames;
+import io.courier.protocol.RequestEnvelope;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Map;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+/**
+ * Step 6a: the request record of an exchange (docs/protocol.md, "The request record"). Header values are
+ * forwarded as the bytes the caller sent, every value of a repeated header in order: {@code content-type},
+ * then each header the route lists in {@code forward-headers}. Stateless.
+ */
+final class RequestRecords {
+  private RequestRecords() {}
+
+  static ProducerRecord<byte[], byte[]> record(
+      RouteConfig route,
+      String correlationId,
+      String responseTopic,
+      int replyPartition,
+      Instant deadline,
+      CallerRequest request,
+      Map<String, String> pathParams,
+      byte[] key,
+      byte[] body) {
+    HeaderFields.Builder headers = HeaderFields.builder();
+    forward(request, HeaderNames.CONTENT_TYPE, headers);
+    for (String name : route.forwardHeaders()) {
+      forward(request, name, headers);
+    }
+    RequestEnvelope envelope =
+        new RequestEnvelope(
+            route.profile(),
+            correlationId,
+            responseTopic,
+            replyPartition,
+            deadline,
+            route.name(),
+            route.method(),
+            request.target().path(),
+            request.query(),
+            pathParams,
+            headers.build());
+    return new ProducerRecord<>(route.requestTopic(), null, key, body, envelope.toHeaders());
+  }
+
+  private static void forward(CallerRequest request, String name, HeaderFields.Builder headers) {
+    for (String value : request.headerValues(name)) {
+      headers.add(name, value.getBytes(StandardCharsets.ISO_8859_1)); // one char per byte received: the bytes as sent
+    }
+  }
+}
