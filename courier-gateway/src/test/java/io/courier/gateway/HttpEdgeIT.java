@@ -135,6 +135,31 @@ class HttpEdgeIT {
     }
   }
 
+  @Test
+  void aChunkedBodyThatIsNotValidIsA400() {
+    try (RawHttp http = connect()) {
+      RawHttp.Response response =
+          http.exchange("PUT /baskets/c-1/items/sku-42 HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+              + "5\r\n{\"a\":\r\nzz\r\n");
+
+      assertThat(response.status()).isEqualTo(400);
+      assertThat(response.bodyText()).contains("urn:courier:problem:malformed-request");
+    }
+    await().atMost(Duration.ofSeconds(5)).until(() -> gateway.gateway().requestsInFlight() == 0);
+  }
+
+  @Test
+  void aChunkedBodyIsReadWhole() {
+    try (RawHttp http = connect()) {
+      RawHttp.Response response =
+          http.exchange("PUT /baskets/c-1/items/sku-42 HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+              + "5\r\n{\"a\":\r\n2\r\n1}\r\n0\r\n\r\n");
+
+      assertThat(response.status()).isEqualTo(200);
+    }
+    assertThat(new String(lastRequestFor("/baskets/c-1/items/sku-42").value(), StandardCharsets.UTF_8)).isEqualTo("{\"a\":1}");
+  }
+
   // 2. Nothing waits for ever
 
   @Test
@@ -252,7 +277,10 @@ class HttpEdgeIT {
       RawHttp.Response response =
           http.exchange("PUT /nowhere HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nExpect: 100-continue\r\n\r\n");
 
+      // and the connection closes: the client will not send the body, which the server would otherwise wait for
       assertThat(response.status()).isEqualTo(404);
+      assertThat(response.header("connection")).isEqualTo("close");
+      assertThat(http.closedWithin(Duration.ofMillis(500))).isTrue();
     }
   }
 

@@ -29,7 +29,18 @@ public final class Readiness {
     return draining;
   }
 
-  /** {@code null} when requests are taken, else why not. */
+  /**
+   * {@code null} when requests are taken, else why not, as callers are told: without the Kafka reason,
+   * which names topics and brokers (it is in the log and on {@code /ready}).
+   */
+  public Refusal refusalForCallers() {
+    Refusal refusal = refusal();
+    return refusal == null || refusal.error() != GatewayError.NOT_READY
+        ? refusal
+        : new Refusal(GatewayError.NOT_READY, "the gateway is not ready to take requests yet");
+  }
+
+  /** {@code null} when requests are taken, else why not, with the whole reason (for {@code /ready}). */
   public Refusal refusal() {
     if (draining) {
       return new Refusal(GatewayError.SHUTTING_DOWN, "the gateway is draining and takes no new requests");

@@ -11,9 +11,11 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.net.impl.ConnectionBase;
@@ -39,6 +41,9 @@ import org.slf4j.LoggerFactory;
  *       say) has the rest of its body read and discarded; if that takes longer, the connection closes.
  * </ul>
  *
+ * It also answers a body whose framing breaks (a bad chunk) with 400 before closing, where Vert.x would
+ * close without a word.
+ *
  * The body of an admitted request has its own timeout in {@link BodyReader}, which also holds over HTTP/2.
  *
  * <p>Vert.x has no hook for the first byte of a request, so this watches the connection's Netty pipeline:
@@ -55,25 +60,34 @@ final class ConnectionTimeouts {
   private final long headerNanos;
   private final long idleNanos;
   private final long drainNanos;
-  private final Consumer<GatewayError> timedOut;
+  private final Consumer<GatewayError> refused;
   private final byte[] requestTimeout;
+  private final byte[] brokenBody;
 
-  /** @param timedOut told of each 408 sent for a header block that did not come in time */
-  ConnectionTimeouts(Duration header, Duration idle, Duration drain, Consumer<GatewayError> timedOut) {
+  /** @param refused told of each problem this class answers itself (a 408 for slow headers, a 400 for a broken body) */
+  ConnectionTimeouts(Duration header, Duration idle, Duration drain, Consumer<GatewayError> refused) {
     this.headerNanos = header.toNanos();
     this.idleNanos = idle.toNanos();
     this.drainNanos = drain.toNanos();
-    this.timedOut = timedOut;
-    byte[] problem =
-        new Problem(GatewayError.REQUEST_TIMEOUT, "the request's header fields did not arrive within "
-            + header.toMillis() + " ms", null).toJson();
-    String head =
-        "HTTP/1.1 408 Request Timeout\r\ncontent-type: " + Problem.CONTENT_TYPE + "\r\ncontent-length: "
-            + problem.length + "\r\nconnection: close\r\n\r\n";
-    byte[] headBytes = head.getBytes(StandardCharsets.US_ASCII);
-    this.requestTimeout = new byte[headBytes.length + problem.length];
-    System.arraycopy(headBytes, 0, requestTimeout, 0, headBytes.length);
-    System.arraycopy(problem, 0, requestTimeout, headBytes.length, problem.length);
+    this.refused = refused;
+    this.requestTimeout =
+        rawProblem("408 Request Timeout", GatewayError.REQUEST_TIMEOUT,
+            "the request's header fields did not arrive within " + header.toMillis() + " ms");
+    this.brokenBody =
+        rawProblem("400 Bad Request", GatewayError.MALFORMED_REQUEST, "the request body is not valid HTTP/1.1 framing");
+  }
+
+  /** A whole HTTP/1.1 response carrying a problem, for the moments Vert.x has no response to write it to. */
+  private static byte[] rawProblem(String statusLine, GatewayError error, String detail) {
+    byte[] problem = new Problem(error, detail, null).toJson();
+    byte[] head =
+        ("HTTP/1.1 " + statusLine + "\r\ncontent-type: " + Problem.CONTENT_TYPE + "\r\ncontent-length: " + problem.length
+                + "\r\nconnection: close\r\n\r\n")
+            .getBytes(StandardCharsets.US_ASCII);
+    byte[] response = new byte[head.length + problem.length];
+    System.arraycopy(head, 0, response, 0, head.length);
+    System.arraycopy(problem, 0, response, head.length, problem.length);
+    return response;
   }
 
   /** Starts watching a new connection; on its event loop, from the server's connection handler. */
@@ -125,6 +139,8 @@ final class ConnectionTimeouts {
     private boolean bodyOpen;
     /** Requests whose response has not ended. */
     private int open;
+    /** The latest request's response has begun to go out. */
+    private boolean answering;
     private ScheduledFuture<?> headerTimer;
     private ScheduledFuture<?> idleTimer;
     private ScheduledFuture<?> drainTimer;
@@ -154,9 +170,16 @@ final class ConnectionTimeouts {
         new ChannelDuplexHandler() {
           @Override
           public void channelRead(ChannelHandlerContext ctx, Object message) {
+            if (message instanceof HttpContent content && !(message instanceof HttpRequest) && content.decoderResult().isFailure()) {
+              // Vert.x would close the connection without a word; the caller gets a 400 first when it can.
+              ReferenceCountUtil.release(message);
+              bodyBroken();
+              return;
+            }
             if (message instanceof HttpRequest) {
               betweenRequests = false;
               bodyOpen = true;
+              answering = false;
               open++;
               headerTimer = cancel(headerTimer);
               idleTimer = cancel(idleTimer);
@@ -173,6 +196,9 @@ final class ConnectionTimeouts {
           @Override
           public void write(ChannelHandlerContext ctx, Object message, ChannelPromise promise) {
             boolean interim = message instanceof HttpResponse response && response.status().code() < 200;
+            if (message instanceof HttpResponse && !interim) {
+              answering = true;
+            }
             if (message instanceof LastHttpContent && !interim) {
               open = Math.max(0, open - 1);
               if (bodyOpen && drainTimer == null) {
@@ -200,8 +226,17 @@ final class ConnectionTimeouts {
     private void headersTooSlow() {
       headerTimer = null;
       if (betweenRequests && head.channel().isActive()) {
-        timedOut.accept(GatewayError.REQUEST_TIMEOUT);
+        refused.accept(GatewayError.REQUEST_TIMEOUT);
         head.writeAndFlush(Unpooled.wrappedBuffer(requestTimeout)).addListener(ChannelFutureListener.CLOSE);
+      }
+    }
+
+    private void bodyBroken() {
+      if (answering) {
+        head.close(); // a response is on its way already: nothing more can be said
+      } else {
+        refused.accept(GatewayError.MALFORMED_REQUEST);
+        head.writeAndFlush(Unpooled.wrappedBuffer(brokenBody)).addListener(ChannelFutureListener.CLOSE);
       }
     }
 

@@ -155,9 +155,12 @@ public final class RequestPipeline {
                   exchange.publish(call, body.result());
                 } else if (body.cause() instanceof GatewayException refused) {
                   exchange.fail(refused.error(), refused.getMessage());
-                } else {
+                } else if (request.response().closed()) {
                   exchange.callerGone(); // the connection broke while the body was arriving: nobody to answer
-                  request.connection().close();
+                } else {
+                  // The body's framing broke (a bad chunk, say): answer, then close, as nothing after it can be read.
+                  request.response().putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
+                  exchange.fail(GatewayError.MALFORMED_REQUEST, "the request body is not valid HTTP/1.1 framing");
                 }
               } catch (RuntimeException e) {
                 WARNINGS.warn("body", e, "Request failed unexpectedly route={} error={}", exchange.route().name(), e.toString());

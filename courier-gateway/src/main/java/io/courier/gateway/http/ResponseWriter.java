@@ -70,10 +70,8 @@ final class ResponseWriter {
     if (error.retryable()) {
       response.putHeader(HttpHeaders.RETRY_AFTER, retryAfterSeconds);
     }
-    boolean close = error.closesConnection() && request.version() != HttpVersion.HTTP_2;
+    boolean close = mustClose(request, error);
     if (close) {
-      // The rest of the request is not read; the connection cannot carry another one. HTTP/2 has no
-      // Connection field: the stream ends there and the connection stays.
       response.putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
     }
     byte[] body = new Problem(error, detail, instance(request)).toJson();
@@ -84,6 +82,25 @@ final class ResponseWriter {
     if (close && request.connection() != null) {
       written.onComplete(ignored -> ConnectionTimeouts.closeAfterAnswer(request.connection()));
     }
+  }
+
+  /**
+   * Whether the connection must close after this problem (HTTP/1.x only: an HTTP/2 stream just ends): the
+   * request was not read to its end and the rest of it will not come or cannot be skipped. That is so for
+   * the errors that say so ({@link GatewayError#closesConnection()}), for a request refused before its body
+   * that asked {@code Expect: 100-continue} (its client will not send the body, and a server waiting for it
+   * would take the next request for it), and when the front end said so by setting {@code Connection:
+   * close} already (a body whose framing broke).
+   */
+  private static boolean mustClose(HttpServerRequest request, GatewayError error) {
+    if (request.version() == HttpVersion.HTTP_2) {
+      return false;
+    }
+    if (error.closesConnection() || "close".equalsIgnoreCase(request.response().headers().get(HttpHeaders.CONNECTION))) {
+      return true;
+    }
+    String expect = request.getHeader(HttpHeaders.EXPECT);
+    return expect != null && !request.isEnded() && request.version() != HttpVersion.HTTP_1_0;
   }
 
   /** The request path for the problem's {@code instance}, when it is ASCII (always, for a path that was read). */

@@ -64,6 +64,8 @@ public final class PathTemplate {
         names[i] = name;
       } else if (segment.contains("{") || segment.contains("}")) {
         throw new IllegalArgumentException("a parameter must be a whole segment, like /{id}, in " + text);
+      } else if (segment.isEmpty()) {
+        throw new IllegalArgumentException("a path template cannot have an empty segment ('//'): " + text);
       } else if (segment.contains("%")) {
         throw new IllegalArgumentException("write path templates decoded, without percent-escapes: " + text);
       } else if (segment.equals(".") || segment.equals("..")) {

@@ -175,7 +175,7 @@ class ExchangeTest {
 
   @Test
   void whenNotReadyNothingIsAdmittedAndNoSlotIsTaken() {
-    harness.notReady = "joining consumer group";
+    harness.notReady = "topics do not exist: svc.requests";
     Caller caller = harness.caller("GET", "/orders/42");
 
     Exchange exchange = harness.open(caller);
@@ -183,7 +183,8 @@ class ExchangeTest {
     assertThat(exchange.isOpen()).isFalse();
     Outcome.Failed answer = failed(caller.onlyAnswer());
     assertThat(answer.error()).isEqualTo(GatewayError.NOT_READY);
-    assertThat(answer.detail()).isEqualTo("joining consumer group");
+    assertThat(answer.detail()).as("the reason names topics: for /ready and the log, not callers").doesNotContain("svc.requests");
+    assertThat(harness.readiness.refusal().detail()).isEqualTo("topics do not exist: svc.requests");
     assertThat(harness.published).isEmpty();
   }
 

@@ -114,7 +114,7 @@ class PathTemplateTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"/a%20b", "/orders/../admin", "/./orders"})
+  @ValueSource(strings = {"/a%20b", "/orders/../admin", "/./orders", "/orders//items"})
   void templatesAreWrittenDecodedAndWithoutDotSegments(String text) {
     assertThatIllegalArgumentException().isThrownBy(() -> PathTemplate.parse(text));
   }
