@@ -7,6 +7,7 @@ import io.courier.gateway.http.HttpVerticle;
 import io.courier.gateway.http.RequestPipeline;
 import io.courier.gateway.http.ResponseBatches;
 import io.courier.gateway.http.VertxDeadlines;
+import io.courier.gateway.kafka.ClusterWatch;
 import io.courier.gateway.kafka.KafkaClients;
 import io.courier.gateway.kafka.ReplyRouting;
 import io.courier.gateway.kafka.RequestPublisher;
@@ -22,6 +23,7 @@ import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServerOptions;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -50,6 +52,7 @@ public final class Gateway implements AutoCloseable {
   private final Admin admin;
   private final RequestPublisher publisher;
   private final ReplyRouting replies;
+  private final ClusterWatch clusterWatch;
   private final Readiness readiness;
   private final RouteTable routes;
   private final int httpPort;
@@ -59,32 +62,62 @@ public final class Gateway implements AutoCloseable {
     this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     this.pending = new PendingReplies(config.instanceId(), clock, REMEMBER_FINISHED, REMEMBER_FINISHED_MAX);
     GatewayMetrics metrics = new GatewayMetrics(registry, pending::size);
-    this.admin = Admin.create(KafkaClients.admin(config.kafka(), config.instanceId()));
-    this.publisher =
-        new RequestPublisher(
-            new KafkaProducer<>(KafkaClients.producer(config.kafka(), config.instanceId())),
-            config.kafka().publishQueue());
-    this.replies =
-        new ReplyRouting(
-            config.kafka(), config.instanceId(), config.requestTopics(), admin, pending, publisher, metrics,
-            new ResponseBatches());
-    this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(config.http().eventLoops()));
-    this.readiness = new Readiness(replies::notReadyReason);
-    this.routes = new RouteTable(config.routes());
-    Exchanges exchanges =
-        new Exchanges(
-            pending,
-            publisher::publish,
-            replies::nextReplyPartition,
-            new CorrelationIds(config.instanceId()),
-            config.kafka().responseTopic(),
-            clock,
-            new VertxDeadlines(vertx),
-            readiness,
-            routes.routes(),
-            metrics::route);
-    this.httpPort = listen(new RequestPipeline(routes, exchanges, metrics, registry, config.http()));
+    // Each client is closed again if a later one cannot be made (Kafka refusing a setting, say).
+    List<AutoCloseable> built = new ArrayList<>();
+    try {
+      this.admin = built(built, KafkaClients.create("admin client", () -> Admin.create(KafkaClients.admin(config.kafka(), config.instanceId()))));
+      this.clusterWatch = built(built, new ClusterWatch(admin, config.kafka().readinessGrace()));
+      this.publisher =
+          built(built, new RequestPublisher(
+              KafkaClients.create("producer", () -> new KafkaProducer<>(KafkaClients.producer(config.kafka(), config.instanceId()))),
+              config.requestTopics(),
+              config.kafka().publishQueue(),
+              clock));
+      this.replies =
+          built(built, new ReplyRouting(
+              config.kafka(), config.instanceId(), config.requestTopics(), admin, pending, publisher, metrics,
+              new ResponseBatches()));
+      this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(config.http().eventLoops()));
+      built.add(() -> vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS));
+      this.readiness = new Readiness(this::kafkaNotReadyReason, replies::unhealthyReason);
+      this.routes = new RouteTable(config.routes());
+      Exchanges exchanges =
+          new Exchanges(
+              pending,
+              publisher::publish,
+              replies::nextReplyPartition,
+              new CorrelationIds(config.instanceId()),
+              config.kafka().responseTopic(),
+              clock,
+              new VertxDeadlines(vertx),
+              readiness,
+              routes.routes(),
+              metrics::route);
+      this.httpPort = listen(new RequestPipeline(routes, exchanges, metrics, registry, config.http()));
+    } catch (RuntimeException e) {
+      for (int i = built.size() - 1; i >= 0; i--) {
+        try {
+          built.get(i).close();
+        } catch (Exception closing) {
+          e.addSuppressed(closing);
+        }
+      }
+      registry.close();
+      throw e;
+    }
     replies.start();
+    clusterWatch.start();
+  }
+
+  private static <T extends AutoCloseable> T built(List<AutoCloseable> built, T closeable) {
+    built.add(closeable);
+    return closeable;
+  }
+
+  /** Why Kafka does not let this instance answer requests now, or {@code null}: its consumers, then the cluster. */
+  private String kafkaNotReadyReason() {
+    String consumers = replies.notReadyReason();
+    return consumers != null ? consumers : clusterWatch.notReadyReason();
   }
 
   /** Starts a gateway; returns once HTTP listens. Fails if the port cannot be bound. */
@@ -147,7 +180,13 @@ public final class Gateway implements AutoCloseable {
 
   /** Why the gateway is not ready, or {@code null}. */
   public String notReadyReason() {
-    return replies.notReadyReason();
+    Readiness.Refusal refusal = readiness.refusal();
+    return refusal == null ? null : refusal.detail();
+  }
+
+  /** Why the gateway should be restarted ({@code /health} fails), or {@code null}. */
+  public String unhealthyReason() {
+    return readiness.unhealthyReason();
   }
 
   /**
@@ -206,6 +245,7 @@ public final class Gateway implements AutoCloseable {
     } finally {
       // Consumers first: leaving the group hands the partitions over at once, and a forward in the
       // publisher's queue still goes out before the producer closes.
+      clusterWatch.close();
       replies.close();
       publisher.close();
       admin.close(Duration.ofSeconds(5));

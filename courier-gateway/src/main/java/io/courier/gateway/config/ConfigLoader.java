@@ -154,7 +154,8 @@ public final class ConfigLoader {
         producer,
         stringMap(node.child(Setting.KAFKA_CONSUMER.key())),
         queue == null ? Defaults.PUBLISH_QUEUE : queue.asInt(1, 10_000_000),
-        replies(node.child(Setting.KAFKA_REPLIES.key()), response));
+        replies(node.child(Setting.KAFKA_REPLIES.key()), response),
+        connectionTimeout(node.child(Setting.KAFKA_READINESS_GRACE.key()), Defaults.READINESS_GRACE));
   }
 
   private static ReplyOwnership replies(YamlNode node, String responseTopic) {

@@ -47,10 +47,7 @@ public record GatewayConfig(
     if (bootstrapServers == null || bootstrapServers.isBlank()) {
       throw new ConfigException("bootstrap servers must not be empty");
     }
-    KafkaConfig moved =
-        new KafkaConfig(
-            bootstrapServers, kafka.responseTopic(), kafka.client(), kafka.producer(), kafka.consumer(),
-            kafka.publishQueue(), kafka.replies());
+    KafkaConfig moved = kafka.withBootstrapServers(bootstrapServers);
     return new GatewayConfig(instanceId, http, moved, routes, warnings);
   }
 

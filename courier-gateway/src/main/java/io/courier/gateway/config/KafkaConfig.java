@@ -12,6 +12,7 @@ import java.util.Map;
  * @param consumer settings for the reply consumer only, applied over {@code client}
  * @param publishQueue requests that may wait for the producer thread before the gateway sheds load
  * @param replies how instances share the response topic
+ * @param readinessGrace how long the cluster may not answer before the gateway stops being ready
  */
 public record KafkaConfig(
     String bootstrapServers,
@@ -20,7 +21,13 @@ public record KafkaConfig(
     Map<String, String> producer,
     Map<String, String> consumer,
     int publishQueue,
-    ReplyOwnership replies) {
+    ReplyOwnership replies,
+    java.time.Duration readinessGrace) {
+
+  /** This connection against another cluster. */
+  public KafkaConfig withBootstrapServers(String servers) {
+    return new KafkaConfig(servers, responseTopic, client, producer, consumer, publishQueue, replies, readinessGrace);
+  }
 
   public KafkaConfig {
     client = Map.copyOf(client);

@@ -28,7 +28,8 @@ public enum Setting {
   KAFKA_REPLIES_INSTANCE_INDEX("kafka.replies.instance-index", "required in static mode", "Static mode: this instance's index, 0 to instance-count - 1."),
   KAFKA_REPLIES_INSTANCE_COUNT("kafka.replies.instance-count", "required in static mode", "Static mode: how many instances share the response topic; at most its partition count."),
   KAFKA_REPLIES_FORWARD_TOPIC("kafka.replies.forward-topic", "`<response-topic>.forwards`", "Topic where an instance puts a reply that names another instance; every instance reads it. Must exist."),
-  KAFKA_PUBLISH_QUEUE("kafka.publish-queue", Integer.toString(Defaults.PUBLISH_QUEUE), "Requests that may wait for the producer thread; beyond it the gateway answers 503."),
+  KAFKA_PUBLISH_QUEUE("kafka.publish-queue", Integer.toString(Defaults.PUBLISH_QUEUE), "Records that may wait for a sender thread, per request topic (and as many forwards of replies between instances); beyond it the gateway answers 503."),
+  KAFKA_READINESS_GRACE("kafka.readiness-grace", YamlNode.format(Defaults.READINESS_GRACE), "How long the cluster may not answer (checked every 2 s) before the gateway stops being ready; it is ready again as soon as the cluster answers (100ms-1h)."),
   SERVICES("services", "required", "The services, each with its request topic and routes."),
   SERVICE_NAME("services[].name", "required", "Unique service name."),
   SERVICE_REQUEST_TOPIC("services[].request-topic", "required", "Topic the service consumes. Must exist."),
@@ -102,6 +103,7 @@ public enum Setting {
     static final Duration IDLE_TIMEOUT = Duration.ofSeconds(75);
     static final String RESPONSE_TOPIC = "courier.responses";
     static final int PUBLISH_QUEUE = 10_000;
+    static final Duration READINESS_GRACE = Duration.ofSeconds(10);
     static final String REPLY_GROUP_PREFIX = "courier-gateway-";
     static final String FORWARD_SUFFIX = ".forwards";
     static final Duration TIMEOUT = Duration.ofSeconds(10);

@@ -25,6 +25,7 @@ public enum GatewayError {
   KAFKA_UNAVAILABLE(503, "kafka-unavailable", "Kafka did not accept the request in time", true),
   PRODUCE_FAILED(503, "produce-failed", "Kafka could not take the request now", true),
   SHUTTING_DOWN(503, "shutting-down", "The gateway is shutting down", true),
+  UNHEALTHY(503, "unhealthy", "The gateway cannot recover by itself and should be restarted", false),
   BAD_REPLY(502, "bad-reply", "The service's reply cannot be sent as HTTP", false),
   TIMEOUT(504, "timeout", "The service did not reply in time", false);
 

@@ -5,6 +5,7 @@ import io.courier.gateway.error.GatewayError;
 import io.courier.gateway.error.GatewayException;
 import io.courier.gateway.error.ProduceFailures;
 import io.courier.gateway.error.RateLimitedLog;
+import io.courier.gateway.kafka.RequestPublisher;
 import io.courier.gateway.metrics.RouteMetrics;
 import io.courier.gateway.pending.Outcome;
 import io.courier.gateway.pending.PendingRequest;
@@ -103,7 +104,7 @@ public final class Exchange implements PendingRequest.Listener {
       state = State.PUBLISHED;
       core.pending.register(pending);
       cancelDeadline = core.deadlines.schedule(config.timeout(), () -> core.pending.expire(correlationId));
-      if (!core.publisher.publish(record, this::produced)) {
+      if (!core.publisher.publish(record, deadline, this::produced)) {
         core.pending.fail(correlationId, GatewayError.OVERLOADED, "the queue in front of Kafka is full");
       }
     } catch (GatewayException e) {
@@ -137,6 +138,11 @@ public final class Exchange implements PendingRequest.Listener {
   private void produced(RecordMetadata metadata, Exception failure) {
     if (failure == null) {
       pending.markProduced();
+      return;
+    }
+    if (failure instanceof RequestPublisher.DeadlinePassedException) {
+      // Never sent: its deadline passed in the queue; the caller has had its 503 kafka-unavailable.
+      core.pending.fail(pending.correlationId(), GatewayError.KAFKA_UNAVAILABLE, "not sent before the deadline");
       return;
     }
     GatewayError error = ProduceFailures.classify(failure);

@@ -5,19 +5,36 @@ import java.util.function.Supplier;
 
 /**
  * Whether this instance takes requests, decided in one place for admission and for {@code /ready}: not
- * while it drains for shutdown, and not while Kafka is not ready (its consumers are not positioned).
- * Thread-safe.
+ * while it drains for shutdown, and not while Kafka is not ready (its consumers are not positioned or
+ * cannot poll, or the cluster has not answered for longer than the grace). And whether it is healthy, for
+ * {@code /health}. Thread-safe.
  */
 public final class Readiness {
   /** Why requests are refused now. */
   public record Refusal(GatewayError error, String detail) {}
 
   private final Supplier<String> kafkaNotReadyReason;
+  private final Supplier<String> unhealthyReason;
   private volatile boolean draining;
 
-  /** @param kafkaNotReadyReason {@code null} when Kafka is ready, else why not; called per request, must be cheap */
+  /** A gateway that is always healthy while it is ready; for tests. */
   public Readiness(Supplier<String> kafkaNotReadyReason) {
+    this(kafkaNotReadyReason, () -> null);
+  }
+
+  /**
+   * @param kafkaNotReadyReason {@code null} when Kafka is ready, else why not; called per request, must be cheap
+   * @param unhealthyReason {@code null} while the process can recover by itself, else why it should be
+   *     restarted (a consumer that keeps crashing)
+   */
+  public Readiness(Supplier<String> kafkaNotReadyReason, Supplier<String> unhealthyReason) {
     this.kafkaNotReadyReason = kafkaNotReadyReason;
+    this.unhealthyReason = unhealthyReason;
+  }
+
+  /** {@code null} when healthy (for {@code /health}), else why a restart is due. */
+  public String unhealthyReason() {
+    return unhealthyReason.get();
   }
 
   /** From now on new requests are refused with 503 {@code shutting-down}. */

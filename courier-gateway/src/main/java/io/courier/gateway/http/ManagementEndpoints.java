@@ -44,7 +44,15 @@ final class ManagementEndpoints {
       return true;
     }
     switch (path) {
-      case "/health" -> send(request, "application/json", UP);
+      case "/health" -> {
+        String unhealthy = readiness.unhealthyReason();
+        if (unhealthy == null) {
+          send(request, "application/json", UP);
+        } else {
+          // Liveness probes restart the process: a consumer keeps crashing and is not getting anywhere.
+          writer.problem(request, GatewayError.UNHEALTHY, unhealthy);
+        }
+      }
       case "/ready" -> {
         Readiness.Refusal refusal = readiness.refusal();
         if (refusal != null) {

@@ -1,30 +1,48 @@
 package io.courier.gateway.kafka;
 
+import io.courier.gateway.error.RateLimitedLog;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A consumer on its own named thread: sets itself up (retrying every second while Kafka is unreachable or
- * a topic is missing, and saying why in {@link #notReadyReason()}), then polls until closed and hands every
- * record to a handler. A handler exception is logged and the loop goes on: one bad record must never stop
- * the replies of every other request. The handler runs on the consumer thread and must not block.
+ * A consumer on its own named thread that keeps itself going whatever Kafka does:
+ *
+ * <ul>
+ *   <li><b>set-up</b> (subscribe or assign, position) is retried every second while Kafka is unreachable or a
+ *       topic is missing, saying why in {@link #notReadyReason()};
+ *   <li><b>a failing poll</b> (a {@link KafkaException}: a coordinator moving, an authorization error an ACL
+ *       will fix, a broker that stalls) makes the loop not ready and is retried with a growing backoff (1 s
+ *       to 30 s); the next poll that succeeds makes it ready again. After {@value #POLL_FAILURES_BEFORE_RESTART}
+ *       failed polls in a row the consumer is replaced;
+ *   <li><b>anything else</b> (a bug, an {@link Error}) ends the consumer, not the thread: the loop logs it,
+ *       closes the consumer, waits (1 s doubling to 30 s) and starts over with a new one. After {@value
+ *       #CRASHES_BEFORE_UNHEALTHY} crashes without being ready in between, {@link #crashLooping()} is true,
+ *       which fails {@code /health}.
+ * </ul>
+ *
+ * A record handler's exception is logged and the loop goes on: one bad record must never stop the replies
+ * of every other request. The handler runs on the consumer thread and must not block.
  *
  * <p>Thread-safe: the Kafka consumer itself is confined to the loop's thread.
  */
 abstract class ConsumerLoop implements AutoCloseable {
   private static final Logger LOGGER = LoggerFactory.getLogger(ConsumerLoop.class);
-  private static final Duration RETRY_PAUSE = Duration.ofSeconds(1);
+  static final Duration RETRY_PAUSE = Duration.ofSeconds(1);
+  private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
   private static final Duration POLL_TIMEOUT = Duration.ofMillis(200);
+  static final int POLL_FAILURES_BEFORE_RESTART = 10;
+  static final int CRASHES_BEFORE_UNHEALTHY = 5;
 
   /** Set-up found a mistake that retrying cannot fix; the loop stops and stays not ready. */
   static final class SetupRefused extends RuntimeException {
@@ -35,22 +53,43 @@ abstract class ConsumerLoop implements AutoCloseable {
     }
   }
 
-  protected final KafkaConsumer<byte[], byte[]> consumer;
+  private final Supplier<org.apache.kafka.clients.consumer.Consumer<byte[], byte[]>> consumers;
   private final Consumer<ConsumerRecord<byte[], byte[]>> handler;
   private final RecordBatchListener batches;
   private final Thread thread;
+  private final RateLimitedLog warnings = new RateLimitedLog(LOGGER, Duration.ofSeconds(10));
   private final CountDownLatch closing = new CountDownLatch(1);
+  private final long retryPauseMillis;
+  /** The consumer now; replaced after a crash. Written and used on the loop thread only (and by wakeup). */
+  protected volatile org.apache.kafka.clients.consumer.Consumer<byte[], byte[]> consumer;
   private volatile String notReadyReason = "starting";
   private volatile String refusal;
+  private volatile int crashesSinceReady;
   /** Completes when first positioned; fails with the refusal if set-up is refused for good. */
   private final CompletableFuture<Void> positioned = new CompletableFuture<>();
 
+  /**
+   * @param consumers makes a consumer; called once now (so that Kafka's refusal of a setting fails start-up)
+   *     and again after each crash
+   */
   ConsumerLoop(
       String threadName,
-      KafkaConsumer<byte[], byte[]> consumer,
+      Supplier<org.apache.kafka.clients.consumer.Consumer<byte[], byte[]>> consumers,
       Consumer<ConsumerRecord<byte[], byte[]>> handler,
       RecordBatchListener batches) {
-    this.consumer = consumer;
+    this(threadName, consumers, handler, batches, RETRY_PAUSE);
+  }
+
+  /** @param retryPause the first pause before a retry or restart; it doubles up to 30 s */
+  ConsumerLoop(
+      String threadName,
+      Supplier<org.apache.kafka.clients.consumer.Consumer<byte[], byte[]>> consumers,
+      Consumer<ConsumerRecord<byte[], byte[]>> handler,
+      RecordBatchListener batches,
+      Duration retryPause) {
+    this.retryPauseMillis = retryPause.toMillis();
+    this.consumers = consumers;
+    this.consumer = consumers.get();
     this.handler = handler;
     this.batches = batches;
     this.thread = new Thread(this::run, threadName);
@@ -60,7 +99,11 @@ abstract class ConsumerLoop implements AutoCloseable {
     thread.start();
   }
 
-  /** {@code null} once positioned; otherwise what the loop waits for. */
+  final String threadName() {
+    return thread.getName();
+  }
+
+  /** {@code null} once positioned and polling well; otherwise what the loop waits for. */
   final String notReadyReason() {
     return notReadyReason;
   }
@@ -68,6 +111,15 @@ abstract class ConsumerLoop implements AutoCloseable {
   /** Why set-up was refused for good, or {@code null}. */
   final String refusal() {
     return refusal;
+  }
+
+  /**
+   * Whether the loop keeps crashing without getting anywhere ({@value #CRASHES_BEFORE_UNHEALTHY} crashes in
+   * a row without being ready), or its thread is gone although nobody closed it: a process that should be
+   * restarted.
+   */
+  final boolean crashLooping() {
+    return crashesSinceReady >= CRASHES_BEFORE_UNHEALTHY || (thread.getState() == Thread.State.TERMINATED && !closing());
   }
 
   final boolean closing() {
@@ -81,6 +133,7 @@ abstract class ConsumerLoop implements AutoCloseable {
 
   protected final void ready() {
     notReadyReason = null;
+    crashesSinceReady = 0;
     positioned.complete(null);
   }
 
@@ -96,34 +149,68 @@ abstract class ConsumerLoop implements AutoCloseable {
    */
   protected abstract String setUp();
 
-  /** After each poll, on the loop thread; e.g. commit. */
+  /** After each poll that did not fail, on the loop thread; e.g. position new partitions, commit. */
   protected void afterPoll(ConsumerRecords<byte[], byte[]> records) {}
 
-  /** Before the consumer closes, on the loop thread; e.g. a last commit. */
+  /** Before the consumer closes (at the end, or to be replaced after a crash), on the loop thread. */
   protected void beforeClose() {}
 
   private void run() {
-    try {
-      if (setUpUntilDone()) {
-        pollUntilClosed();
-      }
-    } catch (WakeupException e) {
-      // closing
-    } catch (SetupRefused e) {
-      refusal = e.getMessage();
-      notReadyReason = e.getMessage();
-      positioned.completeExceptionally(e);
-      LOGGER.error("Gateway cannot start: {}", e.getMessage());
-    } catch (RuntimeException e) {
-      notReadyReason = thread.getName() + " stopped: " + e;
-      LOGGER.error("Consumer loop stopped thread={}", thread.getName(), e);
-    } finally {
+    long backoff = retryPauseMillis;
+    while (!closing()) {
       try {
-        beforeClose();
-      } catch (RuntimeException e) {
-        LOGGER.warn("Consumer loop clean-up failed thread={}", thread.getName(), e);
+        if (consumer == null) {
+          consumer = consumers.get();
+        }
+        if (setUpUntilDone()) {
+          pollUntilClosed();
+        }
+      } catch (WakeupException | InterruptException e) {
+        if (!closing()) {
+          Thread.interrupted();
+          continue; // a wakeup that was not ours
+        }
+      } catch (SetupRefused e) {
+        refusal = e.getMessage();
+        notReadyReason = e.getMessage();
+        positioned.completeExceptionally(e);
+        LOGGER.error("Gateway cannot start: {}", e.getMessage());
+        break;
+      } catch (Throwable e) {
+        if (e instanceof VirtualMachineError && !(e instanceof StackOverflowError)) {
+          notReadyReason = thread.getName() + " stopped: " + e;
+          throw (VirtualMachineError) e; // the JVM is in no state to go on; /health fails with the thread gone
+        }
+        crashesSinceReady++;
+        notReadyReason = thread.getName() + " restarting after: " + e;
+        LOGGER.error(
+            "Consumer loop crashed, restarting with a new consumer in {} ms thread={} crashes={}",
+            backoff, thread.getName(), crashesSinceReady, e);
+        closeConsumer();
+        pause(backoff);
+        backoff = Math.min(backoff * 2, MAX_BACKOFF.toMillis());
+        continue;
       }
-      consumer.close(Duration.ofSeconds(5));
+      break;
+    }
+    closeConsumer();
+  }
+
+  private void closeConsumer() {
+    org.apache.kafka.clients.consumer.Consumer<byte[], byte[]> current = consumer;
+    consumer = null;
+    if (current == null) {
+      return;
+    }
+    try {
+      beforeClose();
+    } catch (RuntimeException e) {
+      LOGGER.warn("Consumer loop clean-up failed thread={}", thread.getName(), e);
+    }
+    try {
+      current.close(Duration.ofSeconds(5));
+    } catch (RuntimeException e) {
+      LOGGER.warn("Closing a consumer failed thread={} error={}", thread.getName(), e.toString());
     }
   }
 
@@ -143,22 +230,42 @@ abstract class ConsumerLoop implements AutoCloseable {
       }
       notReadyReason = problem;
       if (!problem.equals(lastLogged)) {
-        LOGGER.error("Gateway not ready, retrying every {} s: {}", RETRY_PAUSE.toSeconds(), problem);
+        LOGGER.error("Gateway not ready, retrying every {} s: {}", Duration.ofMillis(retryPauseMillis).toSeconds(), problem);
         lastLogged = problem;
       }
-      try {
-        closing.await(RETRY_PAUSE.toMillis(), TimeUnit.MILLISECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return false;
-      }
+      pause(retryPauseMillis);
     }
     return false;
   }
 
   private void pollUntilClosed() {
+    int failures = 0;
+    long backoff = retryPauseMillis;
     while (!closing()) {
-      ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL_TIMEOUT);
+      ConsumerRecords<byte[], byte[]> records;
+      try {
+        records = consumer.poll(POLL_TIMEOUT);
+      } catch (WakeupException | InterruptException e) {
+        throw e;
+      } catch (KafkaException e) {
+        // Transient or fixable from outside (a coordinator moving, an ACL): not ready, and try again.
+        failures++;
+        notReady(thread.getName() + " cannot poll: " + e);
+        warnings.warn(
+            "poll-" + e.getClass().getName(), e, "Consumer poll failed, retrying in {} ms thread={} failures={} error={}",
+            backoff, thread.getName(), failures, e.toString());
+        if (failures >= POLL_FAILURES_BEFORE_RESTART) {
+          throw new IllegalStateException(failures + " polls in a row failed; replacing the consumer", e);
+        }
+        pause(backoff);
+        backoff = Math.min(backoff * 2, MAX_BACKOFF.toMillis());
+        continue;
+      }
+      if (failures > 0) {
+        failures = 0;
+        backoff = retryPauseMillis;
+        recovered();
+      }
       if (!records.isEmpty()) {
         batches.batchStarted();
         try {
@@ -173,11 +280,26 @@ abstract class ConsumerLoop implements AutoCloseable {
     }
   }
 
+  /** A poll succeeded after failing: ready again, unless the subclass still waits for something. */
+  protected void recovered() {
+    ready();
+  }
+
+  private void pause(long millis) {
+    try {
+      closing.await(millis, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   private void handle(ConsumerRecord<byte[], byte[]> record) {
     try {
       handler.accept(record);
     } catch (RuntimeException e) {
-      LOGGER.warn("Record handler failed thread={} partition={} offset={}", thread.getName(), record.partition(), record.offset(), e);
+      warnings.warn(
+          "handler", e, "Record handler failed thread={} partition={} offset={} error={}",
+          thread.getName(), record.partition(), record.offset(), e.toString());
     }
   }
 
@@ -185,11 +307,17 @@ abstract class ConsumerLoop implements AutoCloseable {
   @Override
   public void close() {
     closing.countDown();
-    consumer.wakeup();
+    org.apache.kafka.clients.consumer.Consumer<byte[], byte[]> current = consumer;
+    if (current != null) {
+      current.wakeup();
+    }
     try {
       thread.join(TimeUnit.SECONDS.toMillis(15));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+    if (!thread.isAlive() && thread.getState() == Thread.State.NEW) {
+      closeConsumer(); // never started
     }
   }
 }

@@ -3,8 +3,8 @@ package io.courier.gateway.kafka;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 
@@ -19,7 +19,7 @@ final class ForwardConsumer extends ConsumerLoop {
   private final String topic;
 
   ForwardConsumer(
-      KafkaConsumer<byte[], byte[]> consumer,
+      Supplier<org.apache.kafka.clients.consumer.Consumer<byte[], byte[]>> consumer,
       String topic,
       Consumer<ConsumerRecord<byte[], byte[]>> handler,
       RecordBatchListener batches) {

@@ -1,14 +1,17 @@
 package io.courier.gateway.kafka;
 
+import io.courier.gateway.config.ConfigException;
 import io.courier.gateway.config.KafkaConfig;
 import io.courier.gateway.config.ReplyOwnership;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
@@ -47,9 +50,12 @@ public final class KafkaClients {
    */
   public static Map<String, Object> replyConsumer(KafkaConfig kafka, String instanceId) {
     Map<String, Object> settings = consumer(kafka, instanceId, "replies");
-    settings.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000);
-    settings.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 2_000);
-    settings.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
+    if (!usesConsumerGroupProtocol(kafka)) {
+      // The classic protocol's knobs; the KIP-848 protocol refuses them (the broker runs the group).
+      settings.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000);
+      settings.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 2_000);
+      settings.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
+    }
     settings.putAll(kafka.client());
     settings.putAll(kafka.consumer());
     settings.remove(ConsumerConfig.GROUP_ID_CONFIG);
@@ -57,6 +63,34 @@ public final class KafkaClients {
       settings.put(ConsumerConfig.GROUP_ID_CONFIG, kafka.replies().groupId());
     }
     return enforceConsumer(settings);
+  }
+
+  /**
+   * Whether the reply consumer uses the consumer group protocol of KIP-848 ({@code group.protocol: consumer}
+   * in {@code kafka.client} or {@code kafka.consumer}) rather than the classic one.
+   */
+  public static boolean usesConsumerGroupProtocol(KafkaConfig kafka) {
+    String protocol = kafka.consumer().getOrDefault(ConsumerConfig.GROUP_PROTOCOL_CONFIG, kafka.client().get(ConsumerConfig.GROUP_PROTOCOL_CONFIG));
+    return protocol != null && protocol.trim().equalsIgnoreCase("consumer");
+  }
+
+  /**
+   * Creates a Kafka client, turning Kafka's refusal of a setting into Courier's one-line configuration error
+   * (the settings come from {@code kafka.client}, {@code kafka.producer} and {@code kafka.consumer}).
+   *
+   * @throws ConfigException naming the client and Kafka's reason
+   */
+  public static <T> T create(String client, Supplier<T> constructor) {
+    try {
+      return constructor.get();
+    } catch (KafkaException e) {
+      for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+        if (cause instanceof org.apache.kafka.common.config.ConfigException refused) {
+          throw new ConfigException("kafka settings of the " + client + ": " + refused.getMessage());
+        }
+      }
+      throw e;
+    }
   }
 
   /** The forward consumer: every partition of the forward topic, no group. */
@@ -78,6 +112,8 @@ public final class KafkaClients {
 
   private static Map<String, Object> enforceConsumer(Map<String, Object> settings) {
     settings.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    // A reply of a transaction that aborts must never reach a caller: only committed records are read.
+    settings.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     settings.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
     // Topics only ever come from configuration: asking for a missing one must not create it.
     settings.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);

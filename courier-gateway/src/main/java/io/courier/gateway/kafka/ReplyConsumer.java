@@ -7,10 +7,10 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
@@ -29,6 +29,8 @@ import org.slf4j.LoggerFactory;
 final class ReplyConsumer extends ConsumerLoop {
   private static final Logger LOGGER = LoggerFactory.getLogger(ReplyConsumer.class);
   private static final Duration METADATA_TIMEOUT = Duration.ofSeconds(5);
+  /** Short: positioning runs on the loop between polls and is retried after the next one. */
+  private static final Duration POSITION_TIMEOUT = Duration.ofMillis(500);
   private static final Duration NOTHING_OWNED_WARNING = Duration.ofSeconds(10);
 
   private final String topic;
@@ -36,11 +38,15 @@ final class ReplyConsumer extends ConsumerLoop {
   private final TopicCheck topicCheck;
   private final ReplyPartitions partitions;
   private final Set<Integer> owned = new TreeSet<>();
+  /** Assigned by the group but not positioned yet: requests do not name them until they are. */
+  private final Set<TopicPartition> unpositioned = new java.util.HashSet<>();
+  /** Whether the group has given this member its first assignment (possibly empty). */
+  private boolean assignmentKnown;
   /** Since when (nanoTime) this member has owned nothing, or -1; mid-rebalance an empty set is normal. */
   private long ownedNothingSince = -1;
 
   ReplyConsumer(
-      KafkaConsumer<byte[], byte[]> consumer,
+      Supplier<org.apache.kafka.clients.consumer.Consumer<byte[], byte[]>> consumer,
       String topic,
       ReplyOwnership ownership,
       TopicCheck topicCheck,
@@ -96,6 +102,7 @@ final class ReplyConsumer extends ConsumerLoop {
 
   @Override
   protected void afterPoll(ConsumerRecords<byte[], byte[]> records) {
+    positionAssigned();
     if (ownership.mode() == ReplyOwnership.Mode.GROUP && !records.isEmpty()) {
       consumer.commitAsync();
     }
@@ -107,11 +114,50 @@ final class ReplyConsumer extends ConsumerLoop {
     }
   }
 
+  /**
+   * Resolves the positions of newly assigned partitions, off the rebalance callback (which must neither
+   * block nor throw), and only then lets requests name them: a reply must never land before the position it
+   * is read from. A partition Kafka cannot position yet is tried again after the next poll.
+   */
+  private void positionAssigned() {
+    if (unpositioned.isEmpty()) {
+      return;
+    }
+    for (java.util.Iterator<TopicPartition> it = unpositioned.iterator(); it.hasNext(); ) {
+      TopicPartition partition = it.next();
+      try {
+        consumer.position(partition, POSITION_TIMEOUT);
+      } catch (KafkaException e) {
+        if (!positioned().isDone()) {
+          notReady("positioning " + partition + ": " + e.getMessage());
+        }
+        return; // the partitions already owned go on serving; this one is tried after the next poll
+      }
+      owned.add(partition.partition());
+      it.remove();
+    }
+    partitions.own(owned);
+    LOGGER.info("Reply partitions positioned responseTopic={} owned={}", topic, owned);
+    ready();
+  }
+
+  @Override
+  protected void recovered() {
+    if (ownership.mode() == ReplyOwnership.Mode.STATIC || (assignmentKnown && unpositioned.isEmpty())) {
+      ready();
+    }
+  }
+
   @Override
   protected void beforeClose() {
     if (ownership.mode() == ReplyOwnership.Mode.GROUP && !owned.isEmpty()) {
       commitQuietly();
     }
+    // The next consumer (after a crash) or instance gets its own assignment; nothing is owned until then.
+    owned.clear();
+    unpositioned.clear();
+    assignmentKnown = false;
+    partitions.own(owned);
   }
 
   private void commitQuietly() {
@@ -123,7 +169,12 @@ final class ReplyConsumer extends ConsumerLoop {
     }
   }
 
-  /** Keeps {@link ReplyPartitions} in step with the group's assignment; runs inside poll on the loop thread. */
+  /**
+   * Keeps {@link ReplyPartitions} in step with the group's assignment; runs inside poll on the loop thread.
+   * Nothing here may throw (Kafka would rethrow it out of poll): assigned partitions are positioned after
+   * the poll, and the one blocking call, the commit of revoked partitions (so their next owner starts exactly
+   * here), is bounded and its failure only logged.
+   */
   private final class Rebalance implements ConsumerRebalanceListener {
     @Override
     public void onPartitionsRevoked(Collection<TopicPartition> revoked) {
@@ -131,27 +182,29 @@ final class ReplyConsumer extends ConsumerLoop {
         return;
       }
       revoked.forEach(partition -> owned.remove(partition.partition()));
+      unpositioned.removeAll(revoked);
       partitions.own(owned);
-      // Commit while still the owner: the next owner starts exactly here.
-      commitQuietly();
+      try {
+        commitQuietly();
+      } catch (RuntimeException e) {
+        LOGGER.warn("Commit on revoke failed responseTopic={} reason={}", topic, e.toString());
+      }
       LOGGER.info("Reply partitions revoked responseTopic={} revoked={} owned={}", topic, numbers(revoked), owned);
     }
 
     @Override
     public void onPartitionsLost(Collection<TopicPartition> lost) {
       lost.forEach(partition -> owned.remove(partition.partition()));
+      unpositioned.removeAll(lost);
       partitions.own(owned);
       LOGGER.warn("Reply partitions lost responseTopic={} lost={} owned={}", topic, numbers(lost), owned);
     }
 
     @Override
     public void onPartitionsAssigned(Collection<TopicPartition> assigned) {
-      for (TopicPartition partition : assigned) {
-        consumer.position(partition, METADATA_TIMEOUT); // resolve committed offset (or end) now: positioned
-        owned.add(partition.partition());
-      }
-      partitions.own(owned);
-      if (owned.isEmpty()) {
+      assignmentKnown = true;
+      unpositioned.addAll(assigned);
+      if (owned.isEmpty() && assigned.isEmpty()) {
         ownedNothingSince = ownedNothingSince < 0 ? System.nanoTime() : ownedNothingSince;
       } else {
         ownedNothingSince = -1;
@@ -159,7 +212,12 @@ final class ReplyConsumer extends ConsumerLoop {
       if (!assigned.isEmpty() || notReadyReason() != null) {
         LOGGER.info("Reply partitions assigned responseTopic={} assigned={} owned={}", topic, numbers(assigned), owned);
       }
-      ready();
+      if (assigned.isEmpty()) {
+        partitions.own(owned);
+        if (unpositioned.isEmpty()) {
+          ready();
+        }
+      }
     }
   }
 

@@ -8,8 +8,9 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 
 /**
  * Puts a reply that this instance read but another instance is waiting for onto the forward topic, keyed by
- * the waiting instance's id. Goes through the publisher's bounded queue like every produce, so the reply
- * consumer thread never blocks on it; a full queue drops the forward and counts it.
+ * the waiting instance's id. Goes through the publisher's forwards lane (its own bounded queue, so requests
+ * never crowd it out), so the reply consumer thread never blocks on it; a full queue drops the forward and
+ * counts it.
  */
 final class ReplyForwarder {
   private final String topic;
@@ -29,7 +30,7 @@ final class ReplyForwarder {
     headers.add(HeaderNames.FORWARDED_BY, instanceId);
     ProducerRecord<byte[], byte[]> forward =
         new ProducerRecord<>(topic, null, owner.getBytes(StandardCharsets.UTF_8), reply.value(), headers);
-    if (!publisher.publish(forward, (metadata, error) -> events.forward(error == null))) {
+    if (!publisher.forward(forward, (metadata, error) -> events.forward(error == null))) {
       events.forward(false);
     }
   }

@@ -37,19 +37,24 @@ public final class ReplyRouting implements AutoCloseable {
     ReplyForwarder forwarder = new ReplyForwarder(kafka.replies().forwardTopic(), instanceId, publisher, events);
     this.replies =
         new ReplyConsumer(
-            new KafkaConsumer<>(KafkaClients.replyConsumer(kafka, instanceId)),
+            () -> KafkaClients.create("reply consumer", () -> new KafkaConsumer<>(KafkaClients.replyConsumer(kafka, instanceId))),
             kafka.responseTopic(),
             kafka.replies(),
             new TopicCheck(admin, topics),
             partitions,
             ReplyDispatcher.forResponses(pending, events, forwarder),
             batches);
-    this.forwards =
-        new ForwardConsumer(
-            new KafkaConsumer<>(KafkaClients.forwardConsumer(kafka, instanceId)),
-            kafka.replies().forwardTopic(),
-            ReplyDispatcher.forForwards(pending, events, instanceId.getBytes(StandardCharsets.UTF_8)),
-            batches);
+    try {
+      this.forwards =
+          new ForwardConsumer(
+              () -> KafkaClients.create("forward consumer", () -> new KafkaConsumer<>(KafkaClients.forwardConsumer(kafka, instanceId))),
+              kafka.replies().forwardTopic(),
+              ReplyDispatcher.forForwards(pending, events, instanceId.getBytes(StandardCharsets.UTF_8)),
+              batches);
+    } catch (RuntimeException e) {
+      replies.close();
+      throw e;
+    }
   }
 
   public void start() {
@@ -77,6 +82,16 @@ public final class ReplyRouting implements AutoCloseable {
 
   private static Void fail(CompletableFuture<Void> ready, Throwable refused) {
     ready.completeExceptionally(refused);
+    return null;
+  }
+
+  /** {@code null} while both consumer loops can recover by themselves; else which one keeps crashing. */
+  public String unhealthyReason() {
+    for (ConsumerLoop loop : new ConsumerLoop[] {replies, forwards}) {
+      if (loop.crashLooping()) {
+        return loop.threadName() + " keeps crashing: " + loop.notReadyReason();
+      }
+    }
     return null;
   }
 

@@ -67,7 +67,7 @@ final class ExchangeHarness {
     this.exchanges =
         new Exchanges(
             pending,
-            (record, callback) -> !queueFull.get() && published.add(new Published(record, callback)),
+            (record, deadline, callback) -> !queueFull.get() && published.add(new Published(record, callback)),
             () -> 3,
             new CorrelationIds(INSTANCE),
             "courier.responses",

@@ -1,0 +1,54 @@
+package io.courier.gateway.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+/** Readiness follows the cluster: not ready once it has been silent longer than the grace, ready when it answers. */
+class ClusterWatchTest {
+  private final AtomicLong now = new AtomicLong(1_000_000_000L);
+  private final ClusterWatch watch = new ClusterWatch(null, Duration.ofSeconds(10), now::get);
+
+  private void advance(Duration by) {
+    now.addAndGet(by.toNanos());
+  }
+
+  @Test
+  void aClusterThatAnswersIsReady() {
+    watch.answered();
+
+    assertThat(watch.notReadyReason()).isNull();
+  }
+
+  @Test
+  void silenceWithinTheGraceChangesNothing() {
+    watch.failed("TimeoutException: no broker");
+    advance(Duration.ofSeconds(10));
+
+    assertThat(watch.notReadyReason()).isNull();
+  }
+
+  @Test
+  void silenceLongerThanTheGraceIsNotReadyAndSaysWhy() {
+    watch.failed("TimeoutException: no broker");
+    advance(Duration.ofSeconds(6));
+    watch.failed("TimeoutException: still no broker");
+    advance(Duration.ofSeconds(5));
+
+    assertThat(watch.notReadyReason()).isEqualTo("Kafka has not answered for 11 s: TimeoutException: still no broker");
+  }
+
+  @Test
+  void theFirstAnswerAfterSilenceIsReadyAgainAndTheGraceStartsOver() {
+    watch.failed("down");
+    advance(Duration.ofSeconds(30));
+    watch.answered();
+    assertThat(watch.notReadyReason()).isNull();
+
+    watch.failed("down again");
+    advance(Duration.ofSeconds(9));
+    assertThat(watch.notReadyReason()).isNull();
+  }
+}

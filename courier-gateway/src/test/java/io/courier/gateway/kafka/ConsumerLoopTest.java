@@ -1,0 +1,197 @@
+package io.courier.gateway.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.MockConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.GroupAuthorizationException;
+import org.apache.kafka.common.errors.TimeoutException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A consumer loop keeps going whatever its consumer throws: Kafka's errors make it not ready until a poll
+ * succeeds again; anything else replaces the consumer; a loop that keeps crashing says so for /health.
+ * Kafka's {@link MockConsumer}, no broker; pauses of 1 ms instead of 1 s.
+ */
+class ConsumerLoopTest {
+  private static final TopicPartition PARTITION = new TopicPartition("replies", 0);
+
+  private final List<MockConsumer<byte[], byte[]>> made = new CopyOnWriteArrayList<>();
+  private final List<ConsumerRecord<byte[], byte[]>> handled = new CopyOnWriteArrayList<>();
+  private final AtomicInteger afterPolls = new AtomicInteger();
+  private TestLoop loop;
+
+  /** Assigns itself one partition, positioned at 0. */
+  private class TestLoop extends ConsumerLoop {
+    TestLoop() {
+      super("test-loop", ConsumerLoopTest.this::newConsumer, ConsumerLoopTest.this::handle, NO_BATCHES, Duration.ofMillis(1));
+    }
+
+    @Override
+    protected String setUp() {
+      consumer.assign(List.of(PARTITION));
+      ready();
+      return null;
+    }
+
+    @Override
+    protected void afterPoll(ConsumerRecords<byte[], byte[]> records) {
+      afterPolls.incrementAndGet();
+    }
+
+    MockConsumer<byte[], byte[]> current() {
+      return (MockConsumer<byte[], byte[]>) consumer;
+    }
+  }
+
+  private static final RecordBatchListener NO_BATCHES =
+      new RecordBatchListener() {
+        @Override
+        public void batchStarted() {}
+
+        @Override
+        public void batchEnded() {}
+      };
+
+  /** Handles a record; one without a value makes the handler throw. */
+  private void handle(ConsumerRecord<byte[], byte[]> record) {
+    if (record.value() == null) {
+      throw new IllegalStateException("a record the handler cannot take");
+    }
+    handled.add(record);
+  }
+
+  private MockConsumer<byte[], byte[]> newConsumer() {
+    MockConsumer<byte[], byte[]> consumer = new MockConsumer<>("earliest");
+    consumer.updateBeginningOffsets(Map.of(PARTITION, 0L));
+    made.add(consumer);
+    return consumer;
+  }
+
+  private TestLoop started() {
+    loop = new TestLoop();
+    loop.start();
+    await().atMost(Duration.ofSeconds(10)).until(() -> loop.notReadyReason() == null && afterPolls.get() > 0);
+    return loop;
+  }
+
+  private void record(TestLoop loop, long offset) {
+    MockConsumer<byte[], byte[]> consumer = loop.current();
+    consumer.schedulePollTask(() -> consumer.addRecord(new ConsumerRecord<>("replies", 0, offset, null, new byte[] {1})));
+  }
+
+  @AfterEach
+  void close() {
+    if (loop != null) {
+      loop.close();
+    }
+  }
+
+  @Test
+  void aKafkaErrorFromPollMakesTheLoopNotReadyUntilAPollSucceeds() {
+    // given a ready loop
+    TestLoop loop = started();
+
+    // when its poll fails with an error an ACL or a coordinator move will fix
+    loop.current().setPollException(new GroupAuthorizationException("not allowed"));
+
+    // then it is not ready, says why, and is ready again on the next good poll with the same consumer
+    await().atMost(Duration.ofSeconds(10)).until(() -> loop.notReadyReason() == null && afterPolls.get() > 1);
+    assertThat(made).hasSize(1);
+    record(loop, 0);
+    await().atMost(Duration.ofSeconds(10)).until(() -> handled.size() == 1);
+  }
+
+  @Test
+  void aPollThatKeepsFailingGetsANewConsumer() {
+    TestLoop loop = started();
+    MockConsumer<byte[], byte[]> first = loop.current();
+
+    for (int i = 0; i < ConsumerLoop.POLL_FAILURES_BEFORE_RESTART; i++) {
+      first.schedulePollTask(() -> {
+        throw new TimeoutException("the broker stalls");
+      });
+    }
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> made.size() == 2 && loop.notReadyReason() == null);
+    assertThat(first.closed()).isTrue();
+  }
+
+  @Test
+  void anUnexpectedExceptionReplacesTheConsumerInsteadOfEndingTheThread() {
+    TestLoop loop = started();
+    MockConsumer<byte[], byte[]> first = loop.current();
+
+    first.schedulePollTask(() -> {
+      throw new IllegalStateException("a bug");
+    });
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> made.size() == 2 && loop.notReadyReason() == null);
+    assertThat(first.closed()).isTrue();
+    record(loop, 0);
+    await().atMost(Duration.ofSeconds(10)).until(() -> handled.size() == 1);
+  }
+
+  @Test
+  void anErrorOnTheThreadMakesTheLoopNotReadyAndItRecovers() {
+    TestLoop loop = started();
+
+    loop.current().schedulePollTask(() -> {
+      throw new AssertionError("an Error, not an Exception");
+    });
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> made.size() == 2 && loop.notReadyReason() == null);
+    assertThat(loop.crashLooping()).isFalse();
+  }
+
+  @Test
+  void aLoopThatCrashesWithoutEverGettingReadyIsUnhealthy() {
+    // given consumers whose set-up always throws something unexpected
+    loop =
+        new TestLoop() {
+          @Override
+          protected String setUp() {
+            throw new IllegalStateException("cannot even start");
+          }
+        };
+
+    loop.start();
+
+    await().atMost(Duration.ofSeconds(20)).until(loop::crashLooping);
+    assertThat(loop.notReadyReason()).contains("restarting after").contains("cannot even start");
+  }
+
+  @Test
+  void aHandlerExceptionSkipsTheRecordAndTheLoopGoesOn() {
+    TestLoop loop = started();
+    handled.clear();
+    loop.current().schedulePollTask(() -> {
+      loop.current().addRecord(new ConsumerRecord<>("replies", 0, 0, null, null)); // the handler below throws on it
+      loop.current().addRecord(new ConsumerRecord<>("replies", 0, 1, null, new byte[] {2}));
+    });
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> handled.size() == 1);
+    assertThat(handled.get(0).offset()).isEqualTo(1);
+    assertThat(made).hasSize(1);
+  }
+
+  @Test
+  void closingStopsTheThreadAndClosesTheConsumer() {
+    TestLoop loop = started();
+    MockConsumer<byte[], byte[]> consumer = loop.current();
+
+    loop.close();
+
+    assertThat(consumer.closed()).isTrue();
+    assertThat(loop.crashLooping()).isFalse();
+  }
+}
