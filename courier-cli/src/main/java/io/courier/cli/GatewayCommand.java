@@ -52,7 +52,14 @@ final class GatewayCommand implements Callable<Integer> {
       System.err.println("courier: invalid configuration: " + e.getMessage());
       return CONFIG_ERROR;
     }
-    Gateway gateway = Gateway.start(loaded);
+    Gateway gateway;
+    try {
+      gateway = Gateway.start(loaded);
+    } catch (ConfigException e) {
+      // A setting Kafka refused when the gateway made its clients.
+      System.err.println("courier: invalid configuration: " + e.getMessage());
+      return CONFIG_ERROR;
+    }
     System.out.println(
         "Courier gateway " + loaded.instanceId() + " listening on port " + gateway.httpPort() + " (Ctrl-C to stop)");
     exitOnRefusal(gateway);

@@ -65,6 +65,28 @@ class GatewayCommandTest {
   }
 
   @Test
+  void aKafkaSettingKafkaRefusesExitsWithCode2AndOneLine() throws IOException {
+    Path config =
+        Files.writeString(
+            dir.resolve("bad-kafka.yaml"),
+            """
+            kafka:
+              bootstrap-servers: "localhost:9092"
+              consumer: {group.protocol: consumer, partition.assignment.strategy: range}
+            services:
+              - {name: a, request-topic: a, routes: [{method: GET, path: /a}]}
+            """);
+
+    Result result = run("gateway", "--config", config.toString(), "--port", "0");
+
+    assertThat(result.exitCode).isEqualTo(GatewayCommand.CONFIG_ERROR);
+    assertThat(result.stderr.lines().filter(line -> line.startsWith("courier:")))
+        .singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+        .startsWith("courier: invalid configuration: kafka settings of the reply consumer: ")
+        .contains("partition.assignment.strategy");
+  }
+
+  @Test
   void withoutASubcommandItPrintsUsage() {
     Result result = run();
 

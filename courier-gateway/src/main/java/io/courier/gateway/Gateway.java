@@ -1,6 +1,7 @@
 package io.courier.gateway;
 
 import io.courier.gateway.config.GatewayConfig;
+import io.courier.gateway.config.ReplyOwnership;
 import io.courier.gateway.exchange.Exchanges;
 import io.courier.gateway.exchange.Readiness;
 import io.courier.gateway.http.HttpVerticle;
@@ -66,7 +67,13 @@ public final class Gateway implements AutoCloseable {
     List<AutoCloseable> built = new ArrayList<>();
     try {
       this.admin = built(built, KafkaClients.create("admin client", () -> Admin.create(KafkaClients.admin(config.kafka(), config.instanceId()))));
-      this.clusterWatch = built(built, new ClusterWatch(admin, config.kafka().readinessGrace()));
+      this.clusterWatch =
+          built(built, new ClusterWatch(
+              admin,
+              config.kafka().readinessGrace(),
+              config.responderGroups(),
+              config.kafka().replies().mode() == ReplyOwnership.Mode.GROUP ? config.kafka().replies().groupId() : null,
+              KafkaClients.replyClientId(config.instanceId())));
       this.publisher =
           built(built, new RequestPublisher(
               KafkaClients.create("producer", () -> new KafkaProducer<>(KafkaClients.producer(config.kafka(), config.instanceId()))),
@@ -76,10 +83,10 @@ public final class Gateway implements AutoCloseable {
       this.replies =
           built(built, new ReplyRouting(
               config.kafka(), config.instanceId(), config.requestTopics(), admin, pending, publisher, metrics,
-              new ResponseBatches()));
+              new ResponseBatches(), clusterWatch::instanceIdInUse));
       this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(config.http().eventLoops()));
       built.add(() -> vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS));
-      this.readiness = new Readiness(this::kafkaNotReadyReason, replies::unhealthyReason);
+      this.readiness = new Readiness(this::kafkaNotReadyReason, replies::unhealthyReason, clusterWatch::noResponders);
       this.routes = new RouteTable(config.routes());
       Exchanges exchanges =
           new Exchanges(

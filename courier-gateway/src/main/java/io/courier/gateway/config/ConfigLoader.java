@@ -251,6 +251,8 @@ public final class ConfigLoader {
     int maxInFlight = positive(service.child(Setting.SERVICE_MAX_IN_FLIGHT.key()), Defaults.MAX_IN_FLIGHT);
     int maxBody = bodyLimit(service.child(Setting.SERVICE_MAX_BODY_BYTES.key()), recordRoom, recordRoom, warnings);
     List<String> forward = headerList(service.child(Setting.SERVICE_FORWARD_HEADERS.key()), warnings);
+    YamlNode responderGroupNode = service.child(Setting.SERVICE_RESPONDER_GROUP.key());
+    String responderGroup = responderGroupNode == null ? null : responderGroupNode.asString();
 
     List<Declared> routes = new ArrayList<>();
     for (YamlNode route : service.required(Setting.SERVICE_ROUTES.key()).asList()) {
@@ -285,7 +287,8 @@ public final class ConfigLoader {
               timeout(route.child(Setting.ROUTE_TIMEOUT.key()), timeout),
               positive(route.child(Setting.ROUTE_MAX_IN_FLIGHT.key()), maxInFlight),
               bodyLimit,
-              routeForward);
+              routeForward,
+              responderGroup);
       routes.add(new Declared(config, template, route));
       List<String> shadowed =
           MANAGEMENT_PATHS.stream().filter(managed -> template.match(RequestTarget.parse(managed)) != null).sorted().toList();

@@ -51,6 +51,11 @@ public record GatewayConfig(
     return new GatewayConfig(instanceId, http, moved, routes, warnings);
   }
 
+  /** The responder groups the services name, without repeats. */
+  public List<String> responderGroups() {
+    return routes.stream().map(RouteConfig::responderGroup).filter(java.util.Objects::nonNull).distinct().toList();
+  }
+
   /** The request topics of all routes, without repeats. */
   public List<String> requestTopics() {
     return routes.stream().map(RouteConfig::requestTopic).distinct().toList();

@@ -18,6 +18,8 @@ import java.util.List;
  * @param maxInFlight requests of this route waiting for a reply at once; more get 503
  * @param maxBodyBytes largest request body accepted; more gets 413
  * @param forwardHeaders HTTP request headers copied into the record, lower case
+ * @param responderGroup the consumer group of the service's responders, watched for members; {@code null}
+ *     when not configured (then a service without responders is only noticed at the deadline)
  */
 public record RouteConfig(
     String name,
@@ -30,9 +32,26 @@ public record RouteConfig(
     Duration timeout,
     int maxInFlight,
     int maxBodyBytes,
-    List<String> forwardHeaders) {
+    List<String> forwardHeaders,
+    String responderGroup) {
 
   public RouteConfig {
     forwardHeaders = List.copyOf(forwardHeaders);
+  }
+
+  /** A route whose service's responder group is not watched. */
+  public RouteConfig(
+      String name,
+      String service,
+      String requestTopic,
+      Profile profile,
+      String method,
+      String path,
+      KeySource key,
+      Duration timeout,
+      int maxInFlight,
+      int maxBodyBytes,
+      List<String> forwardHeaders) {
+    this(name, service, requestTopic, profile, method, path, key, timeout, maxInFlight, maxBodyBytes, forwardHeaders, null);
   }
 }

@@ -37,6 +37,7 @@ public enum Setting {
   SERVICE_TIMEOUT("services[].timeout", YamlNode.format(Defaults.TIMEOUT), "Default reply timeout of the service's routes (1ms-10m)."),
   SERVICE_MAX_IN_FLIGHT("services[].max-in-flight", Integer.toString(Defaults.MAX_IN_FLIGHT), "Default in-flight cap of each of the service's routes."),
   SERVICE_MAX_BODY_BYTES("services[].max-body-bytes", "the producer's `max.request.size` (1048576 unless set) - `http.max-header-bytes` - 8192", "Default body limit of the service's routes; larger gets 413. The default leaves room for the record's headers, so a body within it is never too large for Kafka."),
+  SERVICE_RESPONDER_GROUP("services[].responder-group", "none", "The consumer group the service's responders share. When set, the gateway watches it (every 2 s) and, while it has no member, answers the service's routes at once with 503 `no-responders` + `Retry-After` instead of letting callers wait for the timeout."),
   SERVICE_FORWARD_HEADERS("services[].forward-headers", "[]", "HTTP request headers copied into every request record of the service, every value as sent. `content-type` is always copied. Hop-by-hop and framing headers (`connection`, `transfer-encoding`, `content-length`, `expect` ...) are refused; credentials (`authorization`, `cookie`, `proxy-authorization`) are accepted with a warning."),
   SERVICE_ROUTES("services[].routes", "required", "The service's routes."),
   ROUTE_NAME("services[].routes[].name", "`<service>.<METHOD> <path>`", "Unique route name, sent as `courier-route` and used as the metrics tag."),

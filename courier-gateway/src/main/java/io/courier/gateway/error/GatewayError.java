@@ -22,6 +22,7 @@ public enum GatewayError {
   KAFKA_REFUSED(500, "kafka-refused", "Kafka refused the request for good", false),
   OVERLOADED(503, "overloaded", "Too many requests in flight", true),
   NOT_READY(503, "not-ready", "The gateway is not connected to Kafka yet", true),
+  NO_RESPONDERS(503, "no-responders", "No instance of the service is running", true),
   KAFKA_UNAVAILABLE(503, "kafka-unavailable", "Kafka did not accept the request in time", true),
   PRODUCE_FAILED(503, "produce-failed", "Kafka could not take the request now", true),
   SHUTTING_DOWN(503, "shutting-down", "The gateway is shutting down", true),

@@ -68,7 +68,7 @@ public final class Exchanges {
   public Exchange open(RouteMatch.Found match, FrontEnd frontEnd) {
     Route route = match.route();
     Exchange exchange = new Exchange(this, route, match.pathParams(), metrics.get(route), frontEnd);
-    Readiness.Refusal refusal = readiness.refusalForCallers();
+    Readiness.Refusal refusal = readiness.refusalForCallers(route.config());
     if (refusal != null) {
       exchange.refuse(refusal.error(), refusal.detail());
     } else if (!route.tryAdmit()) {

@@ -1,21 +1,45 @@
 package io.courier.gateway.kafka;
 
+import io.courier.gateway.error.RateLimitedLog;
 import java.time.Duration;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.apache.kafka.clients.admin.DescribeConsumerGroupsOptions;
+import org.apache.kafka.clients.admin.MemberDescription;
+import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Asks the cluster, every {@value #INTERVAL_SECONDS} s on thread {@code courier-cluster-watch}, whether it
- * answers at all, so that readiness follows Kafka rather than being established once: when no broker has
- * answered for longer than the grace ({@code kafka.readiness-grace}), the gateway is not ready (its callers
- * would only wait for time-outs); as soon as one answers, it is ready again. A blip shorter than the grace
- * changes nothing. Thread-safe.
+ * Asks the cluster, every {@value #INTERVAL_SECONDS} s on thread {@code courier-cluster-watch}, what the
+ * gateway cannot learn from its own clients. Thread-safe; nothing here is on the request path but the reads
+ * of what the last check found.
+ *
+ * <ul>
+ *   <li><b>Does the cluster answer at all?</b> Readiness follows it rather than being established once:
+ *       when no broker has answered for longer than the grace ({@code kafka.readiness-grace}), the gateway
+ *       is not ready (its callers would only wait for time-outs); as soon as one answers, it is ready again.
+ *       A blip shorter than the grace changes nothing.
+ *   <li><b>Has each service a responder?</b> For each {@code responder-group} configured: whether the group
+ *       has any member. A service whose group is empty is answered 503 {@code no-responders} at once.
+ *       When the group cannot be described, its last known state stands (never blocking traffic on a
+ *       failed check).
+ *   <li><b>Is this instance's id unique?</b> Whether another member of the reply group uses this instance's
+ *       client id ({@code courier-<instance-id>-replies}): two instances with one {@code instance-id} take
+ *       each other's replies for unknown ones. Such an instance is not ready until the other one leaves.
+ * </ul>
  */
 public final class ClusterWatch implements AutoCloseable {
   private static final Logger LOGGER = LoggerFactory.getLogger(ClusterWatch.class);
@@ -25,19 +49,35 @@ public final class ClusterWatch implements AutoCloseable {
   private final Admin admin;
   private final long graceNanos;
   private final LongSupplier nanoTime;
+  private final List<String> responderGroups;
+  private final String replyGroup;
+  private final String replyClientId;
   private final ScheduledExecutorService thread;
+  private final RateLimitedLog errors = new RateLimitedLog(LOGGER, Duration.ofSeconds(30));
   /** nanoTime of the first failed check since the last success, or 0 when the last check succeeded. */
   private volatile long failingSince;
   private volatile String lastFailure;
+  private volatile Set<String> emptyGroups = Set.of();
+  private volatile String duplicateId;
 
-  public ClusterWatch(Admin admin, Duration grace) {
-    this(admin, grace, System::nanoTime);
+  /**
+   * @param responderGroups the services' responder groups to watch for members
+   * @param replyGroup the consumer group of the gateway instances on the response topic, or {@code null}
+   *     (static ownership: no group to look into)
+   * @param replyClientId this instance's reply consumer's client id
+   */
+  public ClusterWatch(Admin admin, Duration grace, Collection<String> responderGroups, String replyGroup, String replyClientId) {
+    this(admin, grace, responderGroups, replyGroup, replyClientId, System::nanoTime);
   }
 
-  ClusterWatch(Admin admin, Duration grace, LongSupplier nanoTime) {
+  ClusterWatch(
+      Admin admin, Duration grace, Collection<String> responderGroups, String replyGroup, String replyClientId, LongSupplier nanoTime) {
     this.admin = admin;
     this.graceNanos = grace.toNanos();
     this.nanoTime = nanoTime;
+    this.responderGroups = List.copyOf(responderGroups);
+    this.replyGroup = replyGroup;
+    this.replyClientId = replyClientId;
     this.thread =
         Executors.newSingleThreadScheduledExecutor(runnable -> {
           Thread watch = new Thread(runnable, "courier-cluster-watch");
@@ -50,16 +90,78 @@ public final class ClusterWatch implements AutoCloseable {
     thread.scheduleWithFixedDelay(this::check, 0, INTERVAL_SECONDS, TimeUnit.SECONDS);
   }
 
-  /** One check; on the watch thread (or a test's). */
+  /** One round of checks; on the watch thread. */
   void check() {
     try {
       admin.describeCluster(new DescribeClusterOptions().timeoutMs(CALL_TIMEOUT_MS)).clusterId().get(CALL_TIMEOUT_MS + 1000L, TimeUnit.MILLISECONDS);
       answered();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+      return;
     } catch (Exception e) {
       failed(e.getCause() != null ? e.getCause().toString() : e.toString());
+      return;
     }
+    checkGroups();
+  }
+
+  private void checkGroups() {
+    Set<String> groups = new HashSet<>(responderGroups);
+    if (replyGroup != null) {
+      groups.add(replyGroup);
+    }
+    if (groups.isEmpty()) {
+      return;
+    }
+    Map<String, KafkaFuture<ConsumerGroupDescription>> described =
+        admin.describeConsumerGroups(groups, new DescribeConsumerGroupsOptions().timeoutMs(CALL_TIMEOUT_MS)).describedGroups();
+    Set<String> empty = new HashSet<>(emptyGroups);
+    for (String group : responderGroups) {
+      Collection<MemberDescription> members = members(described.get(group));
+      if (members != null) {
+        boolean wasEmpty = empty.contains(group);
+        if (members.isEmpty() && empty.add(group)) {
+          LOGGER.warn("No responders: consumer group {} has no member; its routes answer 503 no-responders", group);
+        } else if (!members.isEmpty() && empty.remove(group) && wasEmpty) {
+          LOGGER.info("Responders back: consumer group {} has {} members", group, members.size());
+        }
+      }
+    }
+    emptyGroups = Set.copyOf(empty);
+    if (replyGroup != null) {
+      Collection<MemberDescription> members = members(described.get(replyGroup));
+      if (members != null) {
+        duplicateId = duplicate(members);
+        if (duplicateId != null) {
+          errors.warn("duplicate-instance-id", null, "{}", duplicateId);
+        }
+      }
+    }
+  }
+
+  /** The members of a described group: empty when the group does not exist, {@code null} when unknown. */
+  private Collection<MemberDescription> members(KafkaFuture<ConsumerGroupDescription> description) {
+    try {
+      return description.get(CALL_TIMEOUT_MS + 1000L, TimeUnit.MILLISECONDS).members();
+    } catch (ExecutionException e) {
+      return e.getCause() instanceof GroupIdNotFoundException ? List.of() : null;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return null;
+    } catch (Exception e) {
+      return null;
+    }
+  }
+
+  /** Why this instance's id is not unique in the reply group, or {@code null}. */
+  private String duplicate(Collection<MemberDescription> members) {
+    List<MemberDescription> same = members.stream().filter(member -> replyClientId.equals(member.clientId())).toList();
+    if (same.size() < 2) {
+      return null;
+    }
+    return "instance id in use twice: " + same.size() + " members of group " + replyGroup + " have client id "
+        + replyClientId + " (hosts " + same.stream().map(MemberDescription::host).toList() + "); give each "
+        + "instance its own instance-id";
   }
 
   void answered() {
@@ -77,8 +179,15 @@ public final class ClusterWatch implements AutoCloseable {
     }
   }
 
-  /** {@code null} unless the cluster has not answered for longer than the grace; then why. */
+  /**
+   * {@code null} unless the cluster has not answered for longer than the grace, or another instance uses
+   * this instance's id; then why.
+   */
   public String notReadyReason() {
+    String duplicate = duplicateId;
+    if (duplicate != null) {
+      return duplicate;
+    }
     long since = failingSince;
     if (since == 0) {
       return null;
@@ -87,6 +196,47 @@ public final class ClusterWatch implements AutoCloseable {
     return silent <= graceNanos
         ? null
         : "Kafka has not answered for " + TimeUnit.NANOSECONDS.toSeconds(silent) + " s: " + lastFailure;
+  }
+
+  /**
+   * Whether a member of the reply group already uses this instance's client id, asked now (blocking up to
+   * 5 s; on the reply consumer's thread before it joins): {@code null} when not, else why this instance
+   * waits. An instance restarted at once finds its previous run there until that run's session times out.
+   *
+   * @throws org.apache.kafka.common.KafkaException when the group cannot be described
+   */
+  public String instanceIdInUse() {
+    if (replyGroup == null) {
+      return null;
+    }
+    Collection<MemberDescription> members;
+    try {
+      members = admin.describeConsumerGroups(List.of(replyGroup), new DescribeConsumerGroupsOptions().timeoutMs(CALL_TIMEOUT_MS))
+          .describedGroups().get(replyGroup).get(CALL_TIMEOUT_MS + 1000L, TimeUnit.MILLISECONDS).members();
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof GroupIdNotFoundException) {
+        return null;
+      }
+      throw new org.apache.kafka.common.KafkaException("cannot describe group " + replyGroup + ": " + e.getCause(), e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new org.apache.kafka.common.errors.InterruptException(e);
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new org.apache.kafka.common.errors.TimeoutException("no answer describing group " + replyGroup);
+    }
+    for (MemberDescription member : members) {
+      if (replyClientId.equals(member.clientId())) {
+        return "instance id in use: a member of group " + replyGroup + " on host " + member.host() + " has client id "
+            + replyClientId + " (another instance with this instance-id, or this instance's previous run until its"
+            + " session times out); waiting for it to leave";
+      }
+    }
+    return null;
+  }
+
+  /** Whether the last check found {@code group} without members. Cheap; called per request. */
+  public boolean noResponders(String group) {
+    return group != null && emptyGroups.contains(group);
   }
 
   @Override

@@ -48,6 +48,11 @@ public final class KafkaClients {
    * partitions move within 10 s); positions are committed by the gateway, never automatically. Static
    * ownership: no group.
    */
+  /** The client id of an instance's reply consumer, as other members of the reply group see it. */
+  public static String replyClientId(String instanceId) {
+    return "courier-" + instanceId + "-replies";
+  }
+
   public static Map<String, Object> replyConsumer(KafkaConfig kafka, String instanceId) {
     Map<String, Object> settings = consumer(kafka, instanceId, "replies");
     if (!usesConsumerGroupProtocol(kafka)) {

@@ -36,6 +36,7 @@ final class ReplyConsumer extends ConsumerLoop {
   private final String topic;
   private final ReplyOwnership ownership;
   private final TopicCheck topicCheck;
+  private final Supplier<String> instanceIdInUse;
   private final ReplyPartitions partitions;
   private final Set<Integer> owned = new TreeSet<>();
   /** Assigned by the group but not positioned yet: requests do not name them until they are. */
@@ -50,6 +51,7 @@ final class ReplyConsumer extends ConsumerLoop {
       String topic,
       ReplyOwnership ownership,
       TopicCheck topicCheck,
+      Supplier<String> instanceIdInUse,
       ReplyPartitions partitions,
       Consumer<ConsumerRecord<byte[], byte[]>> handler,
       RecordBatchListener batches) {
@@ -57,6 +59,7 @@ final class ReplyConsumer extends ConsumerLoop {
     this.topic = topic;
     this.ownership = ownership;
     this.topicCheck = topicCheck;
+    this.instanceIdInUse = instanceIdInUse;
     this.partitions = partitions;
   }
 
@@ -74,6 +77,10 @@ final class ReplyConsumer extends ConsumerLoop {
     if (ownership.mode() == ReplyOwnership.Mode.STATIC) {
       assignStatic(infos.size());
     } else {
+      String inUse = instanceIdInUse.get();
+      if (inUse != null) {
+        return inUse; // joining now would split this id's replies between two members
+      }
       notReady("joining consumer group " + ownership.groupId() + " on " + topic);
       consumer.subscribe(List.of(topic), new Rebalance());
     }

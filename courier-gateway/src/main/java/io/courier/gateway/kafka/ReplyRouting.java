@@ -29,7 +29,8 @@ public final class ReplyRouting implements AutoCloseable {
       PendingReplies pending,
       RequestPublisher publisher,
       ReplyEvents events,
-      RecordBatchListener batches) {
+      RecordBatchListener batches,
+      java.util.function.Supplier<String> instanceIdInUse) {
     Set<String> topics = new LinkedHashSet<>(requestTopics);
     topics.add(kafka.responseTopic());
     topics.add(kafka.replies().forwardTopic());
@@ -41,6 +42,7 @@ public final class ReplyRouting implements AutoCloseable {
             kafka.responseTopic(),
             kafka.replies(),
             new TopicCheck(admin, topics),
+            instanceIdInUse,
             partitions,
             ReplyDispatcher.forResponses(pending, events, forwarder),
             batches);

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 /** Readiness follows the cluster: not ready once it has been silent longer than the grace, ready when it answers. */
 class ClusterWatchTest {
   private final AtomicLong now = new AtomicLong(1_000_000_000L);
-  private final ClusterWatch watch = new ClusterWatch(null, Duration.ofSeconds(10), now::get);
+  private final ClusterWatch watch = new ClusterWatch(null, Duration.ofSeconds(10), java.util.List.of(), null, "courier-gw-replies", now::get);
 
   private void advance(Duration by) {
     now.addAndGet(by.toNanos());
