@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
+import java.util.regex.Pattern;
 
 /**
  * Answers the requests on one request topic with one {@link RequestHandler}. Start as many instances, in as
@@ -41,6 +42,14 @@ public final class Responder implements AutoCloseable {
     return loop.isRunning();
   }
 
+  /**
+   * Whether the responder is started and has not stopped on an error: for the host's health check. A
+   * responder that stopped on an error answers nothing more, though its process may look alive.
+   */
+  public boolean isHealthy() {
+    return loop.failure() == null;
+  }
+
   /** Counters of what this responder did, for logs and tests. */
   public ResponderStats stats() {
     return loop.stats();
@@ -64,6 +73,9 @@ public final class Responder implements AutoCloseable {
     private Duration shutdownTimeout = Duration.ofSeconds(10);
     private int maxInFlight = 256;
     private final Map<String, Object> kafkaProperties = new HashMap<>();
+    private Pattern replyTopics = ResponderLoop.Settings.DEFAULT_REPLY_TOPICS;
+    private Duration handlerTimeout = ResponderLoop.Settings.DEFAULT_HANDLER_TIMEOUT;
+    private java.util.function.Consumer<Throwable> onFailure = failure -> {};
 
     private Builder() {}
 
@@ -107,6 +119,39 @@ public final class Responder implements AutoCloseable {
       return this;
     }
 
+    /**
+     * The reply topics a request may name (a full match of the name). A request naming another, or this
+     * responder's own request topic, or a reply partition below -1, is refused: skipped without running the
+     * handler, counted in {@link ResponderStats#refused()} and logged at most once a minute, so that no
+     * request can make the service write into a topic of its own (its state topic, say). Default: names with
+     * the word {@code responses} or {@code replies} ({@code courier.responses}, {@code orders.replies},
+     * {@code gw-replies-2}), as gateways' response topics are named.
+     */
+    public Builder replyTopics(Pattern replyTopics) {
+      this.replyTopics = replyTopics;
+      return this;
+    }
+
+    /**
+     * The longest an (asynchronous) handler may take. A handler still running when its request's deadline
+     * passes is given up on then: no reply (the caller was answered 504), its slot and offset released, a
+     * WARN. One still running after this timeout, before the deadline, is given up on with a 504 problem
+     * reply. A synchronous handler runs on the poll thread and cannot be given up on. Default 5 minutes.
+     */
+    public Builder handlerTimeout(Duration handlerTimeout) {
+      this.handlerTimeout = handlerTimeout;
+      return this;
+    }
+
+    /**
+     * Told once, on the poll thread, if the responder stops on an error (it answers nothing more): the host
+     * decides what to do, fail its health check, restart or exit. See also {@link Responder#isHealthy()}.
+     */
+    public Builder onFailure(java.util.function.Consumer<Throwable> listener) {
+      this.onFailure = Objects.requireNonNull(listener, "listener");
+      return this;
+    }
+
     /** Any Kafka client setting, given to both the consumer and the producer (SASL, SSL, ...). */
     public Builder kafkaProperty(String name, Object value) {
       kafkaProperties.put(name, value);
@@ -133,8 +178,10 @@ public final class Responder implements AutoCloseable {
       if (maxInFlight < 1) {
         throw new IllegalArgumentException("maxInFlight must be at least 1: " + maxInFlight);
       }
+      Objects.requireNonNull(replyTopics, "replyTopics");
       return new ResponderLoop.Settings(
-          bootstrapServers, requestTopic, groupId, handler, shutdownTimeout, maxInFlight, Map.copyOf(kafkaProperties));
+          bootstrapServers, requestTopic, groupId, handler, shutdownTimeout, maxInFlight, Map.copyOf(kafkaProperties),
+          replyTopics, handlerTimeout, onFailure);
     }
 
     private static void requireText(String value, String name) {

@@ -7,5 +7,13 @@ package io.courier.responder;
  * @param failed handler failures answered with a 500 problem reply
  * @param expired requests skipped because their deadline had passed
  * @param malformed records that were not Courier requests (no correlation id or reply topic), skipped
+ * @param abandoned handlers given up on at the request's deadline or the handler timeout
+ * @param refused requests whose reply topic is not allowed ({@code Responder.Builder#replyTopics}), skipped
  */
-public record ResponderStats(long answered, long failed, long expired, long malformed) {}
+public record ResponderStats(long answered, long failed, long expired, long malformed, long abandoned, long refused) {
+
+  /** Stats with nothing abandoned or refused. */
+  public ResponderStats(long answered, long failed, long expired, long malformed) {
+    this(answered, failed, expired, malformed, 0, 0);
+  }
+}

@@ -298,7 +298,7 @@ class ResponderIT {
     // When a request names a reply topic that does not exist, followed by a good one
     RequestEnvelope lost = envelope(Profile.COURIER, "lost", 0);
     send(
-        lost.toBuilder().replyTopic("responder-it-no-such-topic").build(),
+        lost.toBuilder().replyTopic("responder-it-no-such-replies").build(),
         "same-key",
         "");
     send(envelope(Profile.COURIER, "found", 0), "same-key", "");
@@ -306,6 +306,37 @@ class ResponderIT {
     // Then
     assertThat(awaitReplies(1)).extracting(r -> header(r, HeaderNames.CORRELATION_ID)).containsExactly("found");
     await().untilAsserted(() -> assertThat(responder.stats()).isEqualTo(new ResponderStats(1, 1, 0, 0)));
+  }
+
+  @Test
+  void aHandlerThatNeverFinishesIsAbandonedAtTheDeadlineAndItsSlotServesTheNext() {
+    // Given one slot, and a handler that never finishes the request "stuck"
+    Responder responder =
+        start(
+            Responder.builder()
+                .maxInFlight(1)
+                .handler(request -> request.correlationId().equals("stuck")
+                    ? new java.util.concurrent.CompletableFuture<>()
+                    : java.util.concurrent.CompletableFuture.completedFuture(Reply.status(200))));
+
+    // When it takes the slot until its deadline, 1 s away, with another request behind it on the partition
+    send(envelope(Profile.COURIER, "stuck", 0, Instant.now().plusSeconds(1)), "same-key", "");
+    send(envelope(Profile.COURIER, "next", 0), "same-key", "");
+
+    // Then the stuck one is given up on without a reply, and the next is answered
+    assertThat(awaitReplies(1)).extracting(r -> header(r, HeaderNames.CORRELATION_ID)).containsExactly("next");
+    await().untilAsserted(() -> assertThat(responder.stats().abandoned()).isEqualTo(1));
+  }
+
+  @Test
+  void aRequestNamingItsOwnStateTopicAsReplyTopicIsRefused() {
+    Responder responder = start(Responder.builder().syncHandler(request -> Reply.status(200)));
+
+    send(envelope(Profile.COURIER, "evil", 0).toBuilder().replyTopic("orders.state").build(), "k", "");
+    send(envelope(Profile.COURIER, "fine", 0), "k", "");
+
+    assertThat(awaitReplies(1)).extracting(r -> header(r, HeaderNames.CORRELATION_ID)).containsExactly("fine");
+    await().untilAsserted(() -> assertThat(responder.stats().refused()).isEqualTo(1));
   }
 
   private Responder start(Responder.Builder builder) {

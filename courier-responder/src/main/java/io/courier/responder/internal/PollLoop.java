@@ -48,6 +48,8 @@ final class PollLoop implements Runnable, ConsumerRebalanceListener {
   private final BlockingQueue<Completion> completions = new LinkedBlockingQueue<>();
 
   private volatile boolean closing;
+  /** What stopped the loop, if an error did. */
+  private volatile Throwable failure;
   private volatile boolean assigned;
 
   PollLoop(
@@ -70,6 +72,7 @@ final class PollLoop implements Runnable, ConsumerRebalanceListener {
         pollOnce();
       }
     } catch (Throwable e) {
+      failure = e;
       LOGGER.error(
           "Responder stopped on an error requestTopic={} groupId={}",
           settings.requestTopic(),
@@ -78,12 +81,25 @@ final class PollLoop implements Runnable, ConsumerRebalanceListener {
     } finally {
       shutdown();
     }
+    Throwable stoppedBy = failure;
+    if (stoppedBy != null) {
+      try {
+        settings.onFailure().accept(stoppedBy); // the host decides: restart, fail its health check, exit
+      } catch (RuntimeException listener) {
+        LOGGER.warn("The responder's failure listener failed requestTopic={}", settings.requestTopic(), listener);
+      }
+    }
   }
 
   /** Any thread: stop at the next opportunity. */
   void requestClose() {
     closing = true;
     consumer.wakeup();
+  }
+
+  /** Any thread: the error that stopped the loop, or {@code null}. */
+  Throwable failure() {
+    return failure;
   }
 
   /** Any thread: whether partitions are assigned and the loop has not begun to close. */

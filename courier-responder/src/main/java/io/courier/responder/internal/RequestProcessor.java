@@ -6,10 +6,15 @@ import io.courier.responder.Reply;
 import io.courier.responder.Request;
 import io.courier.responder.RequestHandler;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,6 +33,9 @@ final class RequestProcessor {
   /** Title of the problem reply a handler failure becomes; the same for every failure. */
   static final String HANDLER_FAILED = "Handler failed";
 
+  /** Title of the problem reply of a handler that did not finish within the handler timeout. */
+  static final String HANDLER_TIMED_OUT = "Handler timed out";
+
   /** What became of one request record. Every outcome lets the offset move past the record. */
   enum Outcome {
     /** A reply (perhaps a 500 for a handler failure) was produced and acknowledged. */
@@ -37,7 +45,11 @@ final class RequestProcessor {
     /** The deadline had passed before the handler was called; no reply. */
     EXPIRED,
     /** Not a request (no correlation id or reply topic); no reply. */
-    MALFORMED
+    MALFORMED,
+    /** The request names a reply topic that is not allowed (or a partition below -1); no reply. */
+    REFUSED,
+    /** The handler did not finish by the request's deadline; given up on, no reply. */
+    ABANDONED
   }
 
   private final String requestTopic;
@@ -45,14 +57,35 @@ final class RequestProcessor {
   private final ReplyProducer replies;
   private final Clock clock;
   private final ResponderCounters counters;
+  private final Pattern replyTopics;
+  private final Duration handlerTimeout;
+  private final HandlerTimer timer;
+  private final AtomicLong lastRefusalLogged = new AtomicLong(Long.MIN_VALUE);
 
+  /** A processor with the default reply topics and handler timeout, on the shared timer. */
   RequestProcessor(
       String requestTopic, RequestHandler handler, ReplyProducer replies, Clock clock, ResponderCounters counters) {
+    this(requestTopic, handler, replies, clock, counters, ResponderLoop.Settings.DEFAULT_REPLY_TOPICS,
+        ResponderLoop.Settings.DEFAULT_HANDLER_TIMEOUT, HandlerTimer.SHARED);
+  }
+
+  RequestProcessor(
+      String requestTopic,
+      RequestHandler handler,
+      ReplyProducer replies,
+      Clock clock,
+      ResponderCounters counters,
+      Pattern replyTopics,
+      Duration handlerTimeout,
+      HandlerTimer timer) {
     this.requestTopic = requestTopic;
     this.handler = handler;
     this.replies = replies;
     this.clock = clock;
     this.counters = counters;
+    this.replyTopics = replyTopics;
+    this.handlerTimeout = handlerTimeout;
+    this.timer = timer;
   }
 
   /** Processes one record; the stage never completes exceptionally. */
@@ -70,7 +103,19 @@ final class RequestProcessor {
           e.getMessage());
       return CompletableFuture.completedFuture(Outcome.MALFORMED);
     }
-    if (!clock.instant().isBefore(envelope.deadline())) {
+    if (!replyTopicAllowed(envelope)) {
+      // A request must never make the service write into a topic of its own (its state, its requests).
+      counters.refused();
+      if (shouldLogRefusal()) {
+        LOGGER.warn(
+            "Refused a request whose reply topic is not allowed correlationId={} requestTopic={} replyTopic={} replyPartition={}"
+                + " (allowed: {}; at most one such line a minute)",
+            envelope.correlationId(), requestTopic, envelope.replyTopic(), envelope.replyPartition(), replyTopics.pattern());
+      }
+      return CompletableFuture.completedFuture(Outcome.REFUSED);
+    }
+    Instant now = clock.instant();
+    if (!now.isBefore(envelope.deadline())) {
       // The caller has been answered (504) already; doing the work now would only waste it.
       counters.expired();
       LOGGER.debug(
@@ -82,7 +127,60 @@ final class RequestProcessor {
     }
     Request request = new Request(envelope, record.key(), record.value());
     byte[] correlationId = record.headers().lastHeader(envelope.profile().correlationHeader()).value();
-    return answer(request).thenCompose(answer -> produce(envelope, record.key(), correlationId, answer));
+    return bounded(request, now).thenCompose(answer -> {
+      if (answer == Answer.ABANDONED) {
+        return CompletableFuture.completedFuture(Outcome.ABANDONED);
+      }
+      return produce(envelope, record.key(), correlationId, answer);
+    });
+  }
+
+  private boolean replyTopicAllowed(RequestEnvelope envelope) {
+    return !envelope.replyTopic().equals(requestTopic)
+        && replyTopics.matcher(envelope.replyTopic()).matches()
+        && envelope.replyPartition() >= -1;
+  }
+
+  private boolean shouldLogRefusal() {
+    long now = System.nanoTime();
+    long last = lastRefusalLogged.get();
+    return (last == Long.MIN_VALUE || now - last > TimeUnit.MINUTES.toNanos(1)) && lastRefusalLogged.compareAndSet(last, now);
+  }
+
+  /**
+   * The handler's answer, or, if it has not come when the request's deadline (or, before it, the handler
+   * timeout) is reached, {@link Answer#ABANDONED} at the deadline (nobody waits any more: no reply) or a 504
+   * problem at the handler timeout (the caller still waits: tell it). Either way the request's slot and
+   * offset are released; whatever the handler does later is ignored.
+   */
+  private CompletionStage<Answer> bounded(Request request, Instant now) {
+    CompletableFuture<Answer> answer = answer(request).toCompletableFuture();
+    if (answer.isDone()) {
+      return answer;
+    }
+    Instant timeoutAt = now.plus(handlerTimeout);
+    boolean deadlineFirst = !request.deadline().isAfter(timeoutAt);
+    Duration limit = Duration.between(now, deadlineFirst ? request.deadline() : timeoutAt);
+    CompletableFuture<Answer> bounded = new CompletableFuture<>();
+    Runnable cancel =
+        timer.schedule(limit, () -> {
+          if (bounded.complete(deadlineFirst ? Answer.ABANDONED : timedOut())) {
+            counters.abandoned();
+            LOGGER.warn(
+                "Handler abandoned correlationId={} requestTopic={} after={} ms reason={}",
+                request.correlationId(), requestTopic, limit.toMillis(),
+                deadlineFirst ? "the request's deadline passed" : "the handler timeout passed; answered 504");
+          }
+        });
+    answer.whenComplete((done, error) -> {
+      cancel.run();
+      bounded.complete(done);
+    });
+    return bounded;
+  }
+
+  private Answer timedOut() {
+    return new Answer(Reply.problem(504, HANDLER_TIMED_OUT, "the handler did not finish within " + handlerTimeout.toMillis() + " ms"), false);
   }
 
   private static RequestEnvelope decode(ConsumerRecord<String, byte[]> record) {
@@ -171,5 +269,8 @@ final class RequestProcessor {
   }
 
   /** A reply to produce, and whether it stands for a handler failure (already counted). */
-  private record Answer(Reply reply, boolean handlerFailed) {}
+  private record Answer(Reply reply, boolean handlerFailed) {
+    /** No reply: the handler was given up on at the request's deadline. */
+    static final Answer ABANDONED = new Answer(Reply.status(504), false);
+  }
 }

@@ -12,6 +12,16 @@ final class ResponderCounters {
   private final LongAdder failed = new LongAdder();
   private final LongAdder expired = new LongAdder();
   private final LongAdder malformed = new LongAdder();
+  private final LongAdder abandoned = new LongAdder();
+  private final LongAdder refused = new LongAdder();
+
+  void abandoned() {
+    abandoned.increment();
+  }
+
+  void refused() {
+    refused.increment();
+  }
 
   void answered() {
     answered.increment();
@@ -30,6 +40,6 @@ final class ResponderCounters {
   }
 
   ResponderStats snapshot() {
-    return new ResponderStats(answered.sum(), failed.sum(), expired.sum(), malformed.sum());
+    return new ResponderStats(answered.sum(), failed.sum(), expired.sum(), malformed.sum(), abandoned.sum(), refused.sum());
   }
 }

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.producer.Producer;
@@ -41,6 +42,9 @@ public final class ResponderLoop {
    * @param shutdownTimeout how long closing (or losing partitions) waits for requests in hand
    * @param maxInFlight how many requests may be in the handler at once
    * @param kafkaProperties settings for both Kafka clients (security, tuning)
+   * @param replyTopics the reply topics a request may name; others are refused without running the handler
+   * @param handlerTimeout the longest a handler may take, when the request's deadline does not come first
+   * @param onFailure told once, on the poll thread, if the responder stops on an error
    */
   public record Settings(
       String bootstrapServers,
@@ -49,7 +53,28 @@ public final class ResponderLoop {
       RequestHandler handler,
       Duration shutdownTimeout,
       int maxInFlight,
-      Map<String, Object> kafkaProperties) {
+      Map<String, Object> kafkaProperties,
+      Pattern replyTopics,
+      Duration handlerTimeout,
+      java.util.function.Consumer<Throwable> onFailure) {
+
+    /** Reply topics a request may name by default: a name with the word {@code responses} or {@code replies}. */
+    public static final Pattern DEFAULT_REPLY_TOPICS = Pattern.compile("(?i)(.*[._-])?(responses|replies)([._-].*)?");
+    /** The longest a handler may take by default, when the request's deadline does not come first. */
+    public static final Duration DEFAULT_HANDLER_TIMEOUT = Duration.ofMinutes(5);
+
+    /** Settings with the default reply topics and handler timeout, and no failure listener. */
+    public Settings(
+        String bootstrapServers,
+        String requestTopic,
+        String groupId,
+        RequestHandler handler,
+        Duration shutdownTimeout,
+        int maxInFlight,
+        Map<String, Object> kafkaProperties) {
+      this(bootstrapServers, requestTopic, groupId, handler, shutdownTimeout, maxInFlight, kafkaProperties,
+          DEFAULT_REPLY_TOPICS, DEFAULT_HANDLER_TIMEOUT, failure -> {});
+    }
 
     public Settings {
       Objects.requireNonNull(bootstrapServers, "bootstrapServers");
@@ -61,6 +86,11 @@ public final class ResponderLoop {
         throw new IllegalArgumentException("maxInFlight must be at least 1: " + maxInFlight);
       }
       kafkaProperties = Map.copyOf(kafkaProperties);
+      Objects.requireNonNull(replyTopics, "replyTopics");
+      Objects.requireNonNull(onFailure, "onFailure");
+      if (handlerTimeout == null || handlerTimeout.isNegative() || handlerTimeout.isZero()) {
+        throw new IllegalArgumentException("handlerTimeout must be positive");
+      }
     }
   }
 
@@ -114,7 +144,9 @@ public final class ResponderLoop {
       }
       ReplyProducer replies = new ReplyProducer(producer);
       RequestProcessor processor =
-          new RequestProcessor(settings.requestTopic(), settings.handler(), replies, clock, counters);
+          new RequestProcessor(
+              settings.requestTopic(), settings.handler(), replies, clock, counters, settings.replyTopics(),
+              settings.handlerTimeout(), HandlerTimer.SHARED);
       loop = new PollLoop(settings, consumer, replies, processor);
       thread = new Thread(loop, "courier-responder-" + settings.requestTopic());
       thread.start();
@@ -131,6 +163,12 @@ public final class ResponderLoop {
   public boolean isRunning() {
     PollLoop current = loop;
     return current != null && current.isRunning();
+  }
+
+  /** The error that stopped this responder, or {@code null}. */
+  public Throwable failure() {
+    PollLoop current = loop;
+    return current == null ? null : current.failure();
   }
 
   /** What this responder has done so far. */

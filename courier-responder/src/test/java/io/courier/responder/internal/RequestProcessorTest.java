@@ -27,7 +27,11 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import java.util.List;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class RequestProcessorTest {
   private static final Instant NOW = Instant.parse("2026-03-01T10:00:00Z");
@@ -195,6 +199,108 @@ class RequestProcessorTest {
 
     assertThat(outcome.toCompletableFuture().join()).isEqualTo(Outcome.REPLY_FAILED);
     assertThat(counters.snapshot()).isEqualTo(new ResponderStats(0, 1, 0, 0));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"orders.state", "orders.requests", "customers", "courier.responses.evil"})
+  void aRequestNamingAReplyTopicThatIsNotAllowedIsRefusedWithoutRunningTheHandler(String replyTopic) {
+    // given a request that would make the service write into a topic of its own
+    AtomicInteger calls = new AtomicInteger();
+    RequestProcessor processor =
+        guarded(request -> {
+          calls.incrementAndGet();
+          return CompletableFuture.completedFuture(Reply.status(200));
+        }, Pattern.compile("courier\\.responses"));
+
+    // when
+    Outcome outcome =
+        process(processor, envelope(Profile.COURIER, "c-r", 0, DEADLINE).toBuilder().replyTopic(replyTopic).build());
+
+    // then
+    assertThat(outcome).isEqualTo(Outcome.REFUSED);
+    assertThat(calls).hasValue(0);
+    assertThat(producer.history()).isEmpty();
+    assertThat(counters.snapshot().refused()).isEqualTo(1);
+  }
+
+  @Test
+  void byDefaultResponseAndReplyTopicsAreAllowedAndTheRequestTopicIsNot() {
+    Pattern allowed = ResponderLoop.Settings.DEFAULT_REPLY_TOPICS;
+
+    assertThat(List.of("courier.responses", "gw.replies", "responder-it-replies-3", "ORDERS.REPLIES", "replies"))
+        .allMatch(topic -> allowed.matcher(topic).matches());
+    assertThat(List.of("orders.state", "orders.requests", "replieslike", "myresponses", "customers"))
+        .noneMatch(topic -> allowed.matcher(topic).matches());
+    // and a service's own request topic is refused even when its name would match
+    RequestProcessor named = new RequestProcessor("orders.replies", RequestHandler.of(request -> Reply.status(200)), replies(), clock, counters);
+    assertThat(process(named, envelope(Profile.COURIER, "c-own", 0, DEADLINE).toBuilder().replyTopic("orders.replies").build()))
+        .isEqualTo(Outcome.REFUSED);
+  }
+
+  @Test
+  void aReplyPartitionBelowMinusOneIsRefused() {
+    org.apache.kafka.common.header.Headers headers = envelope(Profile.COURIER, "c-p", -1, DEADLINE).toHeaders();
+    headers.add(HeaderNames.REPLY_PARTITION, "-2".getBytes(StandardCharsets.UTF_8));
+
+    Outcome outcome = processor(request -> Reply.status(200)).process(record(0, 7, headers)).toCompletableFuture().join();
+
+    assertThat(outcome).isEqualTo(Outcome.REFUSED);
+    assertThat(producer.history()).isEmpty();
+  }
+
+  @Test
+  void aHandlerStillRunningAtTheDeadlineIsAbandonedWithoutAReply() {
+    // given a handler that never completes
+    CompletableFuture<Outcome> outcome =
+        guarded(request -> new CompletableFuture<>(), ResponderLoop.Settings.DEFAULT_REPLY_TOPICS)
+            .process(record(0, 7, envelope(Profile.COURIER, "c-a", 0, DEADLINE)))
+            .toCompletableFuture();
+
+    // when the deadline comes
+    clock.advance(Duration.ofSeconds(29));
+    assertThat(outcome).isNotDone();
+    clock.advance(Duration.ofSeconds(1));
+
+    // then it is given up on: no reply (the caller has had its 504), slot and offset free
+    assertThat(outcome).isCompletedWithValue(Outcome.ABANDONED);
+    assertThat(producer.history()).isEmpty();
+    assertThat(counters.snapshot().abandoned()).isEqualTo(1);
+  }
+
+  @Test
+  void aHandlerStillRunningAtTheHandlerTimeoutBeforeTheDeadlineIsAnswered504() {
+    CompletableFuture<Outcome> outcome =
+        new RequestProcessor(
+                REQUEST_TOPIC, request -> new CompletableFuture<>(), replies(), clock, counters,
+                ResponderLoop.Settings.DEFAULT_REPLY_TOPICS, Duration.ofSeconds(10), clock::schedule)
+            .process(record(0, 7, envelope(Profile.COURIER, "c-t", 0, DEADLINE)))
+            .toCompletableFuture();
+
+    clock.advance(Duration.ofSeconds(10));
+
+    assertThat(outcome).isCompletedWithValue(Outcome.ANSWERED);
+    ReplyEnvelope reply = ReplyEnvelope.fromHeaders(onlyReply().headers());
+    assertThat(reply.status()).isEqualTo(504);
+    assertThat(counters.snapshot().abandoned()).isEqualTo(1);
+  }
+
+  @Test
+  void aHandlerThatAnswersInTimeLeavesNoTimerBehind() {
+    CompletableFuture<Reply> later = new CompletableFuture<>();
+    CompletableFuture<Outcome> outcome =
+        guarded(request -> later, ResponderLoop.Settings.DEFAULT_REPLY_TOPICS)
+            .process(record(0, 7, envelope(Profile.COURIER, "c-i", 0, DEADLINE)))
+            .toCompletableFuture();
+
+    later.complete(Reply.status(200));
+
+    assertThat(outcome).isCompletedWithValue(Outcome.ANSWERED);
+    assertThat(clock.scheduled()).isZero();
+  }
+
+  private RequestProcessor guarded(RequestHandler handler, Pattern replyTopics) {
+    return new RequestProcessor(
+        REQUEST_TOPIC, handler, replies(), clock, counters, replyTopics, Duration.ofMinutes(5), clock::schedule);
   }
 
   @Test

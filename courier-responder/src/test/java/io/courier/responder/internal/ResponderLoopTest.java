@@ -133,6 +133,30 @@ class ResponderLoopTest {
     assertThat(consumer.lastCommit(P0)).isEqualTo(1);
   }
 
+  @Test
+  void aPollLoopThatStopsOnAnErrorTellsItsHost() {
+    // given a host that listens for the responder's failure
+    AtomicReference<Throwable> told = new AtomicReference<>();
+    ResponderLoop.Settings settings =
+        new ResponderLoop.Settings(
+            "localhost:9092", REQUEST_TOPIC, "orders", RequestHandler.of(request -> Reply.status(200)), Duration.ofSeconds(5), 8,
+            Map.of(), ResponderLoop.Settings.DEFAULT_REPLY_TOPICS, Duration.ofMinutes(1), told::set);
+    ResponderLoop loop = new ResponderLoop(settings, clock, clients);
+    consumer.schedulePollTask(() -> {
+      throw new IllegalStateException("the consumer broke");
+    });
+
+    // when its poll loop dies
+    loop.start();
+
+    // then the host is told, and the responder says it is not healthy
+    await().until(() -> told.get() != null);
+    assertThat(told.get()).hasMessage("the consumer broke");
+    assertThat(loop.failure()).isSameAs(told.get());
+    assertThat(loop.isRunning()).isFalse();
+    loop.close();
+  }
+
   private ResponderLoop loop(RequestHandler handler) {
     ResponderLoop.Settings settings =
         new ResponderLoop.Settings(
