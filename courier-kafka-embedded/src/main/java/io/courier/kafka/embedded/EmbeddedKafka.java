@@ -72,9 +72,9 @@ public final class EmbeddedKafka implements AutoCloseable {
     int[] ports = freePorts(2);
     int brokerPort = ports[0];
     int controllerPort = ports[1];
-    Properties config = brokerConfig(dataDir, brokerPort, controllerPort);
+    Properties config = brokerConfig(dataDir, 1, brokerPort, controllerPort, "1@localhost:" + controllerPort, 1);
     config.putAll(overrides);
-    format(dataDir, config);
+    format(dataDir, config, Uuid.randomUuid().toString());
     KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(config), Time.SYSTEM);
     server.startup();
     Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, "localhost:" + brokerPort));
@@ -158,24 +158,35 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
   }
 
-  private static Properties brokerConfig(Path dataDir, int brokerPort, int controllerPort) {
+  /**
+   * The settings of one combined broker-and-controller node.
+   *
+   * @param voters {@code controller.quorum.voters}, e.g. {@code 1@localhost:9093,2@localhost:9095}
+   * @param replication the replication factor of internal and new topics; with more than one node, new
+   *     topics also need {@code replication - 1} in-sync replicas (so {@code acks=all} means two copies)
+   */
+  static Properties brokerConfig(Path dataDir, int nodeId, int brokerPort, int controllerPort, String voters, int replication) {
+    String rf = Integer.toString(replication);
+    String minIsr = Integer.toString(Math.max(1, replication - 1));
     Properties p = new Properties();
     p.put("process.roles", "broker,controller");
-    p.put("node.id", "1");
-    p.put("controller.quorum.voters", "1@localhost:" + controllerPort);
+    p.put("node.id", Integer.toString(nodeId));
+    p.put("controller.quorum.voters", voters);
     p.put("listeners", "PLAINTEXT://localhost:" + brokerPort + ",CONTROLLER://localhost:" + controllerPort);
     p.put("advertised.listeners", "PLAINTEXT://localhost:" + brokerPort);
     p.put("controller.listener.names", "CONTROLLER");
     p.put("inter.broker.listener.name", "PLAINTEXT");
     p.put("listener.security.protocol.map", "CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT");
     p.put("log.dirs", dataDir.resolve("logs").toString());
-    p.put("offsets.topic.replication.factor", "1");
+    p.put("offsets.topic.replication.factor", rf);
     p.put("offsets.topic.num.partitions", "1");
-    p.put("transaction.state.log.replication.factor", "1");
-    p.put("transaction.state.log.min.isr", "1");
+    p.put("transaction.state.log.replication.factor", rf);
+    p.put("transaction.state.log.min.isr", minIsr);
     p.put("transaction.state.log.num.partitions", "1");
-    p.put("share.coordinator.state.topic.replication.factor", "1");
-    p.put("share.coordinator.state.topic.min.isr", "1");
+    p.put("share.coordinator.state.topic.replication.factor", rf);
+    p.put("share.coordinator.state.topic.min.isr", minIsr);
+    p.put("default.replication.factor", rf);
+    p.put("min.insync.replicas", minIsr);
     p.put("group.initial.rebalance.delay.ms", "0");
     // Topics come from configuration only: a typo in a topic name is an error, not a new empty topic.
     p.put("auto.create.topics.enable", "false");
@@ -186,7 +197,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     return p;
   }
 
-  private static void format(Path dataDir, Properties config) {
+  static void format(Path dataDir, Properties config, String clusterId) {
     Path file = dataDir.resolve("server.properties");
     try (OutputStream out = Files.newOutputStream(file)) {
       config.store(out, "courier embedded kafka");
@@ -201,7 +212,7 @@ public final class EmbeddedKafka implements AutoCloseable {
               new String[] {
                 "format",
                 "--cluster-id",
-                Uuid.randomUuid().toString(),
+                clusterId,
                 "--config",
                 file.toString(),
                 "--ignore-formatted"
@@ -215,10 +226,10 @@ public final class EmbeddedKafka implements AutoCloseable {
   }
 
   /**
-   * Distinct free loopback ports. The sockets are held open together until all are chosen: closed one by one,
+   * Distinct free loopback ports, e.g. for the nodes of a cluster. The sockets are held open together until all are chosen: closed one by one,
    * the operating system may hand the same port out twice.
    */
-  private static int[] freePorts(int count) {
+  public static int[] freePorts(int count) {
     ServerSocket[] sockets = new ServerSocket[count];
     try {
       int[] ports = new int[count];
