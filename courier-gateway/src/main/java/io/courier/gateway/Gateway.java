@@ -158,7 +158,7 @@ public final class Gateway implements AutoCloseable {
             // 100 Continue is answered by the pipeline once the request is admitted, never before.
             .setHandle100ContinueAutomatically(false)
             // Vert.x's idle timeout would also close connections whose request waits for its reply:
-            // ConnectionTimeouts closes only connections with nothing in progress.
+            // ConnectionGuard closes only connections with nothing in progress.
             .setIdleTimeout(0);
     List<HttpVerticle> servers = new java.util.concurrent.CopyOnWriteArrayList<>();
     await(

@@ -160,6 +160,123 @@ class HttpEdgeIT {
     assertThat(new String(lastRequestFor("/baskets/c-1/items/sku-42").value(), StandardCharsets.UTF_8)).isEqualTo("{\"a\":1}");
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"gzip", "identity", "xchunked", "chunked;q=1", "chunked, gzip"})
+  void aTransferEncodingThatDoesNotEndInChunkedIsA400AndNothingAfterItIsProcessed(String coding) {
+    try (RawHttp http = connect()) {
+      // a body that is a request of its own: read as "no body", it would be smuggled in
+      String smuggled = "GET /customers/smuggled HTTP/1.1\r\nHost: x\r\n\r\n";
+      http.send("POST /orders HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: " + coding + "\r\n\r\n" + smuggled);
+
+      RawHttp.Response response = http.read();
+
+      assertThat(response.status()).isEqualTo(400);
+      assertThat(response.bodyText()).contains("malformed-request").contains("Transfer-Encoding");
+      assertThat(response.header("connection")).isEqualTo("close");
+      assertThat(http.closedWithin(Duration.ofSeconds(5))).as("and no second response").isTrue();
+    }
+    assertNotProcessed("/customers/smuggled");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"GET /customers/c-1 HTTP/1.1\r\n\r\n", "GET /customers/c-1 HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n",
+      "POST /orders HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"})
+  void aRequestWithAmbiguousFramingOrAddressingIsA400(String request) {
+    try (RawHttp http = connect()) {
+      RawHttp.Response response = http.exchange(request);
+
+      assertThat(response.status()).isEqualTo(400);
+      assertThat(response.bodyText()).contains("malformed-request");
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"HTTP/1.2", "HTTP/2.0", "FOO/1.1"})
+  void anHttpVersionOtherThan10Or11IsA505Problem(String version) {
+    try (RawHttp http = connect()) {
+      RawHttp.Response response = http.exchange("GET /health " + version + "\r\nHost: x\r\n\r\n");
+
+      assertThat(response.status()).isEqualTo(505);
+      assertThat(response.bodyText()).contains("urn:courier:problem:http-version-not-supported");
+      assertThat(http.closedWithin(Duration.ofSeconds(5))).isTrue();
+    }
+  }
+
+  @Test
+  void aPipelinedRequestWithABrokenBodyIsAnsweredAfterTheOneBeforeIt() {
+    try (RawHttp http = connect()) {
+      // a GET that waits for its reply from Kafka, then a PUT whose chunked body breaks, in one write
+      http.send("GET /customers/c-1001 HTTP/1.1\r\nHost: x\r\n\r\n"
+          + "PUT /baskets/c-1/items/s HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n");
+
+      RawHttp.Response first = http.read();
+      RawHttp.Response second = http.read();
+
+      assertThat(first.status()).isEqualTo(200);
+      assertThat(first.bodyText()).isEqualTo("ok");
+      assertThat(second.status()).isEqualTo(400);
+      assertThat(http.closedWithin(Duration.ofSeconds(5))).isTrue();
+    }
+  }
+
+  @Test
+  void aSlowNextRequestIsAnswered408OnlyAfterTheReplyOwedBeforeIt() {
+    // a reply that takes 2 s, longer than the 1 s header timeout
+    service.answer(request -> {
+      ProducerRecord<byte[], byte[]> reply = FakeService.reply(request, 200, "owed");
+      LATER.schedule(() -> service.send(reply), 2000, TimeUnit.MILLISECONDS);
+      return List.of();
+    });
+    try (RawHttp http = connect()) {
+      http.send("GET /patient HTTP/1.1\r\nHost: x\r\n\r\nGET /customers/c-2 HTTP/1.1\r\nHo");
+
+      RawHttp.Response first = http.read();
+      RawHttp.Response second = http.read();
+
+      assertThat(first.status()).isEqualTo(200);
+      assertThat(first.bodyText()).isEqualTo("owed");
+      assertThat(second.status()).isEqualTo(408);
+    }
+  }
+
+  @Test
+  void aPartialRequestInTheSameWriteAsAWholeOneStillHasAHeaderTimeout() {
+    try (RawHttp http = connect()) {
+      http.send("GET /health HTTP/1.1\r\nHost: x\r\n\r\nGET /custo");
+
+      assertThat(http.read().status()).isEqualTo(200);
+      RawHttp.Response timedOut = http.read();
+      assertThat(timedOut.status()).as("408 after the 1 s header timeout, not a silent close after the idle one").isEqualTo(408);
+    }
+  }
+
+  @Test
+  void aClientThatClosesItsSendingSideStillGetsItsAnswer() {
+    try (RawHttp http = connect()) {
+      http.send(get("/customers/c-1001")).halfClose();
+
+      RawHttp.Response response = http.read();
+
+      assertThat(response.status()).isEqualTo(200);
+      assertThat(http.closedWithin(Duration.ofSeconds(5))).isTrue();
+    }
+  }
+
+  @Test
+  void afterAConnectionCloseAnswerNothingElseOnTheConnectionIsProcessed() {
+    try (RawHttp http = connect()) {
+      // a refused expectation whose client sends its body anyway, and another request behind it
+      http.send("PUT /baskets/c-1/items/s HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nExpect: foo\r\n"
+          + "Content-Length: 14\r\n\r\n{\"quantity\":1}"
+          + "PUT /baskets/c-777/items/x HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 15\r\n\r\n"
+          + "{\"quantity\":77}");
+
+      assertThat(http.read().status()).isEqualTo(417);
+      assertThat(http.closedWithin(Duration.ofSeconds(5))).as("no answer for the second, and the end").isTrue();
+    }
+    assertNotProcessed("/baskets/c-777/items/x");
+  }
+
   // 2. Nothing waits for ever
 
   @Test
@@ -386,6 +503,24 @@ class HttpEdgeIT {
       assertThat(response.status()).isEqualTo(502);
       assertThat(response.bodyText()).contains("urn:courier:problem:bad-reply");
     }
+  }
+
+  /**
+   * That no request for {@code path} reached the service: a request sent afterwards on a new connection is
+   * the next one the service reads (one partition: it reads in the order they were produced).
+   */
+  private void assertNotProcessed(String path) {
+    try (RawHttp http = connect()) {
+      assertThat(http.exchange(get("/customers/sentinel")).status()).isEqualTo(200);
+    }
+    for (int i = 0; i < 20; i++) {
+      String seen = RequestEnvelope.fromHeaders(service.takeRequest().headers()).path();
+      assertThat(seen).as("a request the gateway should not have processed").isNotEqualTo(path);
+      if (seen.equals("/customers/sentinel")) {
+        return;
+      }
+    }
+    throw new AssertionError("the sentinel request never reached the service");
   }
 
   private static ConsumerRecord<byte[], byte[]> lastRequestFor(String path) {

@@ -11,6 +11,7 @@ public enum GatewayError {
   MALFORMED_REQUEST(400, "malformed-request", "The request cannot be read", false),
   ROUTE_NOT_FOUND(404, "route-not-found", "No route for this path", false),
   METHOD_NOT_ALLOWED(405, "method-not-allowed", "Method not allowed on this path", false),
+  HTTP_VERSION_NOT_SUPPORTED(505, "http-version-not-supported", "The HTTP version is not supported", false),
   URI_TOO_LONG(414, "uri-too-long", "The request-target is too long", false),
   HEADERS_TOO_LARGE(431, "headers-too-large", "The request's header fields are too large", false),
   MALFORMED_BODY(400, "malformed-body", "The request body is not valid JSON", false),

@@ -37,6 +37,10 @@ final class JsonKey {
    *     pointer (absent, {@code null}, an object or an array)
    */
   static String find(JsonPointer pointer, byte[] body) {
+    if (body.length >= 2 && (body[0] == 0 || body[1] == 0 || (body[0] & 0xFF) >= 0xFE)) {
+      // UTF-16 or UTF-32 (or their byte order marks): Jackson would guess the encoding, a service may not
+      throw malformed("the body must be JSON in UTF-8 (RFC 8259)");
+    }
     Found found = new Found();
     try (JsonParser parser = JSON.createParser(body)) {
       if (parser.nextToken() == null) {
@@ -55,7 +59,23 @@ final class JsonKey {
       throw new GatewayException(
           GatewayError.MISSING_KEY, "the body has no text, number or boolean at " + pointer + " for the record key");
     }
+    if (hasLoneSurrogate(found.text)) {
+      throw malformed("the value at " + pointer + " is not valid Unicode (an unpaired surrogate escape)");
+    }
     return found.text;
+  }
+
+  /** Whether {@code text} holds half a surrogate pair, which no UTF-8 byte sequence can carry. */
+  private static boolean hasLoneSurrogate(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**

@@ -7,18 +7,18 @@ import io.vertx.core.http.HttpServerOptions;
 
 /**
  * One HTTP server on one event loop; the gateway deploys one per event loop, all on the same port. Each
- * connection is watched for the header and idle timeouts ({@link ConnectionTimeouts}).
+ * connection is watched for the header and idle timeouts ({@link ConnectionGuard}).
  */
 public final class HttpVerticle extends VerticleBase {
   private final HttpServerOptions options;
   private final RequestPipeline pipeline;
-  private final ConnectionTimeouts timeouts;
+  private final ConnectionGuard timeouts;
   private HttpServer server;
 
   public HttpVerticle(HttpServerOptions options, RequestPipeline pipeline) {
     this.options = options;
     this.pipeline = pipeline;
-    this.timeouts = pipeline.connectionTimeouts();
+    this.timeouts = pipeline.connectionGuard();
   }
 
   @Override

@@ -51,7 +51,7 @@ public final class RequestPipeline {
   private final GatewayMetrics metrics;
   private final ResponseWriter writer;
   private final Duration bodyTimeout;
-  private final ConnectionTimeouts connectionTimeouts;
+  private final ConnectionGuard connectionGuard;
 
   public RequestPipeline(
       RouteTable routes, Exchanges exchanges, GatewayMetrics metrics, PrometheusMeterRegistry registry, HttpConfig http) {
@@ -61,17 +61,22 @@ public final class RequestPipeline {
     this.writer = new ResponseWriter(http.retryAfter().toSeconds());
     this.management = new ManagementEndpoints(exchanges.readiness(), registry, writer);
     this.bodyTimeout = http.bodyTimeout();
-    this.connectionTimeouts = new ConnectionTimeouts(http.headerTimeout(), http.idleTimeout(), http.bodyTimeout(), metrics::unrouted);
+    this.connectionGuard = new ConnectionGuard(http.headerTimeout(), http.idleTimeout(), http.bodyTimeout(), metrics::unrouted);
   }
 
   /** The header, idle and drain timeouts every connection of this front end gets. */
-  ConnectionTimeouts connectionTimeouts() {
-    return connectionTimeouts;
+  ConnectionGuard connectionGuard() {
+    return connectionGuard;
   }
 
   public void handle(HttpServerRequest request) {
     try {
-      if (!management.handle(request)) {
+      String ambiguous = RequestFraming.problem(request);
+      if (ambiguous != null) {
+        // Nothing after it on the connection can be trusted to be read as the client meant it.
+        request.response().putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
+        unrouted(request, GatewayError.MALFORMED_REQUEST, ambiguous);
+      } else if (!management.handle(request)) {
         route(request);
       }
     } catch (GatewayException e) {
@@ -102,7 +107,8 @@ public final class RequestPipeline {
     }
     request.response().putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
     metrics.unrouted(error);
-    writer.problem(request, error, detail);
+    // Netty hands over a stand-in request ("GET /bad-request HTTP/1.0"): its path is not the caller's.
+    writer.problem(request, error, detail, null);
   }
 
   private void route(HttpServerRequest request) {

@@ -62,6 +62,11 @@ final class ResponseWriter {
 
   /** Writes a problem of the gateway's own (RFC 9457), with {@code Retry-After} when it may pass. */
   void problem(HttpServerRequest request, GatewayError error, String detail) {
+    problem(request, error, detail, instance(request));
+  }
+
+  /** As {@link #problem(HttpServerRequest, GatewayError, String)}, with this {@code instance} (or none). */
+  void problem(HttpServerRequest request, GatewayError error, String detail, String instance) {
     HttpServerResponse response = request.response();
     if (response.closed() || response.ended()) {
       return;
@@ -74,13 +79,13 @@ final class ResponseWriter {
     if (close) {
       response.putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
     }
-    byte[] body = new Problem(error, detail, instance(request)).toJson();
+    byte[] body = new Problem(error, detail, instance).toJson();
     Future<Void> written =
         request.method() == HttpMethod.HEAD
             ? response.putHeader(HttpHeaders.CONTENT_LENGTH, Integer.toString(body.length)).end()
             : response.end(Buffer.buffer(body));
     if (close && request.connection() != null) {
-      written.onComplete(ignored -> ConnectionTimeouts.closeAfterAnswer(request.connection()));
+      written.onComplete(ignored -> ConnectionGuard.closeAfterAnswer(request.connection()));
     }
   }
 

@@ -11,7 +11,7 @@ import java.nio.charset.StandardCharsets;
 /**
  * The path of a request as the gateway reads it (RFC 3986 section 3.3): the bytes the caller sent, which
  * must be UTF-8; split on {@code /} (the leading slash and one trailing slash ignored); each segment
- * percent-decoded (section 2.1) and again required to be UTF-8. Routing compares these decoded segments, so
+ * percent-decoded (section 2.1) and again required to be UTF-8, without control characters. Routing compares these decoded segments, so
  * {@code /ord%65rs} is {@code /orders}, and {@code %2F} inside a segment is a slash in a parameter, not a
  * separator. Dot segments ({@code .}, {@code ..}, also percent-encoded) are refused rather than resolved:
  * a gateway that routes on paths must not let a caller climb out of one.
@@ -84,6 +84,9 @@ public final class RequestTarget {
       if (c < 0x20 || c == 0x7F) {
         throw malformed("the request-target holds a control character");
       }
+      if (c == '#') {
+        throw malformed("the request-target holds a '#' (a fragment is never sent to a server)");
+      }
       if (c > 0x7F) {
         ascii = false;
       }
@@ -112,7 +115,14 @@ public final class RequestTarget {
       decoded[length++] = (byte) (high << 4 | low);
       i += 2;
     }
-    return strictUtf8(java.util.Arrays.copyOf(decoded, length), "a percent-decoded path segment is not UTF-8");
+    String text = strictUtf8(java.util.Arrays.copyOf(decoded, length), "a percent-decoded path segment is not UTF-8");
+    for (int i = 0; i < text.length(); i++) {
+      if (text.charAt(i) < 0x20 || text.charAt(i) == 0x7F) {
+        // %00 or %0A would reach the service as a NUL or a line break in a path parameter and the key
+        throw malformed("a percent-decoded path segment holds a control character");
+      }
+    }
+    return text;
   }
 
   private static String strictUtf8(byte[] bytes, String problem) {

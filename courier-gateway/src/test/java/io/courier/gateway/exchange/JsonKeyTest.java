@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.JsonPointer;
 import io.courier.gateway.error.GatewayError;
 import io.courier.gateway.error.GatewayException;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -67,6 +68,30 @@ class JsonKeyTest {
   void aBodyThatIsNotJsonIsRefused(String body) {
     assertThatThrownBy(() -> find("/customerId", body))
         .isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.error()).isEqualTo(GatewayError.MALFORMED_BODY));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"{\"customerId\":\"\\ud800x\"}", "{\"customerId\":\"\\udfffx\"}", "{\"customerId\":\"a\\ud83d\"}"})
+  void aKeyWithAnUnpairedSurrogateIsRefusedRatherThanTurnedIntoAQuestionMark(String body) {
+    refused("/customerId", body, GatewayError.MALFORMED_BODY, "not valid Unicode");
+  }
+
+  @Test
+  void aPairedSurrogateEscapeIsItsCharacter() {
+    assertThat(find("/customerId", "{\"customerId\":\"\\ud83d\\ude00\"}")).isEqualTo("\ud83d\ude00");
+  }
+
+  @Test
+  void aBodyInUtf16OrUtf32IsRefused() {
+    String json = "{\"customerId\":\"c-1\"}";
+    for (java.nio.charset.Charset charset :
+        List.of(StandardCharsets.UTF_16LE, StandardCharsets.UTF_16BE, StandardCharsets.UTF_16, java.nio.charset.Charset.forName("UTF-32"))) {
+      byte[] body = json.getBytes(charset);
+      assertThatThrownBy(() -> JsonKey.find(CUSTOMER, body))
+          .as(charset.name())
+          .isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.error()).isEqualTo(GatewayError.MALFORMED_BODY))
+          .hasMessageContaining("UTF-8");
+    }
   }
 
   @Test

@@ -69,6 +69,18 @@ class RequestTargetTest {
     assertMalformed(path, "starting with '/'");
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"/customers/a%00b", "/customers/a%0Ab", "/customers/%7F", "/customers/%0d"})
+  void aSegmentThatDecodesToAControlCharacterIsRefused(String path) {
+    assertMalformed(path, "control character");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"/customers/c-1#frag", "/customers/#"})
+  void aFragmentIsRefused(String path) {
+    assertMalformed(path, "'#'");
+  }
+
   @Test
   void dotsInsideASegmentAreFine() {
     assertThat(RequestTarget.parse("/files/.profile/a..b").segment(1)).isEqualTo(".profile");

@@ -118,6 +118,16 @@ public final class RawHttp implements AutoCloseable {
     return send(request).read(request.startsWith("HEAD "));
   }
 
+  /** Closes our sending side only, as {@code printf ... | nc} does after its request; we can still read. */
+  public RawHttp halfClose() {
+    try {
+      socket.shutdownOutput();
+      return this;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** Whether the server closed the connection within {@code within}: a read sees its end. */
   public boolean closedWithin(Duration within) {
     try {
