@@ -198,10 +198,11 @@ abstract class ConsumerLoop implements AutoCloseable {
 
   private void closeConsumer() {
     org.apache.kafka.clients.consumer.Consumer<byte[], byte[]> current = consumer;
-    consumer = null;
     if (current == null) {
       return;
     }
+    // The consumer stays set while it closes: the last commit, and the rebalance callbacks that close runs
+    // (a revoke commits), use it.
     try {
       beforeClose();
     } catch (RuntimeException e) {
@@ -212,6 +213,7 @@ abstract class ConsumerLoop implements AutoCloseable {
     } catch (RuntimeException e) {
       LOGGER.warn("Closing a consumer failed thread={} error={}", thread.getName(), e.toString());
     }
+    consumer = null;
   }
 
   private boolean setUpUntilDone() {

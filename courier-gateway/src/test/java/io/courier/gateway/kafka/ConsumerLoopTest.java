@@ -194,4 +194,24 @@ class ConsumerLoopTest {
     assertThat(consumer.closed()).isTrue();
     assertThat(loop.crashLooping()).isFalse();
   }
+
+  @Test
+  void theLastCommitBeforeClosingStillHasItsConsumer() {
+    // a clean-up that commits, as the reply consumer's does on close (and its revoke callback during it)
+    java.util.concurrent.atomic.AtomicBoolean hadConsumer = new java.util.concurrent.atomic.AtomicBoolean();
+    loop =
+        new TestLoop() {
+          @Override
+          protected void beforeClose() {
+            hadConsumer.set(consumer != null);
+            consumer.commitSync(Duration.ofSeconds(1));
+          }
+        };
+    loop.start();
+    await().atMost(Duration.ofSeconds(10)).until(() -> loop.notReadyReason() == null);
+
+    loop.close();
+
+    assertThat(hadConsumer).isTrue();
+  }
 }
