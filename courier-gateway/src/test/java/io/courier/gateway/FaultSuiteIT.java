@@ -51,7 +51,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  * min.insync.replicas 2), a gateway and an echo service, a steady load, and a fault in the middle. For
  * each scenario the invariants hold: every request is answered (2xx, or a documented 503/504), every
  * accepted command is in the request topic exactly once and reached the service, the gateway is ready again
- * without a restart. The figures go to {@code target/fault-suite.md} (see docs/reliability.md).
+ * without a restart (and answers 200). How many requests succeed during a fault is a figure, not an
+ * invariant: with one broker frozen, none may. The figures go to {@code target/fault-suite.md} (see docs/reliability.md).
  *
  * <p>The default run is short (a few seconds of fault each); {@code -Dcourier.faults.long=true} runs each
  * scenario three times as long, with a 20 s outage of the whole cluster.
@@ -306,7 +307,6 @@ class FaultSuiteIT {
 
     assertThat(run.failed()).as("requests without an answer").isZero();
     assertThat(other).as("statuses other than 200, 503, 504: " + run.statuses()).isZero();
-    assertThat(run.statuses().getOrDefault(200, 0)).as("some requests were served").isPositive();
     assertThat(found).as("every accepted command is in the request topic").isEqualTo(run.accepted().size());
     assertThat(run.accepted()).as("every accepted command reached the service").allMatch(SEEN::containsKey);
     assertThat(duplicatesInTopic).as("no request record written twice (idempotent producer)").isZero();
