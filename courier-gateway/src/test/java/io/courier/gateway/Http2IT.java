@@ -19,6 +19,7 @@ import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.RequestOptions;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -33,7 +34,7 @@ class Http2IT {
   private static final String YAML =
       """
       instance-id: %s
-      http: {port: 0, event-loops: 1, body-timeout: 1s, http2-cleartext: %s}
+      http: {port: 0, event-loops: 1, body-timeout: 1s, header-timeout: 1s, http2-cleartext: %s}
       kafka:
         bootstrap-servers: ${bootstrap}
         response-topic: h2.responses
@@ -84,6 +85,12 @@ class Http2IT {
             .compose(request -> body == null ? request.send() : request.send(Buffer.buffer(body)))
             .compose(response -> response.body().map(bytes -> answer(response, bytes)));
     return answer.toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+  }
+
+  private static Answer upgraded(HttpClient client, RequestOptions options) throws Exception {
+    return client.request(options).compose(request -> request.send())
+        .compose(response -> response.body().map(bytes -> answer(response, bytes)))
+        .toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
   }
 
   private static Answer answer(HttpClientResponse response, Buffer body) {
@@ -140,6 +147,34 @@ class Http2IT {
 
     assertThat(timedOut.status()).isEqualTo(408);
     assertThat(timedOut.body()).contains("urn:courier:problem:request-timeout");
+  }
+
+  @Test
+  void aConnectionUpgradedToH2cIsNotTimedOutAsAnHttp11One() throws Exception {
+    // given a client that asks for HTTP/2 by an HTTP/1.1 Upgrade on the same connection
+    AtomicInteger connections = new AtomicInteger();
+    HttpClient upgrading =
+        vertx.httpClientBuilder()
+            .with(new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(true))
+            .withConnectHandler(connection -> connections.incrementAndGet())
+            .build();
+    try {
+      RequestOptions options =
+          new RequestOptions().setMethod(HttpMethod.GET).setHost("localhost").setPort(h2c.gateway().httpPort()).setURI("/customers/c-1");
+      Answer first = upgraded(upgrading, options);
+
+      // when longer than the 1 s HTTP/1.1 header timeout passes with no request on it
+      Thread.sleep(2500);
+      Answer second = upgraded(upgrading, options);
+
+      // then the same HTTP/2 connection still serves: no HTTP/1.1 408 was written into it, nor was it closed
+      assertThat(first.version()).isEqualTo(HttpVersion.HTTP_2);
+      assertThat(second.status()).isEqualTo(200);
+      assertThat(second.body()).isEqualTo("ok");
+      assertThat(connections).as("one connection, upgraded at first and kept").hasValue(1);
+    } finally {
+      upgrading.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
   }
 
   @Test

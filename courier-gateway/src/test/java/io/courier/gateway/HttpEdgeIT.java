@@ -251,14 +251,41 @@ class HttpEdgeIT {
   }
 
   @Test
-  void aClientThatClosesItsSendingSideStillGetsItsAnswer() {
+  void aCallerThatClosesItsSendingSideIsGoneAndGivesItsSlotBackAtOnce() {
+    service.answer(request -> List.of()); // the reply never comes; the route waits 60 s
     try (RawHttp http = connect()) {
-      http.send(get("/customers/c-1001")).halfClose();
+      http.send(get("/patient"));
+      await().atMost(Duration.ofSeconds(5)).until(() -> gateway.gateway().requestsInFlight() == 1);
 
-      RawHttp.Response response = http.read();
+      http.halfClose();
 
-      assertThat(response.status()).isEqualTo(200);
+      // a server cannot tell a half-close from a caller that left: the slot comes back now, not in 60 s
+      await().atMost(Duration.ofSeconds(5)).until(() -> gateway.gateway().requestsInFlight() == 0);
       assertThat(http.closedWithin(Duration.ofSeconds(5))).isTrue();
+    }
+  }
+
+  @Test
+  void aWholePipelinedRequestWaitingBehindASlowReplyIsNotTimedOut() {
+    // a reply that takes 2 s, longer than the 1 s header timeout, and a whole request queued behind it
+    service.answer(request -> {
+      ProducerRecord<byte[], byte[]> reply = FakeService.reply(request, 200, "owed");
+      if (RequestEnvelope.fromHeaders(request.headers()).path().equals("/patient")) {
+        LATER.schedule(() -> service.send(reply), 2000, TimeUnit.MILLISECONDS);
+        return List.of();
+      }
+      return List.of(reply);
+    });
+    try (RawHttp http = connect()) {
+      http.send(get("/patient") + get("/customers/c-2") + get("/nowhere"));
+
+      RawHttp.Response first = http.read();
+      RawHttp.Response second = http.read();
+      RawHttp.Response third = http.read();
+
+      assertThat(first.status()).isEqualTo(200);
+      assertThat(second.status()).as("its header block was complete: not a slow client").isEqualTo(200);
+      assertThat(third.status()).as("answered by the gateway itself, and flushed").isEqualTo(404);
     }
   }
 

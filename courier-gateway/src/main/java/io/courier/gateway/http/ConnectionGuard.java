@@ -9,11 +9,8 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ChannelPromise;
-import io.netty.channel.socket.ChannelInputShutdownEvent;
-import io.netty.channel.socket.ChannelInputShutdownReadComplete;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.codec.http.HttpContent;
@@ -25,6 +22,7 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.vertx.core.http.HttpConnection;
+import io.vertx.core.http.impl.Http1xServerConnection;
 import io.vertx.core.net.impl.ConnectionBase;
 import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
@@ -54,18 +52,20 @@ import org.slf4j.LoggerFactory;
  *       requests on the connection (RFC 9112 section 9.3.2);
  *   <li><b>the end of a connection</b>: once an answer says {@code Connection: close}, no further request
  *       on the connection is processed (RFC 9112 section 9.6): what still arrives is read and discarded
- *       until the client closes or the drain timeout passes ("lingering close", as nginx does); a client
- *       that closes its sending side after its request (a half-close, as {@code printf ... | nc} does)
- *       still gets its answer, then the connection closes.
+ *       until the client closes or the drain timeout passes ("lingering close", as nginx does).
  * </ul>
  *
- * The body of an admitted request has its own timeout in {@link BodyReader}, which also holds over HTTP/2.
+ * A client that closes its sending side is taken to be gone, as Vert.x and nginx take it: a server cannot
+ * tell a half-close from a caller that went away, and a caller that went away must give its route slot
+ * back at once rather than hold it until its reply or deadline.
+ *
+ * <p>The body of an admitted request has its own timeout in {@link BodyReader}, which also holds over HTTP/2.
  *
  * <p>Vert.x has no hook for the first byte of a request, so this watches the connection's Netty pipeline:
  * one handler at its head sees bytes arrive, one just before Vert.x's own handler sees decoded requests come
  * in and responses go out. That reaches into Vert.x's internals ({@link ConnectionBase#channel()} and its
- * handler names {@code httpDecoder} and {@code handler}) and Netty's decoder's buffer; where they are not
- * found (an HTTP/2 connection, or a Vert.x that changed them) it logs once and leaves the connection to the
+ * handler names {@code httpDecoder} and {@code handler}, the class {@link Http1xServerConnection}) and
+ * Netty's decoder's buffer; where they are not found (a Vert.x that changed them) it logs once and leaves the connection to the
  * other timeouts. Tests send slow header blocks and pipelined requests to catch such a change. Each
  * connection's state is confined to its event loop.
  */
@@ -128,18 +128,20 @@ final class ConnectionGuard {
       warnLayout(connection);
       return;
     }
+    if (!(connection instanceof Http1xServerConnection)) {
+      // HTTP/2: streams have their own life; BodyReader's timeout still holds. A connection upgraded from
+      // HTTP/1.1 (h2c) is handed over while its pipeline still holds the HTTP/1.1 decoder: checking the
+      // pipeline alone would put HTTP/1.1 timeouts, and a raw HTTP/1.1 408, on an HTTP/2 connection.
+      return;
+    }
     ChannelPipeline pipeline = base.channel().pipeline();
     if (pipeline.get("httpDecoder") == null || pipeline.get("handler") == null) {
-      if (pipeline.get("handler") == null) {
-        warnLayout(connection);
-      }
-      return; // HTTP/2: streams have their own life; BodyReader's timeout still holds
+      warnLayout(connection);
+      return;
     }
     Watch watch = new Watch(pipeline.get("httpDecoder"));
     pipeline.addFirst("courier-bytes-in", watch.bytes);
     pipeline.addBefore("handler", MESSAGES, watch.messages);
-    // A client that closes its sending side after its request still gets the answer (then the close).
-    base.channel().config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
     watch.opened(pipeline.context(watch.bytes));
   }
 
@@ -191,8 +193,6 @@ final class ConnectionGuard {
     private long writeAfter;
     /** Nothing more is processed: inbound messages are discarded until the connection closes. */
     private boolean discarding;
-    /** The client closed its sending side: close once every request it sent is answered. */
-    private boolean inputShutdown;
     private ScheduledFuture<?> headerTimer;
     private ScheduledFuture<?> idleTimer;
     private ScheduledFuture<?> drainTimer;
@@ -253,6 +253,11 @@ final class ConnectionGuard {
         if (!held.isEmpty() || (message instanceof HttpRequest && responsesEnded < requestsIn)) {
           held.add(message);
           ctx.channel().config().setAutoRead(false);
+          if (message instanceof HttpRequest) {
+            // Its header block is complete: however long the answer before it takes, it is not a slow client.
+            betweenRequests = false;
+            headerTimer = cancel(headerTimer);
+          }
           return;
         }
         process(ctx, message);
@@ -290,17 +295,6 @@ final class ConnectionGuard {
       }
 
       @Override
-      public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
-        if (event instanceof ChannelInputShutdownEvent || event == ChannelInputShutdownReadComplete.INSTANCE) {
-          // Vert.x would close at once; the requests already read are answered first.
-          inputShutdown = true;
-          closeIfDone();
-          return;
-        }
-        ctx.fireUserEventTriggered(event);
-      }
-
-      @Override
       public void write(ChannelHandlerContext ctx, Object message, ChannelPromise promise) {
         boolean interim = message instanceof HttpResponse response && response.status().code() < 200;
         if (message instanceof HttpResponse response && !interim) {
@@ -324,7 +318,6 @@ final class ConnectionGuard {
           } else if (!held.isEmpty()) {
             ctx.executor().execute(Watch.this::releaseHeld); // not from inside Vert.x's own write
           } else {
-            closeIfDone();
             maybeIdle(ctx);
           }
         }
@@ -333,19 +326,27 @@ final class ConnectionGuard {
 
     /** Hands held messages to Vert.x, up to the next request that must wait for an answer again. */
     private void releaseHeld() {
+      boolean released = false;
       while (!held.isEmpty()) {
         if (discarding) {
           held.forEach(ReferenceCountUtil::release);
           held.clear();
-          return;
+          break;
         }
         if (held.peek() instanceof HttpRequest && responsesEnded < requestsIn) {
-          return; // the request just released is being answered; the next waits for it
+          break; // the request just released is being answered; the next waits for it
         }
         ((MessagesHandler) messages).process(messagesContext, held.poll());
+        released = true;
       }
-      head.channel().config().setAutoRead(true);
-      closeIfDone();
+      if (released) {
+        // Vert.x flushes what it writes during a read when the read completes: end this one, or an answer
+        // written at once (without waiting for Kafka) would sit unflushed.
+        messagesContext.fireChannelReadComplete();
+      }
+      if (held.isEmpty()) {
+        head.channel().config().setAutoRead(true);
+      }
     }
 
     void opened(ChannelHandlerContext head) {
@@ -428,20 +429,6 @@ final class ConnectionGuard {
       if (drainTimer == null) {
         drainTimer = head.executor().schedule(() -> head.close(), drainNanos, TimeUnit.NANOSECONDS);
       }
-      if (inputShutdown) {
-        flushThenClose();
-      }
-    }
-
-    private void closeIfDone() {
-      if (inputShutdown && finalAnswer == null && held.isEmpty() && responsesEnded >= requestsIn) {
-        flushThenClose();
-      }
-    }
-
-    /** Closes once what is written is on its way: a close alone would drop a response not flushed yet. */
-    private void flushThenClose() {
-      head.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
     }
 
     private void drainTooSlow() {
