@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
  *   <li><b>a failing poll</b> (a {@link KafkaException}: a coordinator moving, an authorization error an ACL
  *       will fix, a broker that stalls) makes the loop not ready and is retried with a growing backoff (1 s
  *       to 30 s); the next poll that succeeds makes it ready again. After {@value #POLL_FAILURES_BEFORE_RESTART}
- *       failed polls in a row the consumer is replaced;
+ *       failed polls in a row the consumer is replaced. That is not a crash: what fails the polls (an ACL,
+ *       say) is outside the process, and a restart would not fix it;
  *   <li><b>anything else</b> (a bug, an {@link Error}) ends the consumer, not the thread: the loop logs it,
  *       closes the consumer, waits (1 s doubling to 30 s) and starts over with a new one. After {@value
  *       #CRASHES_BEFORE_UNHEALTHY} crashes without being ready in between, {@link #crashLooping()} is true,
@@ -50,6 +51,15 @@ abstract class ConsumerLoop implements AutoCloseable {
 
     SetupRefused(String message) {
       super(message);
+    }
+  }
+
+  /** Polls kept failing with Kafka's errors: a new consumer is tried, and the loop is no less healthy for it. */
+  private static final class PollsKeepFailing extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    PollsKeepFailing(String message, KafkaException last) {
+      super(message, last);
     }
   }
 
@@ -170,6 +180,10 @@ abstract class ConsumerLoop implements AutoCloseable {
           Thread.interrupted();
           continue; // a wakeup that was not ours
         }
+      } catch (PollsKeepFailing e) {
+        LOGGER.warn("{}, replacing the consumer thread={} error={}", e.getMessage(), thread.getName(), e.getCause().toString());
+        closeConsumer();
+        continue;
       } catch (SetupRefused e) {
         refusal = e.getMessage();
         notReadyReason = e.getMessage();
@@ -257,7 +271,7 @@ abstract class ConsumerLoop implements AutoCloseable {
             "poll-" + e.getClass().getName(), e, "Consumer poll failed, retrying in {} ms thread={} failures={} error={}",
             backoff, thread.getName(), failures, e.toString());
         if (failures >= POLL_FAILURES_BEFORE_RESTART) {
-          throw new IllegalStateException(failures + " polls in a row failed; replacing the consumer", e);
+          throw new PollsKeepFailing(failures + " polls in a row failed", e);
         }
         pause(backoff);
         backoff = Math.min(backoff * 2, MAX_BACKOFF.toMillis());

@@ -70,8 +70,20 @@ class ConsumerLoopTest {
     handled.add(record);
   }
 
+  /** While set, every poll of every consumer fails as it would without a group ACL. */
+  private volatile boolean pollsRefused;
+
   private MockConsumer<byte[], byte[]> newConsumer() {
-    MockConsumer<byte[], byte[]> consumer = new MockConsumer<>("earliest");
+    MockConsumer<byte[], byte[]> consumer =
+        new MockConsumer<>("earliest") {
+          @Override
+          public synchronized ConsumerRecords<byte[], byte[]> poll(Duration timeout) {
+            if (pollsRefused) {
+              throw new GroupAuthorizationException("not allowed");
+            }
+            return super.poll(timeout);
+          }
+        };
     consumer.updateBeginningOffsets(Map.of(PARTITION, 0L));
     made.add(consumer);
     return consumer;
@@ -124,6 +136,22 @@ class ConsumerLoopTest {
 
     await().atMost(Duration.ofSeconds(10)).until(() -> made.size() == 2 && loop.notReadyReason() == null);
     assertThat(first.closed()).isTrue();
+  }
+
+  @Test
+  void pollsThatFailForLongAreNotACrashLoop() {
+    // given a ready loop whose polls are refused for long (an ACL missing): consumer after consumer fails
+    TestLoop loop = started();
+    pollsRefused = true;
+    await().atMost(Duration.ofSeconds(60)).until(() -> made.size() > ConsumerLoop.CRASHES_BEFORE_UNHEALTHY + 1);
+
+    // then the loop says why it is not ready, but a restart of the process would not help: still healthy
+    assertThat(loop.notReadyReason()).contains("cannot poll").contains("not allowed");
+    assertThat(loop.crashLooping()).isFalse();
+
+    // and once the ACL is there, it is ready again
+    pollsRefused = false;
+    await().atMost(Duration.ofSeconds(30)).until(() -> loop.notReadyReason() == null);
   }
 
   @Test
