@@ -101,8 +101,8 @@ public final class Exchange implements PendingRequest.Listener {
           RequestRecords.record(
               config, correlationId, core.responseTopic, core.replyPartition.getAsInt(), deadline, request, pathParams, key, body);
       pending = new PendingRequest(correlationId, config.name(), deadline, this);
-      state = State.PUBLISHED;
       core.pending.register(pending);
+      state = State.PUBLISHED; // only once registered: a failure before this is answered as an open one
       cancelDeadline = core.deadlines.schedule(config.timeout(), () -> core.pending.expire(correlationId));
       if (!core.publisher.publish(record, deadline, this::produced)) {
         core.pending.fail(correlationId, GatewayError.OVERLOADED, "the queue in front of Kafka is full");

@@ -127,7 +127,13 @@ public final class RequestPipeline {
     HttpCall call = new HttpCall(request, target, query, writer);
     Exchange exchange = exchanges.open(found, call);
     if (exchange.isOpen()) {
-      read(request, call, exchange);
+      try {
+        read(request, call, exchange);
+      } catch (RuntimeException e) {
+        // The exchange holds a route slot: it answers, and gives the slot back, itself.
+        WARNINGS.warn("read", e, "Request failed unexpectedly route={} error={}", exchange.route().name(), e.toString());
+        exchange.fail(GatewayError.INTERNAL_ERROR, "the gateway failed unexpectedly");
+      }
     }
   }
 

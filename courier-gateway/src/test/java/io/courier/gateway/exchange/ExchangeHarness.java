@@ -46,6 +46,8 @@ final class ExchangeHarness {
   final GatewayMetrics metrics = new GatewayMetrics(registry, pending::size);
   final Queue<Published> published = new ConcurrentLinkedQueue<>();
   final AtomicBoolean queueFull = new AtomicBoolean();
+  /** When set, the publisher throws it: a fault in the gateway itself. */
+  final java.util.concurrent.atomic.AtomicReference<RuntimeException> publisherBug = new java.util.concurrent.atomic.AtomicReference<>();
   volatile String notReady;
   final Readiness readiness = new Readiness(() -> notReady);
   final RouteTable routes;
@@ -67,7 +69,12 @@ final class ExchangeHarness {
     this.exchanges =
         new Exchanges(
             pending,
-            (record, deadline, callback) -> !queueFull.get() && published.add(new Published(record, callback)),
+            (record, deadline, callback) -> {
+              if (publisherBug.get() != null) {
+                throw publisherBug.get();
+              }
+              return !queueFull.get() && published.add(new Published(record, callback));
+            },
             () -> 3,
             new CorrelationIds(INSTANCE),
             "courier.responses",

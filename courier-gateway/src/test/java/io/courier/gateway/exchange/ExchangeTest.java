@@ -267,6 +267,18 @@ class ExchangeTest {
   }
 
   @Test
+  void aFaultInTheGatewayWhilePublishingIsA500AndGivesTheSlotBack() {
+    harness.publisherBug.set(new IllegalStateException("a bug"));
+    Caller caller = harness.caller("GET", "/orders/42");
+
+    harness.send(caller);
+
+    assertThat(failed(caller.onlyAnswer()).error()).isEqualTo(GatewayError.INTERNAL_ERROR);
+    assertThat(harness.slotsHeld()).isZero();
+    assertThat(harness.pending.size()).as("nothing left waiting for a reply").isZero();
+  }
+
+  @Test
   void aRequestWithoutItsKeyIsA400AndNothingIsPublished() {
     Caller missingHeader = harness.caller("PUT", "/tenants");
     Caller notJson = harness.caller("POST", "/orders");
