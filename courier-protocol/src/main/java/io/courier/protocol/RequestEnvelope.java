@@ -75,7 +75,9 @@ public record RequestEnvelope(
     if (profile.replyPartitionHeader() != null && replyPartition >= 0) {
       out.add(profile.replyPartitionHeader(), profile.encodePartition(replyPartition));
     }
-    out.add(HeaderNames.DEADLINE, Codec.utf8(Long.toString(deadline.toEpochMilli())));
+    if (!deadline.equals(Instant.MAX)) { // no deadline: no header, as read back by fromHeaders
+      out.add(HeaderNames.DEADLINE, Codec.utf8(Long.toString(deadline.toEpochMilli())));
+    }
     if (route != null) {
       out.add(HeaderNames.ROUTE, Codec.utf8(route));
     }

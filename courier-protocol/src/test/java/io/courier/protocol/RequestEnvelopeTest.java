@@ -193,6 +193,14 @@ class RequestEnvelopeTest {
   }
 
   @Test
+  void noDeadlineIsNoHeaderAndReadsBackAsNoDeadline() {
+    Headers headers = request(Profile.COURIER).toBuilder().deadline(Instant.MAX).build().toHeaders();
+
+    assertThat(headers.lastHeader(HeaderNames.DEADLINE)).isNull();
+    assertThat(RequestEnvelope.fromHeaders(headers).deadline()).isEqualTo(Instant.MAX);
+  }
+
+  @Test
   void negativePartitionIsNotSent() {
     Headers headers = withPartition(request(Profile.COURIER), -1).toHeaders();
 

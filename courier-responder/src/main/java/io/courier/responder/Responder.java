@@ -43,8 +43,10 @@ public final class Responder implements AutoCloseable {
   }
 
   /**
-   * Whether the responder is started and has not stopped on an error: for the host's health check. A
-   * responder that stopped on an error answers nothing more, though its process may look alive.
+   * Whether the responder has not stopped on an error: for the host's health (liveness) check. A responder
+   * that stopped on an error answers nothing more, though its process may look alive. True before {@code
+   * start} and after a clean {@code close}; whether it is answering now is {@link #isRunning()}.
+   * Thread-safe.
    */
   public boolean isHealthy() {
     return loop.failure() == null;

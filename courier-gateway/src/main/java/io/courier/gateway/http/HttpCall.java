@@ -8,6 +8,7 @@ import io.courier.gateway.path.RequestTarget;
 import io.courier.gateway.pending.Outcome;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import java.time.Duration;
 import java.util.List;
@@ -69,6 +70,16 @@ final class HttpCall implements CallerRequest, FrontEnd {
       // The answer must still reach the caller: as a 500 if nothing went out yet, else by closing.
       WARNINGS.warn("answer", e, "Writing a response failed path={} error={}", request.path(), e.toString());
       try {
+        if (request.response().headWritten()) {
+          request.connection().close(); // part of the answer is out: only the close can tell it was cut
+          return;
+        }
+        // Whatever the failed write set (the reply's Content-Length, say) must not describe the problem.
+        String connection = request.response().headers().get(HttpHeaders.CONNECTION);
+        request.response().headers().clear();
+        if (connection != null) {
+          request.response().putHeader(HttpHeaders.CONNECTION, connection); // a close decided earlier stands
+        }
         writer.problem(request, GatewayError.INTERNAL_ERROR, "the gateway failed to write the response");
       } catch (RuntimeException again) {
         request.connection().close();

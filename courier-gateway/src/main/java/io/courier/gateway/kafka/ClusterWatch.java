@@ -54,7 +54,9 @@ public final class ClusterWatch implements AutoCloseable {
   private final String replyClientId;
   private final ScheduledExecutorService thread;
   private final RateLimitedLog errors = new RateLimitedLog(LOGGER, Duration.ofSeconds(30));
-  /** nanoTime of the first failed check since the last success, or 0 when the last check succeeded. */
+  /** Whether the last check of the cluster failed. */
+  private volatile boolean failing;
+  /** While {@link #failing}: nanoTime at which the first failed check since the last success began. */
   private volatile long failingSince;
   private volatile String lastFailure;
   private volatile Set<String> emptyGroups = Set.of();
@@ -90,8 +92,12 @@ public final class ClusterWatch implements AutoCloseable {
     thread.scheduleWithFixedDelay(this::check, 0, INTERVAL_SECONDS, TimeUnit.SECONDS);
   }
 
-  /** One round of checks; on the watch thread. */
+  /**
+   * One round of checks; on the watch thread. Never throws: an exception would cancel every later round
+   * ({@link ScheduledExecutorService#scheduleWithFixedDelay}).
+   */
   void check() {
+    long started = nanoTime.getAsLong();
     try {
       admin.describeCluster(new DescribeClusterOptions().timeoutMs(CALL_TIMEOUT_MS)).clusterId().get(CALL_TIMEOUT_MS + 1000L, TimeUnit.MILLISECONDS);
       answered();
@@ -99,10 +105,15 @@ public final class ClusterWatch implements AutoCloseable {
       Thread.currentThread().interrupt();
       return;
     } catch (Exception e) {
-      failed(e.getCause() != null ? e.getCause().toString() : e.toString());
+      // The cluster stopped answering when this check began, not when it gave up (up to 6 s later).
+      failed(e.getCause() != null ? e.getCause().toString() : e.toString(), started);
       return;
     }
-    checkGroups();
+    try {
+      checkGroups();
+    } catch (RuntimeException e) {
+      errors.warn("groups-" + e.getClass().getName(), e, "Describing consumer groups failed: {}", e.toString());
+    }
   }
 
   private void checkGroups() {
@@ -165,16 +176,18 @@ public final class ClusterWatch implements AutoCloseable {
   }
 
   void answered() {
-    if (failingSince != 0) {
+    if (failing) {
       LOGGER.info("Kafka answers again after {} ms", TimeUnit.NANOSECONDS.toMillis(nanoTime.getAsLong() - failingSince));
     }
-    failingSince = 0;
+    failing = false;
   }
 
-  void failed(String reason) {
+  /** @param checkStarted nanoTime at which the failed check began */
+  void failed(String reason, long checkStarted) {
     lastFailure = reason;
-    if (failingSince == 0) {
-      failingSince = Math.max(1, nanoTime.getAsLong());
+    if (!failing) {
+      failingSince = checkStarted;
+      failing = true;
       LOGGER.warn("Kafka does not answer: {}", reason);
     }
   }
@@ -188,11 +201,10 @@ public final class ClusterWatch implements AutoCloseable {
     if (duplicate != null) {
       return duplicate;
     }
-    long since = failingSince;
-    if (since == 0) {
+    if (!failing) {
       return null;
     }
-    long silent = nanoTime.getAsLong() - since;
+    long silent = nanoTime.getAsLong() - failingSince;
     return silent <= graceNanos
         ? null
         : "Kafka has not answered for " + TimeUnit.NANOSECONDS.toSeconds(silent) + " s: " + lastFailure;

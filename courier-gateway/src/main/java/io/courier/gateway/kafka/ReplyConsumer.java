@@ -14,6 +14,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -169,7 +170,12 @@ final class ReplyConsumer extends ConsumerLoop {
 
   private void commitQuietly() {
     try {
-      consumer.commitSync(METADATA_TIMEOUT);
+      try {
+        consumer.commitSync(METADATA_TIMEOUT);
+      } catch (WakeupException e) {
+        // close() wakes the consumer to end its poll; a wake-up is used once, so the last commit can go on.
+        consumer.commitSync(METADATA_TIMEOUT);
+      }
     } catch (KafkaException e) {
       // The next owner re-reads from the last commit: at worst a few replies are read twice (duplicates).
       LOGGER.warn("Commit of reply positions failed responseTopic={} reason={}", topic, e.toString());

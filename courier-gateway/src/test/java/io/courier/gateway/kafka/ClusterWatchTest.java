@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
+import java.lang.reflect.Proxy;
+import java.util.List;
+import org.apache.kafka.clients.admin.Admin;
 import org.junit.jupiter.api.Test;
 
 /** Readiness follows the cluster: not ready once it has been silent longer than the grace, ready when it answers. */
@@ -24,7 +27,7 @@ class ClusterWatchTest {
 
   @Test
   void silenceWithinTheGraceChangesNothing() {
-    watch.failed("TimeoutException: no broker");
+    watch.failed("TimeoutException: no broker", now.get());
     advance(Duration.ofSeconds(10));
 
     assertThat(watch.notReadyReason()).isNull();
@@ -32,9 +35,9 @@ class ClusterWatchTest {
 
   @Test
   void silenceLongerThanTheGraceIsNotReadyAndSaysWhy() {
-    watch.failed("TimeoutException: no broker");
+    watch.failed("TimeoutException: no broker", now.get());
     advance(Duration.ofSeconds(6));
-    watch.failed("TimeoutException: still no broker");
+    watch.failed("TimeoutException: still no broker", now.get());
     advance(Duration.ofSeconds(5));
 
     assertThat(watch.notReadyReason()).isEqualTo("Kafka has not answered for 11 s: TimeoutException: still no broker");
@@ -42,13 +45,40 @@ class ClusterWatchTest {
 
   @Test
   void theFirstAnswerAfterSilenceIsReadyAgainAndTheGraceStartsOver() {
-    watch.failed("down");
+    watch.failed("down", now.get());
     advance(Duration.ofSeconds(30));
     watch.answered();
     assertThat(watch.notReadyReason()).isNull();
 
-    watch.failed("down again");
+    watch.failed("down again", now.get());
     advance(Duration.ofSeconds(9));
     assertThat(watch.notReadyReason()).isNull();
+  }
+
+  @Test
+  void silenceCountsFromWhenTheFailedCheckBeganNotWhenItGaveUp() {
+    long checkStarted = now.get();
+    advance(Duration.ofSeconds(6)); // a check gives up after its 6 s time-out
+    watch.failed("TimeoutException: no broker", checkStarted);
+    advance(Duration.ofSeconds(5));
+
+    assertThat(watch.notReadyReason()).startsWith("Kafka has not answered for 11 s");
+  }
+
+  @Test
+  void aCheckThatThrowsDoesNotStopTheChecks() {
+    // an Admin every call of which throws: a fault that must not end the scheduled checks
+    Admin broken =
+        (Admin) Proxy.newProxyInstance(
+            Admin.class.getClassLoader(), new Class<?>[] {Admin.class}, (proxy, method, args) -> {
+              throw new IllegalStateException("admin client closed");
+            });
+    ClusterWatch watching = new ClusterWatch(broken, Duration.ofSeconds(10), List.of("svc"), "courier-gw", "courier-gw-replies", now::get);
+
+    watching.check();
+    advance(Duration.ofSeconds(11));
+    watching.check();
+
+    assertThat(watching.notReadyReason()).contains("admin client closed");
   }
 }

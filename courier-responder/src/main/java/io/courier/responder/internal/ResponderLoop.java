@@ -58,8 +58,12 @@ public final class ResponderLoop {
       Duration handlerTimeout,
       java.util.function.Consumer<Throwable> onFailure) {
 
-    /** Reply topics a request may name by default: a name with the word {@code responses} or {@code replies}. */
-    public static final Pattern DEFAULT_REPLY_TOPICS = Pattern.compile("(?i)(.*[._-])?(responses|replies)([._-].*)?");
+    /**
+     * Reply topics a request may name by default: a name with the word {@code responses} or {@code replies},
+     * but not a gateway's forward topic ({@code <response-topic>.forwards}), which only gateways write.
+     */
+    public static final Pattern DEFAULT_REPLY_TOPICS =
+        Pattern.compile("(?i)(?!.*[._-]forwards$)(.*[._-])?(responses|replies)([._-].*)?");
     /** The longest a handler may take by default, when the request's deadline does not come first. */
     public static final Duration DEFAULT_HANDLER_TIMEOUT = Duration.ofMinutes(5);
 
