@@ -146,19 +146,20 @@ class FaultSuiteIT {
   @Test
   @Order(1)
   void theLeaderOfTheRequestTopicDiesUnderLoad() throws Exception {
-    int leader = cluster.leaderOf(REQUESTS, 0);
-    Run run = load(Duration.ofSeconds(12 * SCALE), () -> cluster.kill(leader), Duration.ofSeconds(4));
-    cluster.restart(leader);
-    holds("1a leader of the request topic killed", run);
+    leaderDiesUnderLoad(REQUESTS, "1a leader of the request topic killed");
   }
 
   @Test
   @Order(2)
   void theLeaderOfTheResponseTopicDiesUnderLoad() throws Exception {
-    int leader = cluster.leaderOf(RESPONSES, 0);
+    leaderDiesUnderLoad(RESPONSES, "1b leader of the response topic killed");
+  }
+
+  private void leaderDiesUnderLoad(String topic, String scenario) throws Exception {
+    int leader = cluster.leaderOf(topic, 0);
     Run run = load(Duration.ofSeconds(12 * SCALE), () -> cluster.kill(leader), Duration.ofSeconds(4));
     cluster.restart(leader);
-    holds("1b leader of the response topic killed", run);
+    holds(scenario, run);
   }
 
   @Test

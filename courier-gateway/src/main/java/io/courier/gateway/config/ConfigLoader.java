@@ -78,7 +78,8 @@ public final class ConfigLoader {
     YamlNode kafkaNode = root.required("kafka");
     KafkaConfig kafka = kafka(kafkaNode);
     List<String> warnings = new ArrayList<>();
-    int recordRoom = maxRequestSize(kafkaNode, kafka) - http.maxHeaderBytes() - Defaults.ENVELOPE_ALLOWANCE;
+    // Header fields twice: forwarded, and one of them perhaps again as the record key.
+    int recordRoom = maxRequestSize(kafkaNode, kafka) - 2 * http.maxHeaderBytes() - Defaults.ENVELOPE_ALLOWANCE;
     List<RouteConfig> routes = services(root.required(Setting.SERVICES.key()), recordRoom, warnings);
     return new GatewayConfig(instanceId, http, kafka, routes, warnings);
   }

@@ -36,7 +36,7 @@ public enum Setting {
   SERVICE_PROFILE("services[].profile", "courier", "Header convention the service speaks: `courier`, `spring` (`@SendTo`) or `zilla`."),
   SERVICE_TIMEOUT("services[].timeout", YamlNode.format(Defaults.TIMEOUT), "Default reply timeout of the service's routes (1ms-10m)."),
   SERVICE_MAX_IN_FLIGHT("services[].max-in-flight", Integer.toString(Defaults.MAX_IN_FLIGHT), "Default in-flight cap of each of the service's routes."),
-  SERVICE_MAX_BODY_BYTES("services[].max-body-bytes", "the producer's `max.request.size` (1048576 unless set) - `http.max-header-bytes` - 8192", "Default body limit of the service's routes; larger gets 413. The default leaves room for the record's headers, so a body within it is never too large for Kafka."),
+  SERVICE_MAX_BODY_BYTES("services[].max-body-bytes", "the producer's `max.request.size` (1048576 unless set) - 2 × `http.max-header-bytes` - 24576 (1007616 with the defaults)", "Default body limit of the service's routes; larger gets 413. The default leaves room for the rest of the record (forwarded header fields, a key taken from a header or the path, the path and its parameters, the query, protocol headers), so a body within it is never too large for Kafka unless the key is taken from the body."),
   SERVICE_RESPONDER_GROUP("services[].responder-group", "none", "The consumer group the service's responders share. When set, the gateway watches it (every 2 s) and, while it has no member, answers the service's routes at once with 503 `no-responders` + `Retry-After` instead of letting callers wait for the timeout."),
   SERVICE_FORWARD_HEADERS("services[].forward-headers", "[]", "HTTP request headers copied into every request record of the service, every value as sent. `content-type` is always copied. Hop-by-hop and framing headers (`connection`, `transfer-encoding`, `content-length`, `expect` ...) are refused; credentials (`authorization`, `cookie`, `proxy-authorization`) are accepted with a warning."),
   SERVICE_ROUTES("services[].routes", "required", "The service's routes."),
@@ -111,8 +111,13 @@ public enum Setting {
     static final int MAX_IN_FLIGHT = 1000;
     /** Kafka's producer default {@code max.request.size}. */
     static final int MAX_REQUEST_SIZE = 1024 * 1024;
-    /** Room for the record's headers besides the forwarded HTTP headers: the path (twice, as path parameters), protocol headers, record framing. */
-    static final int ENVELOPE_ALLOWANCE = 8192;
+    /** The longest request line the HTTP server reads (Vert.x's default); longer gets 414. */
+    static final int MAX_REQUEST_LINE = 4096;
+    /**
+     * Room for the record besides its body and what comes from header fields: the path, its parameters, a
+     * key taken from it and the query (each at most the request line), then protocol headers and framing.
+     */
+    static final int ENVELOPE_ALLOWANCE = 4 * MAX_REQUEST_LINE + 8192;
 
     private Defaults() {}
   }

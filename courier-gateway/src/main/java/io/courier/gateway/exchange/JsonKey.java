@@ -6,6 +6,8 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonPointer;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import io.courier.gateway.error.GatewayError;
 import io.courier.gateway.error.GatewayException;
 import java.io.IOException;
@@ -50,6 +52,12 @@ final class JsonKey {
       if (parser.nextToken() != null) {
         throw malformed("the body has more after its JSON value" + at(parser.currentTokenLocation()));
       }
+    } catch (StreamConstraintsException e) {
+      // Valid JSON, perhaps, but beyond what the reader takes: say so rather than call it invalid.
+      StreamReadConstraints limits = JSON.streamReadConstraints();
+      throw malformed(
+          "the body goes beyond what the gateway reads as JSON: nesting deeper than " + limits.getMaxNestingDepth()
+              + " levels, or a number longer than " + limits.getMaxNumberLength() + " characters");
     } catch (JsonProcessingException e) {
       throw malformed("the body is not valid JSON" + at(e.getLocation()));
     } catch (IOException e) {

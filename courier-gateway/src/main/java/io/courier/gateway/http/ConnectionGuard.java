@@ -22,7 +22,9 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.vertx.core.http.HttpConnection;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.impl.Http1xServerConnection;
+import io.vertx.core.http.impl.VertxHttpRequestDecoder;
 import io.vertx.core.net.impl.ConnectionBase;
 import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
@@ -82,6 +84,7 @@ final class ConnectionGuard {
   private final byte[] requestTimeout;
   private final byte[] brokenBody;
   private final byte[] badVersion;
+  private final byte[] badVersionSyntax;
 
   /** @param refused told of each problem this class answers itself (408, 400, 505) */
   ConnectionGuard(Duration header, Duration idle, Duration drain, Consumer<GatewayError> refused) {
@@ -97,6 +100,9 @@ final class ConnectionGuard {
     this.badVersion =
         rawProblem("505 HTTP Version Not Supported", GatewayError.HTTP_VERSION_NOT_SUPPORTED,
             "the gateway speaks HTTP/1.1 and HTTP/1.0 here");
+    this.badVersionSyntax =
+        rawProblem("400 Bad Request", GatewayError.MALFORMED_REQUEST,
+            "the HTTP version must be written HTTP/1.1 or HTTP/1.0 (RFC 9112 section 2.3)");
   }
 
   private static Method decoderBuffer() {
@@ -122,8 +128,12 @@ final class ConnectionGuard {
     return response;
   }
 
-  /** Starts watching a new connection; on its event loop, from the server's connection handler. */
-  void watch(HttpConnection connection) {
+  /**
+   * Starts watching a new connection; on its event loop, from the server's connection handler.
+   *
+   * @param options the server's, to build its {@link StrictRequestDecoder} from
+   */
+  void watch(HttpConnection connection, HttpServerOptions options) {
     if (!(connection instanceof ConnectionBase base)) {
       warnLayout(connection);
       return;
@@ -138,6 +148,11 @@ final class ConnectionGuard {
     if (pipeline.get("httpDecoder") == null || pipeline.get("handler") == null) {
       warnLayout(connection);
       return;
+    }
+    if (pipeline.get("h2c") == null && pipeline.get("httpDecoder") instanceof VertxHttpRequestDecoder plain
+        && !(plain instanceof StrictRequestDecoder) && !hasBuffered(plain)) {
+      // Before any byte is read (with h2c on, Vert.x hands the connection over mid-read: left as it is).
+      pipeline.replace("httpDecoder", "httpDecoder", new StrictRequestDecoder(options));
     }
     Watch watch = new Watch(pipeline.get("httpDecoder"));
     pipeline.addFirst("courier-bytes-in", watch.bytes);
@@ -266,8 +281,16 @@ final class ConnectionGuard {
       private void process(ChannelHandlerContext ctx, Object message) {
         if (message instanceof HttpRequest request && !isHttp1(request)) {
           ReferenceCountUtil.release(message);
-          answerLast(badVersion, requestsIn, GatewayError.HTTP_VERSION_NOT_SUPPORTED);
+          if (wellFormedVersion(request.protocolVersion())) {
+            answerLast(badVersion, requestsIn, GatewayError.HTTP_VERSION_NOT_SUPPORTED);
+          } else {
+            answerLast(badVersionSyntax, requestsIn, GatewayError.MALFORMED_REQUEST);
+          }
           return;
+        }
+        if (message instanceof HttpRequest request && closeInAList(request)) {
+          // Vert.x keeps the connection unless the value is exactly "close": make it so, and it closes.
+          request.headers().set(HttpHeaderNames.CONNECTION, "close");
         }
         if (message instanceof HttpContent content && !(message instanceof HttpRequest) && content.decoderResult().isFailure()) {
           // Vert.x would close the connection without a word; the caller gets a 400 first when it can.
@@ -361,15 +384,7 @@ final class ConnectionGuard {
     }
 
     private boolean partialRequestBuffered() {
-      if (DECODER_BUFFER == null || !(decoder instanceof ByteToMessageDecoder)) {
-        return false;
-      }
-      try {
-        Object buffered = DECODER_BUFFER.invoke(decoder);
-        return buffered instanceof ByteBuf buffer && buffer.isReadable();
-      } catch (ReflectiveOperationException | RuntimeException e) {
-        return false;
-      }
+      return hasBuffered(decoder);
     }
 
     private void maybeIdle(ChannelHandlerContext ctx) {
@@ -446,8 +461,52 @@ final class ConnectionGuard {
     }
   }
 
+  /** Whether a decoder holds bytes it has not decoded yet; {@code false} when that cannot be known. */
+  private static boolean hasBuffered(ChannelHandler decoder) {
+    if (DECODER_BUFFER == null || !(decoder instanceof ByteToMessageDecoder)) {
+      return false;
+    }
+    try {
+      Object buffered = DECODER_BUFFER.invoke(decoder);
+      return buffered instanceof ByteBuf buffer && buffer.isReadable();
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      return false;
+    }
+  }
+
+  /**
+   * HTTP/1.1 and HTTP/1.0 as Vert.x knows them: Netty's own constants, which it uses for exactly {@code
+   * HTTP/1.1} and {@code HTTP/1.0}. Netty reads {@code http/1.1} or {@code HTTP/01.1} as an equal version
+   * of its own, which Vert.x then answers with a bare 501.
+   */
   private static boolean isHttp1(HttpRequest request) {
     HttpVersion version = request.protocolVersion();
-    return version.equals(HttpVersion.HTTP_1_1) || version.equals(HttpVersion.HTTP_1_0);
+    return version == HttpVersion.HTTP_1_1 || version == HttpVersion.HTTP_1_0;
+  }
+
+  /** Whether the request line's version is written as RFC 9112 section 2.3 says: {@code HTTP/} digit . digit. */
+  private static boolean wellFormedVersion(HttpVersion version) {
+    return version.protocolName().equals("HTTP") && version.text().equals("HTTP/" + version.majorVersion() + "." + version.minorVersion())
+        && version.majorVersion() < 10 && version.minorVersion() < 10 && !version.equals(HttpVersion.HTTP_1_1)
+        && !version.equals(HttpVersion.HTTP_1_0);
+  }
+
+  /**
+   * Whether a {@code Connection} field lists the {@code close} option (RFC 9110 section 7.6.1), though not
+   * as the whole value that Vert.x alone recognises ({@code keep-alive, close}, say).
+   */
+  private static boolean closeInAList(HttpRequest request) {
+    java.util.List<String> values = request.headers().getAll(HttpHeaderNames.CONNECTION);
+    if (values.isEmpty() || (values.size() == 1 && values.get(0).trim().equalsIgnoreCase("close"))) {
+      return false;
+    }
+    for (String value : values) {
+      for (String option : value.split(",")) {
+        if (option.trim().equalsIgnoreCase("close")) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 }

@@ -26,7 +26,7 @@ public final class HttpVerticle extends VerticleBase {
     server =
         vertx
             .createHttpServer(options)
-            .connectionHandler(timeouts::watch)
+            .connectionHandler(connection -> timeouts.watch(connection, options))
             .invalidRequestHandler(pipeline::handleInvalid)
             .requestHandler(pipeline::handle);
     return server.listen();

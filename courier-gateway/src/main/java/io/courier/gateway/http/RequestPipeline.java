@@ -101,6 +101,9 @@ public final class RequestPipeline {
     } else if (cause instanceof TooLongHttpHeaderException) {
       error = GatewayError.HEADERS_TOO_LARGE;
       detail = "the header fields are larger than http.max-header-bytes";
+    } else if (cause instanceof StrictRequestDecoder.AmbiguousLengthException) {
+      error = GatewayError.MALFORMED_REQUEST;
+      detail = "Content-Length and Transfer-Encoding together leave the request's length ambiguous (RFC 9112 section 6.1)";
     } else {
       error = GatewayError.MALFORMED_REQUEST;
       detail = "the request is not valid HTTP/1.1";

@@ -184,7 +184,7 @@ class ConfigLoaderTest {
 
     RouteConfig route = ConfigLoader.parse(yaml).routes().get(0);
 
-    assertThat(route.maxBodyBytes()).isEqualTo(200_000 - 4096 - 8192);
+    assertThat(route.maxBodyBytes()).isEqualTo(200_000 - 2 * 4096 - 4 * 4096 - 8192);
   }
 
   @Test
@@ -203,11 +203,11 @@ class ConfigLoaderTest {
                 KeySource.NONE,
                 Duration.ofSeconds(10),
                 1000,
-                1_048_576 - 8192 - 8192,
+                1_048_576 - 2 * 8192 - 4 * 4096 - 8192,
                 List.of()));
     assertThat(Setting.SERVICE_TIMEOUT.defaultValue()).isEqualTo("10s");
     assertThat(Setting.SERVICE_MAX_IN_FLIGHT.defaultValue()).isEqualTo("1000");
-    assertThat(Setting.SERVICE_MAX_BODY_BYTES.defaultValue()).contains("max.request.size", "1048576", "8192");
+    assertThat(Setting.SERVICE_MAX_BODY_BYTES.defaultValue()).contains("max.request.size", "1048576", "24576", "1007616");
     assertThat(Setting.SERVICE_PROFILE.defaultValue()).isEqualTo("courier");
   }
 

@@ -77,6 +77,15 @@ class JsonKeyTest {
   }
 
   @Test
+  void aBodyBeyondTheReadersLimitsIsRefusedAsSuchNotAsInvalidJson() {
+    String deep = "{\"customerId\":\"a\",\"x\":" + "[".repeat(30_000) + "]".repeat(30_000) + "}";
+    String longNumber = "{\"customerId\":" + "9".repeat(5_000) + "}";
+
+    refused("/customerId", deep, GatewayError.MALFORMED_BODY, "nesting deeper than");
+    refused("/customerId", longNumber, GatewayError.MALFORMED_BODY, "a number longer than");
+  }
+
+  @Test
   void aPairedSurrogateEscapeIsItsCharacter() {
     assertThat(find("/customerId", "{\"customerId\":\"\\ud83d\\ude00\"}")).isEqualTo("\ud83d\ude00");
   }
