@@ -30,7 +30,7 @@ class GatewayErrorsIT {
       kafka:
         bootstrap-servers: ${bootstrap}
         response-topic: errors.responses
-        producer: {max.request.size: 20000}
+        producer: {max.request.size: 60000}
       services:
         - name: orders
           request-topic: errors.orders
@@ -163,8 +163,8 @@ class GatewayErrorsIT {
 
   @Test
   void aRecordKafkaWillNeverAcceptIsA413WithoutRetryAfterAndWithoutBrokerDetails() {
-    // given a body within the route's limit but over the producer's max.request.size (20000)
-    String body = "x".repeat(30_000);
+    // given a body within the route's limit (65536) but over the producer's max.request.size (60000)
+    String body = "x".repeat(64_000);
 
     HttpResponse<String> response = gateway.send("PUT", "/upload", body);
 
