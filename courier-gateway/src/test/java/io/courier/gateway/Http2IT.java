@@ -2,6 +2,7 @@ package io.courier.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.awaitility.Awaitility.await;
 
 import io.courier.gateway.testing.GatewayTester;
 import io.courier.gateway.testing.RawHttp;
@@ -17,6 +18,7 @@ import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.RequestOptions;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -153,10 +155,14 @@ class Http2IT {
   void aConnectionUpgradedToH2cIsNotTimedOutAsAnHttp11One() throws Exception {
     // given a client that asks for HTTP/2 by an HTTP/1.1 Upgrade on the same connection
     AtomicInteger connections = new AtomicInteger();
+    AtomicInteger closed = new AtomicInteger();
     HttpClient upgrading =
         vertx.httpClientBuilder()
             .with(new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(true))
-            .withConnectHandler(connection -> connections.incrementAndGet())
+            .withConnectHandler(connection -> {
+              connections.incrementAndGet();
+              connection.closeHandler(ignored -> closed.incrementAndGet());
+            })
             .build();
     try {
       RequestOptions options =
@@ -164,7 +170,8 @@ class Http2IT {
       Answer first = upgraded(upgrading, options);
 
       // when longer than the 1 s HTTP/1.1 header timeout passes with no request on it
-      Thread.sleep(2500);
+      // (the connection must stay open throughout: nothing to wait for, a condition that must keep holding)
+      await().during(Duration.ofMillis(2500)).atMost(Duration.ofSeconds(5)).until(() -> closed.get() == 0);
       Answer second = upgraded(upgrading, options);
 
       // then the same HTTP/2 connection still serves: no HTTP/1.1 408 was written into it, nor was it closed
