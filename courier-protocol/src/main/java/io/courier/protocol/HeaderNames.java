@@ -7,7 +7,7 @@ package io.courier.protocol;
 public final class HeaderNames {
 
   /** Version of the wire contract these names belong to; sent in {@link #PROTOCOL}. */
-  public static final String PROTOCOL_VERSION = "1";
+  public static final String PROTOCOL_VERSION = "2";
 
   public static final String PROTOCOL = "courier-protocol";
   public static final String CORRELATION_ID = "courier-correlation-id";
@@ -24,6 +24,16 @@ public final class HeaderNames {
   /** On a reply copied to the forward topic: the gateway instance that read it and forwarded it. */
   public static final String FORWARDED_BY = "courier-forwarded-by";
   public static final String CONTENT_TYPE = "content-type";
+  /**
+   * On a request record: the caller's {@code Idempotency-Key} (IETF draft-ietf-httpapi-idempotency-key-header),
+   * the bytes the caller sent, so that a service can run a command at most once per key (protocol 2).
+   */
+  public static final String IDEMPOTENCY_KEY = "idempotency-key";
+  /**
+   * On a cancel marker: the correlation id of the request whose caller no longer wants it (protocol 2). A
+   * cancel marker has no correlation id header and no value; see {@link CancelMarker}.
+   */
+  public static final String CANCEL = "courier-cancel";
 
   public static final String SPRING_CORRELATION_ID = "kafka_correlationId";
   public static final String SPRING_REPLY_TOPIC = "kafka_replyTopic";

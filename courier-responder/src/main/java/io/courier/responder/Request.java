@@ -19,11 +19,35 @@ public final class Request {
   private final RequestEnvelope envelope;
   private final String key;
   private final byte[] body;
+  private final Cancellation cancellation;
 
+  /** A request that is never cancelled. */
   public Request(RequestEnvelope envelope, String key, byte[] body) {
+    this(envelope, key, body, Cancellation.NEVER);
+  }
+
+  /** @param cancellation tells the handler when the caller has given up on the request */
+  public Request(RequestEnvelope envelope, String key, byte[] body, Cancellation cancellation) {
     this.envelope = envelope;
     this.key = key;
     this.body = body == null ? EMPTY : body;
+    this.cancellation = cancellation;
+  }
+
+  /**
+   * Whether, and when, the caller gives up on this request (protocol 2 cancel markers): check it between
+   * steps of long work, or register an action that stops it.
+   */
+  public Cancellation cancellation() {
+    return cancellation;
+  }
+
+  /**
+   * The caller's {@code Idempotency-Key}, when the gateway route uses idempotency keys and the caller sent
+   * one. The responder runs a handler at most once per route and key within its idempotency window.
+   */
+  public Optional<String> idempotencyKey() {
+    return envelope.headers().first(io.courier.protocol.HeaderNames.IDEMPOTENCY_KEY);
   }
 
   public String method() {

@@ -77,6 +77,7 @@ public final class Responder implements AutoCloseable {
     private final Map<String, Object> kafkaProperties = new HashMap<>();
     private Pattern replyTopics = ResponderLoop.Settings.DEFAULT_REPLY_TOPICS;
     private Duration handlerTimeout = ResponderLoop.Settings.DEFAULT_HANDLER_TIMEOUT;
+    private Duration idempotencyWindow = ResponderLoop.Settings.DEFAULT_IDEMPOTENCY_WINDOW;
     private java.util.function.Consumer<Throwable> onFailure = failure -> {};
 
     private Builder() {}
@@ -146,6 +147,18 @@ public final class Responder implements AutoCloseable {
     }
 
     /**
+     * How long the handler runs at most once per route and {@code idempotency-key} (docs/protocol.md,
+     * "Idempotency keys"): a request whose key was handled within the window gets the first reply again,
+     * without running the handler, counted in {@link ResponderStats#replayed()}. Only replies below 500 are
+     * replayed; after a handler failure, a retry runs again. Replies are kept in this instance's memory (at
+     * most 10 000); zero turns it off. Default 1 hour, the gateway's default {@code results.retention}.
+     */
+    public Builder idempotencyWindow(Duration idempotencyWindow) {
+      this.idempotencyWindow = idempotencyWindow;
+      return this;
+    }
+
+    /**
      * Told once, on the poll thread, if the responder stops on an error (it answers nothing more): the host
      * decides what to do, fail its health check, restart or exit. See also {@link Responder#isHealthy()}.
      */
@@ -183,7 +196,7 @@ public final class Responder implements AutoCloseable {
       Objects.requireNonNull(replyTopics, "replyTopics");
       return new ResponderLoop.Settings(
           bootstrapServers, requestTopic, groupId, handler, shutdownTimeout, maxInFlight, Map.copyOf(kafkaProperties),
-          replyTopics, handlerTimeout, onFailure);
+          replyTopics, handlerTimeout, onFailure, idempotencyWindow);
     }
 
     private static void requireText(String value, String name) {

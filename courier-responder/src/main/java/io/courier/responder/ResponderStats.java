@@ -9,11 +9,20 @@ package io.courier.responder;
  * @param malformed records that were not Courier requests (no correlation id or reply topic), skipped
  * @param abandoned handlers given up on at the request's deadline or the handler timeout
  * @param refused requests whose reply topic is not allowed ({@code Responder.Builder#replyTopics}), skipped
+ * @param cancelled requests cancelled by a cancel marker (while in the handler, or before it ran): no reply
+ * @param replayed requests whose {@code idempotency-key} had been handled already: the stored reply was sent
+ *     again, the handler did not run
  */
-public record ResponderStats(long answered, long failed, long expired, long malformed, long abandoned, long refused) {
+public record ResponderStats(
+    long answered, long failed, long expired, long malformed, long abandoned, long refused, long cancelled, long replayed) {
+
+  /** Stats with nothing cancelled or replayed. */
+  public ResponderStats(long answered, long failed, long expired, long malformed, long abandoned, long refused) {
+    this(answered, failed, expired, malformed, abandoned, refused, 0, 0);
+  }
 
   /** Stats with nothing abandoned or refused. */
   public ResponderStats(long answered, long failed, long expired, long malformed) {
-    this(answered, failed, expired, malformed, 0, 0);
+    this(answered, failed, expired, malformed, 0, 0, 0, 0);
   }
 }

@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import io.courier.protocol.CancelMarker;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.common.TopicPartition;
@@ -122,7 +123,11 @@ final class PollLoop implements Runnable, ConsumerRebalanceListener {
     // Poll even when saturated, so that the group sees this member alive and rebalances run.
     for (ConsumerRecord<String, byte[]> record : poll(saturated ? Duration.ZERO : POLL_TIMEOUT)) {
       offsets.partition(partitionOf(record)).fetched(record.offset());
-      backlog.add(record);
+      if (CancelMarker.cancelledId(record.headers()) != null) {
+        start(record); // at once, past the backlog and the in-flight cap: its request may be in the handler now
+      } else {
+        backlog.add(record);
+      }
     }
     dispatch();
     applyBackpressure();

@@ -1,7 +1,9 @@
 package io.courier.responder.internal;
 
+import io.courier.protocol.CancelMarker;
 import io.courier.protocol.ProtocolException;
 import io.courier.protocol.RequestEnvelope;
+import io.courier.responder.Cancellation;
 import io.courier.responder.Reply;
 import io.courier.responder.Request;
 import io.courier.responder.RequestHandler;
@@ -20,8 +22,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Turns one request record into one reply: decodes it, skips it if it is malformed or expired, calls the
- * handler, maps a handler failure to a 500 problem reply and produces the reply.
+ * Turns one request record into one reply: decodes it, skips it if it is malformed, expired or cancelled,
+ * calls the handler (at most once per idempotency key within the window, replaying the first reply
+ * otherwise), maps a handler failure to a 500 problem reply and produces the reply. A cancel marker cancels
+ * the request it names.
  *
  * <p>Thread-safe as long as the handler is. {@link #process} runs on the poll thread; a synchronous handler
  * runs there too, an asynchronous one completes wherever it likes, and the reply is produced on the thread
@@ -49,7 +53,11 @@ final class RequestProcessor {
     /** The request names a reply topic that is not allowed (or a partition below -1); no reply. */
     REFUSED,
     /** The handler did not finish by the request's deadline; given up on, no reply. */
-    ABANDONED
+    ABANDONED,
+    /** A cancel marker named the request, while in the handler or before it started; no reply. */
+    CANCELLED,
+    /** The record was a cancel marker (docs/protocol.md, "Cancellation"); no reply. */
+    MARKER
   }
 
   private final String requestTopic;
@@ -61,12 +69,29 @@ final class RequestProcessor {
   private final Duration handlerTimeout;
   private final HandlerTimer timer;
   private final AtomicLong lastRefusalLogged = new AtomicLong(Long.MIN_VALUE);
+  private final CancelRegistry cancels = new CancelRegistry();
+  /** {@code null} when replies are not kept per idempotency key. */
+  private final IdempotentReplies idempotent;
 
   /** A processor with the default reply topics and handler timeout, on the shared timer. */
   RequestProcessor(
       String requestTopic, RequestHandler handler, ReplyProducer replies, Clock clock, ResponderCounters counters) {
     this(requestTopic, handler, replies, clock, counters, ResponderLoop.Settings.DEFAULT_REPLY_TOPICS,
-        ResponderLoop.Settings.DEFAULT_HANDLER_TIMEOUT, HandlerTimer.SHARED);
+        ResponderLoop.Settings.DEFAULT_HANDLER_TIMEOUT, HandlerTimer.SHARED, ResponderLoop.Settings.DEFAULT_IDEMPOTENCY_WINDOW);
+  }
+
+  /** A processor with the default idempotency window. */
+  RequestProcessor(
+      String requestTopic,
+      RequestHandler handler,
+      ReplyProducer replies,
+      Clock clock,
+      ResponderCounters counters,
+      Pattern replyTopics,
+      Duration handlerTimeout,
+      HandlerTimer timer) {
+    this(requestTopic, handler, replies, clock, counters, replyTopics, handlerTimeout, timer,
+        ResponderLoop.Settings.DEFAULT_IDEMPOTENCY_WINDOW);
   }
 
   RequestProcessor(
@@ -77,7 +102,8 @@ final class RequestProcessor {
       ResponderCounters counters,
       Pattern replyTopics,
       Duration handlerTimeout,
-      HandlerTimer timer) {
+      HandlerTimer timer,
+      Duration idempotencyWindow) {
     this.requestTopic = requestTopic;
     this.handler = handler;
     this.replies = replies;
@@ -86,10 +112,21 @@ final class RequestProcessor {
     this.replyTopics = replyTopics;
     this.handlerTimeout = handlerTimeout;
     this.timer = timer;
+    this.idempotent =
+        idempotencyWindow.isZero() ? null : new IdempotentReplies(clock, idempotencyWindow, IDEMPOTENT_REPLIES_KEPT);
   }
+
+  /** The most replies kept per idempotency key. */
+  static final int IDEMPOTENT_REPLIES_KEPT = 10_000;
 
   /** Processes one record; the stage never completes exceptionally. */
   CompletionStage<Outcome> process(ConsumerRecord<String, byte[]> record) {
+    String cancelledId = CancelMarker.cancelledId(record.headers());
+    if (cancelledId != null) {
+      cancels.cancel(cancelledId); // counted once its request ends cancelled (now, or when it comes and is skipped)
+      LOGGER.debug("Cancel marker correlationId={} requestTopic={} partition={}", cancelledId, record.topic(), record.partition());
+      return CompletableFuture.completedFuture(Outcome.MARKER);
+    }
     RequestEnvelope envelope;
     try {
       envelope = decode(record);
@@ -125,13 +162,57 @@ final class RequestProcessor {
           envelope.deadline());
       return CompletableFuture.completedFuture(Outcome.EXPIRED);
     }
-    Request request = new Request(envelope, record.key(), record.value());
+    Cancellation.Source cancellation = cancels.start(envelope.correlationId());
+    if (cancellation == null) {
+      counters.cancelled();
+      LOGGER.debug("Skipped cancelled request correlationId={} requestTopic={}", envelope.correlationId(), requestTopic);
+      return CompletableFuture.completedFuture(Outcome.CANCELLED);
+    }
+    Request request = new Request(envelope, record.key(), record.value(), cancellation.token());
     byte[] correlationId = record.headers().lastHeader(envelope.profile().correlationHeader()).value();
-    return bounded(request, now).thenCompose(answer -> {
+    return once(request, now, cancellation).thenCompose(answer -> {
+      cancels.finish(envelope.correlationId());
       if (answer == Answer.ABANDONED) {
         return CompletableFuture.completedFuture(Outcome.ABANDONED);
       }
+      if (answer == Answer.CANCELLED) {
+        counters.cancelled();
+        return CompletableFuture.completedFuture(Outcome.CANCELLED);
+      }
       return produce(envelope, record.key(), correlationId, answer);
+    });
+  }
+
+  /**
+   * The request's answer, running its handler at most once per route and idempotency key: a request whose
+   * key was seen within the window gets the first one's reply, waiting for it if need be.
+   */
+  private CompletionStage<Answer> once(Request request, Instant now, Cancellation.Source cancellation) {
+    String key = idempotent == null ? null : request.idempotencyKey().orElse(null);
+    if (key == null) {
+      return bounded(request, now, cancellation);
+    }
+    String scope = request.route().orElse("") + "\n" + key;
+    CompletableFuture<Reply> mine = new CompletableFuture<>();
+    CompletableFuture<Reply> first = idempotent.claim(scope, mine);
+    if (first != null) {
+      return first.handle((reply, error) -> reply).thenCompose(reply -> {
+        if (reply == null) {
+          return bounded(request, clock.instant(), cancellation); // the first one's reply is not kept: run it
+        }
+        counters.replayed();
+        LOGGER.debug("Replayed the reply of an idempotency key correlationId={} requestTopic={}", request.correlationId(), requestTopic);
+        return CompletableFuture.completedFuture(new Answer(reply, false));
+      });
+    }
+    return bounded(request, now, cancellation).whenComplete((answer, error) -> {
+      if (answer != null && answer != Answer.ABANDONED && answer != Answer.CANCELLED && !answer.handlerFailed()
+          && answer.reply().status() < 500) {
+        mine.complete(answer.reply());
+      } else {
+        idempotent.forget(scope, mine);
+        mine.completeExceptionally(new IllegalStateException("not kept for retries"));
+      }
     });
   }
 
@@ -153,7 +234,7 @@ final class RequestProcessor {
    * problem at the handler timeout (the caller still waits: tell it). Either way the request's slot and
    * offset are released; whatever the handler does later is ignored.
    */
-  private CompletionStage<Answer> bounded(Request request, Instant now) {
+  private CompletionStage<Answer> bounded(Request request, Instant now, Cancellation.Source cancellation) {
     CompletableFuture<Answer> answer = answer(request).toCompletableFuture();
     if (answer.isDone()) {
       return answer;
@@ -175,6 +256,11 @@ final class RequestProcessor {
     answer.whenComplete((done, error) -> {
       cancel.run();
       bounded.complete(done);
+    });
+    // A cancelled request frees its slot at once: nobody waits for its reply.
+    cancellation.token().onCancel(() -> {
+      cancel.run();
+      bounded.complete(Answer.CANCELLED);
     });
     return bounded;
   }
@@ -272,5 +358,7 @@ final class RequestProcessor {
   private record Answer(Reply reply, boolean handlerFailed) {
     /** No reply: the handler was given up on at the request's deadline. */
     static final Answer ABANDONED = new Answer(Reply.status(504), false);
+    /** No reply: a cancel marker named the request. */
+    static final Answer CANCELLED = new Answer(Reply.status(504), false);
   }
 }

@@ -14,6 +14,16 @@ final class ResponderCounters {
   private final LongAdder malformed = new LongAdder();
   private final LongAdder abandoned = new LongAdder();
   private final LongAdder refused = new LongAdder();
+  private final LongAdder cancelled = new LongAdder();
+  private final LongAdder replayed = new LongAdder();
+
+  void cancelled() {
+    cancelled.increment();
+  }
+
+  void replayed() {
+    replayed.increment();
+  }
 
   void abandoned() {
     abandoned.increment();
@@ -40,6 +50,7 @@ final class ResponderCounters {
   }
 
   ResponderStats snapshot() {
-    return new ResponderStats(answered.sum(), failed.sum(), expired.sum(), malformed.sum(), abandoned.sum(), refused.sum());
+    return new ResponderStats(
+        answered.sum(), failed.sum(), expired.sum(), malformed.sum(), abandoned.sum(), refused.sum(), cancelled.sum(), replayed.sum());
   }
 }

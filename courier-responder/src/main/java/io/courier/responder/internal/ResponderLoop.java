@@ -45,6 +45,8 @@ public final class ResponderLoop {
    * @param replyTopics the reply topics a request may name; others are refused without running the handler
    * @param handlerTimeout the longest a handler may take, when the request's deadline does not come first
    * @param onFailure told once, on the poll thread, if the responder stops on an error
+   * @param idempotencyWindow how long the reply of a request with an {@code idempotency-key} is replayed to
+   *     requests with the same route and key instead of running the handler again; zero: never
    */
   public record Settings(
       String bootstrapServers,
@@ -56,16 +58,36 @@ public final class ResponderLoop {
       Map<String, Object> kafkaProperties,
       Pattern replyTopics,
       Duration handlerTimeout,
-      java.util.function.Consumer<Throwable> onFailure) {
+      java.util.function.Consumer<Throwable> onFailure,
+      Duration idempotencyWindow) {
 
     /**
      * Reply topics a request may name by default: a name with the word {@code responses} or {@code replies},
-     * but not a gateway's forward topic ({@code <response-topic>.forwards}), which only gateways write.
+     * but not a gateway's forward or results topic ({@code <response-topic>.forwards}, {@code .results}), which only
+     * gateways write.
      */
     public static final Pattern DEFAULT_REPLY_TOPICS =
-        Pattern.compile("(?i)(?!.*[._-]forwards$)(.*[._-])?(responses|replies)([._-].*)?");
+        Pattern.compile("(?i)(?!.*[._-](forwards|results)$)(.*[._-])?(responses|replies)([._-].*)?");
     /** The longest a handler may take by default, when the request's deadline does not come first. */
     public static final Duration DEFAULT_HANDLER_TIMEOUT = Duration.ofMinutes(5);
+    /** How long replies are replayed per idempotency key by default: the gateway's default {@code results.retention}. */
+    public static final Duration DEFAULT_IDEMPOTENCY_WINDOW = Duration.ofHours(1);
+
+    /** Settings with the default idempotency window. */
+    public Settings(
+        String bootstrapServers,
+        String requestTopic,
+        String groupId,
+        RequestHandler handler,
+        Duration shutdownTimeout,
+        int maxInFlight,
+        Map<String, Object> kafkaProperties,
+        Pattern replyTopics,
+        Duration handlerTimeout,
+        java.util.function.Consumer<Throwable> onFailure) {
+      this(bootstrapServers, requestTopic, groupId, handler, shutdownTimeout, maxInFlight, kafkaProperties, replyTopics,
+          handlerTimeout, onFailure, DEFAULT_IDEMPOTENCY_WINDOW);
+    }
 
     /** Settings with the default reply topics and handler timeout, and no failure listener. */
     public Settings(
@@ -94,6 +116,9 @@ public final class ResponderLoop {
       Objects.requireNonNull(onFailure, "onFailure");
       if (handlerTimeout == null || handlerTimeout.isNegative() || handlerTimeout.isZero()) {
         throw new IllegalArgumentException("handlerTimeout must be positive");
+      }
+      if (idempotencyWindow == null || idempotencyWindow.isNegative()) {
+        throw new IllegalArgumentException("idempotencyWindow must be zero or positive");
       }
     }
   }
@@ -150,7 +175,7 @@ public final class ResponderLoop {
       RequestProcessor processor =
           new RequestProcessor(
               settings.requestTopic(), settings.handler(), replies, clock, counters, settings.replyTopics(),
-              settings.handlerTimeout(), HandlerTimer.SHARED);
+              settings.handlerTimeout(), HandlerTimer.SHARED, settings.idempotencyWindow());
       loop = new PollLoop(settings, consumer, replies, processor);
       thread = new Thread(loop, "courier-responder-" + settings.requestTopic());
       thread.start();

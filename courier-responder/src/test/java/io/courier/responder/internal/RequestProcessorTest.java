@@ -230,7 +230,7 @@ class RequestProcessorTest {
     assertThat(List.of("courier.responses", "gw.replies", "responder-it-replies-3", "ORDERS.REPLIES", "replies"))
         .allMatch(topic -> allowed.matcher(topic).matches());
     assertThat(List.of("orders.state", "orders.requests", "replieslike", "myresponses", "customers",
-            "courier.responses.forwards", "gw-replies-FORWARDS"))
+            "courier.responses.forwards", "gw-replies-FORWARDS", "courier.responses.results", "gw_replies_RESULTS"))
         .noneMatch(topic -> allowed.matcher(topic).matches());
     // and a service's own request topic is refused even when its name would match
     RequestProcessor named = new RequestProcessor("orders.replies", RequestHandler.of(request -> Reply.status(200)), replies(), clock, counters);
