@@ -2,6 +2,7 @@ package io.courier.gateway;
 
 import io.courier.gateway.config.GatewayConfig;
 import io.courier.gateway.config.ReplyOwnership;
+import io.courier.gateway.config.ResultsConfig;
 import io.courier.gateway.exchange.Exchanges;
 import io.courier.gateway.exchange.Readiness;
 import io.courier.gateway.http.HttpVerticle;
@@ -10,10 +11,14 @@ import io.courier.gateway.http.ResponseBatches;
 import io.courier.gateway.http.VertxDeadlines;
 import io.courier.gateway.kafka.ClusterWatch;
 import io.courier.gateway.kafka.KafkaClients;
+import io.courier.gateway.kafka.ReplyDispatcher;
 import io.courier.gateway.kafka.ReplyRouting;
+import io.courier.gateway.kafka.ResultsTopic;
 import io.courier.gateway.kafka.RequestPublisher;
 import io.courier.gateway.metrics.GatewayMetrics;
 import io.courier.gateway.pending.PendingReplies;
+import io.courier.gateway.results.ResultStore;
+import io.courier.gateway.results.ResultView;
 import io.courier.gateway.routing.RouteTable;
 import io.courier.protocol.CorrelationIds;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -53,6 +58,7 @@ public final class Gateway implements AutoCloseable {
   private final Admin admin;
   private final RequestPublisher publisher;
   private final ReplyRouting replies;
+  private final ResultsTopic resultsTopic;
   private final ClusterWatch clusterWatch;
   private final Readiness readiness;
   private final RouteTable routes;
@@ -80,13 +86,28 @@ public final class Gateway implements AutoCloseable {
               config.requestTopics(),
               config.kafka().publishQueue(),
               clock));
+      ResultsConfig resultsConfig = config.results();
+      ResultView view = resultsConfig.enabled() ? new ResultView(clock, resultsConfig.retention(), resultsConfig.maxBytes()) : null;
+      this.resultsTopic =
+          view == null ? null : built(built, new ResultsTopic(config.kafka(), resultsConfig, config.instanceId(), view, clock));
+      ResultStore results =
+          view == null
+              ? null
+              : new ResultStore(
+                  resultsConfig.topic(), view, publisher::result, resultsTopic::caughtUp, resultsTopic::partitionCount,
+                  publisher::publish, clock);
+      if (view != null) {
+        metrics.results(view);
+      }
       this.replies =
           built(built, new ReplyRouting(
               config.kafka(), config.instanceId(), config.requestTopics(), admin, pending, publisher, metrics,
-              new ResponseBatches(), clusterWatch::instanceIdInUse));
+              new ResponseBatches(), clusterWatch::instanceIdInUse,
+              view == null ? List.of() : List.of(resultsConfig.topic()),
+              results == null ? ReplyDispatcher.UnclaimedReplies.NONE : results::unclaimedReply));
       this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(config.http().eventLoops()));
       built.add(() -> vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS));
-      this.readiness = new Readiness(this::kafkaNotReadyReason, replies::unhealthyReason, clusterWatch::noResponders);
+      this.readiness = new Readiness(this::kafkaNotReadyReason, this::consumersUnhealthyReason, clusterWatch::noResponders);
       this.routes = new RouteTable(config.routes());
       Exchanges exchanges =
           new Exchanges(
@@ -99,8 +120,10 @@ public final class Gateway implements AutoCloseable {
               new VertxDeadlines(vertx),
               readiness,
               routes.routes(),
-              metrics::route);
-      this.httpPort = listen(new RequestPipeline(routes, exchanges, metrics, registry, config.http()));
+              metrics::route,
+              results,
+              resultsConfig.maxWait());
+      this.httpPort = listen(new RequestPipeline(routes, exchanges, metrics, registry, config.http(), resultsConfig));
     } catch (RuntimeException e) {
       for (int i = built.size() - 1; i >= 0; i--) {
         try {
@@ -113,6 +136,9 @@ public final class Gateway implements AutoCloseable {
       throw e;
     }
     replies.start();
+    if (resultsTopic != null) {
+      resultsTopic.start();
+    }
     clusterWatch.start();
   }
 
@@ -124,7 +150,15 @@ public final class Gateway implements AutoCloseable {
   /** Why Kafka does not let this instance answer requests now, or {@code null}: its consumers, then the cluster. */
   private String kafkaNotReadyReason() {
     String consumers = replies.notReadyReason();
+    if (consumers == null && resultsTopic != null) {
+      consumers = resultsTopic.notReadyReason();
+    }
     return consumers != null ? consumers : clusterWatch.notReadyReason();
+  }
+
+  private String consumersUnhealthyReason() {
+    String reason = replies.unhealthyReason();
+    return reason != null || resultsTopic == null ? reason : resultsTopic.unhealthyReason();
   }
 
   /** Starts a gateway; returns once HTTP listens. Fails if the port cannot be bound. */
@@ -201,7 +235,7 @@ public final class Gateway implements AutoCloseable {
    * {@link #refusal()}). Never completes while Kafka stays unreachable, so bound the wait.
    */
   public CompletableFuture<Void> whenReady() {
-    return replies.firstReady();
+    return resultsTopic == null ? replies.firstReady() : CompletableFuture.allOf(replies.firstReady(), resultsTopic.positioned());
   }
 
   /**
@@ -254,6 +288,9 @@ public final class Gateway implements AutoCloseable {
       // publisher's queue still goes out before the producer closes.
       clusterWatch.close();
       replies.close();
+      if (resultsTopic != null) {
+        resultsTopic.close();
+      }
       publisher.close();
       admin.close(Duration.ofSeconds(5));
       registry.close();

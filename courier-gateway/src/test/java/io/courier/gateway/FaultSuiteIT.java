@@ -97,6 +97,7 @@ class FaultSuiteIT {
     cluster.createTopic(REQUESTS, 3);
     cluster.createTopic(RESPONSES, 3);
     cluster.createTopic(RESPONSES + ".forwards", 1);
+    cluster.createTopic(RESPONSES + ".results", 3, GatewayTester.RESULTS_TOPIC_CONFIG);
     echo = startEcho();
     gateway = GatewayTester.start(cluster.bootstrapServers(), YAML.formatted("fault-gw"));
     await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> post(gateway).statusCode() == 200);

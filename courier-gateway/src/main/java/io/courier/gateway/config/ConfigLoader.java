@@ -80,8 +80,9 @@ public final class ConfigLoader {
     List<String> warnings = new ArrayList<>();
     // Header fields twice: forwarded, and one of them perhaps again as the record key.
     int recordRoom = maxRequestSize(kafkaNode, kafka) - 2 * http.maxHeaderBytes() - Defaults.ENVELOPE_ALLOWANCE;
-    List<RouteConfig> routes = services(root.required(Setting.SERVICES.key()), recordRoom, warnings);
-    return new GatewayConfig(instanceId, http, kafka, routes, warnings);
+    ResultsConfig results = results(root.child(Setting.RESULTS.key()), kafka.responseTopic());
+    List<RouteConfig> routes = services(root.required(Setting.SERVICES.key()), recordRoom, results, warnings);
+    return new GatewayConfig(instanceId, http, kafka, routes, results, warnings);
   }
 
   private static String instanceId(YamlNode node) {
@@ -227,7 +228,77 @@ public final class ConfigLoader {
   /** A route read from the file, with where it was written, for errors that name two routes. */
   private record Declared(RouteConfig config, PathTemplate template, YamlNode node) {}
 
-  private static List<RouteConfig> services(YamlNode node, int recordRoom, List<String> warnings) {
+  private static ResultsConfig results(YamlNode node, String responseTopic) {
+    if (node != null) {
+      node.rejectUnknownKeys(keysUnder("results"));
+    }
+    YamlNode enabled = node == null ? null : node.child(Setting.RESULTS_ENABLED.key());
+    if (enabled != null && !enabled.asBoolean()) {
+      return ResultsConfig.disabled();
+    }
+    YamlNode topic = node == null ? null : node.child(Setting.RESULTS_TOPIC.key());
+    YamlNode path = node == null ? null : node.child(Setting.RESULTS_PATH.key());
+    YamlNode retention = node == null ? null : node.child(Setting.RESULTS_RETENTION.key());
+    YamlNode memory = node == null ? null : node.child(Setting.RESULTS_MAX_MEMORY_BYTES.key());
+    YamlNode wait = node == null ? null : node.child(Setting.RESULTS_MAX_WAIT.key());
+    String topicName = topic == null ? responseTopic + Defaults.RESULTS_SUFFIX : topic(topic);
+    if (topicName.equals(responseTopic)) {
+      throw topic.error("must differ from the response topic");
+    }
+    String prefix = path == null ? Defaults.RESULTS_PATH : path.asString();
+    if (!prefix.matches("(/[A-Za-z0-9._~-]+)+") || MANAGEMENT_PATHS.contains(prefix)) {
+      throw path.error("must be a path of literal segments such as /results, was \"" + prefix + "\"");
+    }
+    return new ResultsConfig(
+        true,
+        topicName,
+        prefix,
+        retention == null ? Defaults.RESULTS_RETENTION : retention.asDuration(Duration.ofSeconds(1), Duration.ofDays(30)),
+        memory == null ? Defaults.RESULTS_MAX_MEMORY : memory.asInt(1024 * 1024, Integer.MAX_VALUE),
+        wait == null ? Defaults.RESULTS_MAX_WAIT : wait.asDuration(Duration.ofSeconds(1), Duration.ofMinutes(10)));
+  }
+
+  private static Idempotency idempotency(YamlNode owner, Setting mode, Setting duplicates, Setting headers, Idempotency fallback,
+      ResultsConfig results) {
+    YamlNode modeNode = owner.child(mode.key());
+    YamlNode duplicatesNode = owner.child(duplicates.key());
+    YamlNode headersNode = owner.child(headers.key());
+    Idempotency.Mode chosenMode = modeNode == null ? fallback.mode() : choice(modeNode, Idempotency.Mode.class, "off, optional or required");
+    if (chosenMode != Idempotency.Mode.OFF && !results.enabled()) {
+      throw (modeNode != null ? modeNode : owner).error("idempotency keys need results (results.enabled: true): the first request's"
+          + " result is kept there for the retries");
+    }
+    return new Idempotency(
+        chosenMode,
+        duplicatesNode == null ? fallback.duplicates() : choice(duplicatesNode, Idempotency.Duplicates.class, "wait or conflict"),
+        headersNode == null ? fallback.fingerprintHeaders() : headerNames(headersNode));
+  }
+
+  /** A list of HTTP header names, lower-cased; any header may be named (it is read, not forwarded). */
+  private static List<String> headerNames(YamlNode node) {
+    List<String> names = new ArrayList<>();
+    for (YamlNode item : node.asList()) {
+      String name = item.asString().toLowerCase(Locale.ROOT);
+      if (!name.matches("[a-z0-9!#$%&'*+.^_`|~-]+")) {
+        throw item.error("is not an HTTP header name: \"" + name + "\"");
+      }
+      if (!names.contains(name)) {
+        names.add(name);
+      }
+    }
+    return names;
+  }
+
+  private static <E extends Enum<E>> E choice(YamlNode node, Class<E> type, String allowed) {
+    String text = node.asString();
+    try {
+      return Enum.valueOf(type, text.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw node.error("must be " + allowed + ", was \"" + text + "\"");
+    }
+  }
+
+  private static List<RouteConfig> services(YamlNode node, int recordRoom, ResultsConfig results, List<String> warnings) {
     List<Declared> routes = new ArrayList<>();
     Set<String> serviceNames = new HashSet<>();
     for (YamlNode service : node.asList()) {
@@ -235,7 +306,7 @@ public final class ConfigLoader {
       if (!serviceNames.add(name)) {
         throw service.required(Setting.SERVICE_NAME.key()).error("duplicate service name \"" + name + "\"");
       }
-      routes.addAll(service(service, name, recordRoom, warnings));
+      routes.addAll(service(service, name, recordRoom, results, warnings));
     }
     if (routes.isEmpty()) {
       throw node.error("at least one service with one route is required");
@@ -244,7 +315,7 @@ public final class ConfigLoader {
     return routes.stream().map(Declared::config).toList();
   }
 
-  private static List<Declared> service(YamlNode service, String name, int recordRoom, List<String> warnings) {
+  private static List<Declared> service(YamlNode service, String name, int recordRoom, ResultsConfig results, List<String> warnings) {
     service.rejectUnknownKeys(keysUnder("services[]"));
     String topic = topic(service.required(Setting.SERVICE_REQUEST_TOPIC.key()));
     Profile profile = profile(service.child(Setting.SERVICE_PROFILE.key()));
@@ -254,6 +325,9 @@ public final class ConfigLoader {
     List<String> forward = headerList(service.child(Setting.SERVICE_FORWARD_HEADERS.key()), warnings);
     YamlNode responderGroupNode = service.child(Setting.SERVICE_RESPONDER_GROUP.key());
     String responderGroup = responderGroupNode == null ? null : responderGroupNode.asString();
+    Idempotency serviceIdempotency =
+        idempotency(service, Setting.SERVICE_IDEMPOTENCY, Setting.SERVICE_IDEMPOTENCY_DUPLICATES,
+            Setting.SERVICE_IDEMPOTENCY_FINGERPRINT_HEADERS, Idempotency.OFF, results);
 
     List<Declared> routes = new ArrayList<>();
     for (YamlNode route : service.required(Setting.SERVICE_ROUTES.key()).asList()) {
@@ -289,7 +363,15 @@ public final class ConfigLoader {
               positive(route.child(Setting.ROUTE_MAX_IN_FLIGHT.key()), maxInFlight),
               bodyLimit,
               routeForward,
-              responderGroup);
+              responderGroup,
+              idempotency(route, Setting.ROUTE_IDEMPOTENCY, Setting.ROUTE_IDEMPOTENCY_DUPLICATES,
+                  Setting.ROUTE_IDEMPOTENCY_FINGERPRINT_HEADERS, serviceIdempotency, results));
+      if (config.idempotency().enabled() && config.forwardHeaders().contains(HeaderNames.IDEMPOTENCY_KEY)) {
+        throw route.error("forwards idempotency-key, which the gateway sets itself on routes with idempotency");
+      }
+      if (results.enabled() && (template.text() + "/").startsWith(results.path() + "/")) {
+        throw pathNode.error("lies under results.path (" + results.path() + "), which the gateway answers itself");
+      }
       routes.add(new Declared(config, template, route));
       List<String> shadowed =
           MANAGEMENT_PATHS.stream().filter(managed -> template.match(RequestTarget.parse(managed)) != null).sorted().toList();
@@ -465,6 +547,7 @@ public final class ConfigLoader {
     if (parent.isEmpty()) {
       keys.add("http");
       keys.add("kafka");
+      keys.add("results");
     }
     return keys;
   }

@@ -20,6 +20,7 @@ import java.util.List;
  * @param forwardHeaders HTTP request headers copied into the record, lower case
  * @param responderGroup the consumer group of the service's responders, watched for members; {@code null}
  *     when not configured (then a service without responders is only noticed at the deadline)
+ * @param idempotency how the route treats {@code Idempotency-Key}
  */
 public record RouteConfig(
     String name,
@@ -33,10 +34,12 @@ public record RouteConfig(
     int maxInFlight,
     int maxBodyBytes,
     List<String> forwardHeaders,
-    String responderGroup) {
+    String responderGroup,
+    Idempotency idempotency) {
 
   public RouteConfig {
     forwardHeaders = List.copyOf(forwardHeaders);
+    idempotency = idempotency == null ? Idempotency.OFF : idempotency;
   }
 
   /** A route whose service's responder group is not watched. */
@@ -52,6 +55,6 @@ public record RouteConfig(
       int maxInFlight,
       int maxBodyBytes,
       List<String> forwardHeaders) {
-    this(name, service, requestTopic, profile, method, path, key, timeout, maxInFlight, maxBodyBytes, forwardHeaders, null);
+    this(name, service, requestTopic, profile, method, path, key, timeout, maxInFlight, maxBodyBytes, forwardHeaders, null, null);
   }
 }

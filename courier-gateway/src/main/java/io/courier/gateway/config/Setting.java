@@ -30,6 +30,13 @@ public enum Setting {
   KAFKA_REPLIES_FORWARD_TOPIC("kafka.replies.forward-topic", "`<response-topic>.forwards`", "Topic where an instance puts a reply that names another instance; every instance reads it. Must exist."),
   KAFKA_PUBLISH_QUEUE("kafka.publish-queue", Integer.toString(Defaults.PUBLISH_QUEUE), "Records that may wait for a sender thread, per request topic (and as many forwards of replies between instances); beyond it the gateway answers 503."),
   KAFKA_READINESS_GRACE("kafka.readiness-grace", YamlNode.format(Defaults.READINESS_GRACE), "How long the cluster may not answer (checked every 2 s) before the gateway stops being ready; it is ready again as soon as the cluster answers (100ms-1h)."),
+  RESULTS("results", "{}", "Async results (`Prefer: respond-async`), late replies after a 504 and idempotency keys, kept in a results topic every instance reads (ADR 0003)."),
+  RESULTS_ENABLED("results.enabled", "true", "Keep results. When `false`: `Prefer: respond-async` is ignored (answered synchronously), a 504 carries no `Location`, and no route may set `idempotency`."),
+  RESULTS_TOPIC("results.topic", "`<response-topic>.results`", "The results topic. Must exist; create it with `cleanup.policy=compact,delete` and `retention.ms` at least `results.retention`. Every instance reads all of it; nothing else may write to it."),
+  RESULTS_PATH("results.path", Defaults.RESULTS_PATH, "Path prefix of result `Location`s: `GET`/`DELETE <path>/{id}`. No route may lie under it."),
+  RESULTS_RETENTION("results.retention", YamlNode.format(Defaults.RESULTS_RETENTION), "How long a result, and an idempotency key, is kept after its command was accepted (1s-30d); after it, `GET` answers 404 and the key may be used again."),
+  RESULTS_MAX_MEMORY_BYTES("results.max-memory-bytes", Long.toString(Defaults.RESULTS_MAX_MEMORY), "The most memory each instance's copy of the results may take (results of the retention window: rate × retention × size); past it the oldest are dropped early and counted in `courier_results_evicted_total`."),
+  RESULTS_MAX_WAIT("results.max-wait", YamlNode.format(Defaults.RESULTS_MAX_WAIT), "The longest `Prefer: wait=N` honoured (1s-10m), on a command sent with `respond-async` and on a `GET` of a result."),
   SERVICES("services", "required", "The services, each with its request topic and routes."),
   SERVICE_NAME("services[].name", "required", "Unique service name."),
   SERVICE_REQUEST_TOPIC("services[].request-topic", "required", "Topic the service consumes. Must exist."),
@@ -39,6 +46,9 @@ public enum Setting {
   SERVICE_MAX_BODY_BYTES("services[].max-body-bytes", "the producer's `max.request.size` (1048576 unless set) - 2 × `http.max-header-bytes` - 24576 (1007616 with the defaults)", "Default body limit of the service's routes; larger gets 413. The default leaves room for the rest of the record (forwarded header fields, a key taken from a header or the path, the path and its parameters, the query, protocol headers), so a body within it is never too large for Kafka unless the key is taken from the body."),
   SERVICE_RESPONDER_GROUP("services[].responder-group", "none", "The consumer group the service's responders share. When set, the gateway watches it (every 2 s) and, while it has no member, answers the service's routes at once with 503 `no-responders` + `Retry-After` instead of letting callers wait for the timeout."),
   SERVICE_FORWARD_HEADERS("services[].forward-headers", "[]", "HTTP request headers copied into every request record of the service, every value as sent. `content-type` is always copied. Hop-by-hop and framing headers (`connection`, `transfer-encoding`, `content-length`, `expect` ...) are refused; credentials (`authorization`, `cookie`, `proxy-authorization`) are accepted with a warning."),
+  SERVICE_IDEMPOTENCY("services[].idempotency", "off", "`Idempotency-Key` on the service's routes: `off` (ignored), `optional` (a request that has one runs at most once per key) or `required` (400 without one). Needs `results.enabled`."),
+  SERVICE_IDEMPOTENCY_DUPLICATES("services[].idempotency-duplicates", "wait", "What a retry gets while the first request with its key is still in progress: `wait` (its result, waiting up to the route's timeout) or `conflict` (409 at once)."),
+  SERVICE_IDEMPOTENCY_FINGERPRINT_HEADERS("services[].idempotency-fingerprint-headers", "[]", "Request headers that, with method, route and body, make a retry the same request; a key reused with a different fingerprint gets 422."),
   SERVICE_ROUTES("services[].routes", "required", "The service's routes."),
   ROUTE_NAME("services[].routes[].name", "`<service>.<METHOD> <path>`", "Unique route name, sent as `courier-route` and used as the metrics tag."),
   ROUTE_METHOD("services[].routes[].method", "required", "GET, POST, PUT, PATCH or DELETE."),
@@ -47,7 +57,10 @@ public enum Setting {
   ROUTE_TIMEOUT("services[].routes[].timeout", "the service's", "Reply timeout of the route (1ms-10m)."),
   ROUTE_MAX_IN_FLIGHT("services[].routes[].max-in-flight", "the service's", "Requests of the route waiting for replies at once; more get 503 + `Retry-After`."),
   ROUTE_MAX_BODY_BYTES("services[].routes[].max-body-bytes", "the service's", "Body limit of the route; larger gets 413."),
-  ROUTE_FORWARD_HEADERS("services[].routes[].forward-headers", "[]", "Headers forwarded in addition to the service's.");
+  ROUTE_FORWARD_HEADERS("services[].routes[].forward-headers", "[]", "Headers forwarded in addition to the service's."),
+  ROUTE_IDEMPOTENCY("services[].routes[].idempotency", "the service's", "`off`, `optional` or `required`, for this route."),
+  ROUTE_IDEMPOTENCY_DUPLICATES("services[].routes[].idempotency-duplicates", "the service's", "`wait` or `conflict`, for this route."),
+  ROUTE_IDEMPOTENCY_FINGERPRINT_HEADERS("services[].routes[].idempotency-fingerprint-headers", "the service's", "Fingerprint headers of this route, instead of the service's.");
 
   private final String path;
   private final String defaultValue;
@@ -107,6 +120,11 @@ public enum Setting {
     static final Duration READINESS_GRACE = Duration.ofSeconds(10);
     static final String REPLY_GROUP_PREFIX = "courier-gateway-";
     static final String FORWARD_SUFFIX = ".forwards";
+    static final String RESULTS_SUFFIX = ".results";
+    static final String RESULTS_PATH = "/results";
+    static final Duration RESULTS_RETENTION = Duration.ofHours(1);
+    static final long RESULTS_MAX_MEMORY = 64L * 1024 * 1024;
+    static final Duration RESULTS_MAX_WAIT = Duration.ofSeconds(30);
     static final Duration TIMEOUT = Duration.ofSeconds(10);
     static final int MAX_IN_FLIGHT = 1000;
     /** Kafka's producer default {@code max.request.size}. */

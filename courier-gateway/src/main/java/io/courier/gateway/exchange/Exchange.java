@@ -7,12 +7,22 @@ import io.courier.gateway.error.ProduceFailures;
 import io.courier.gateway.error.RateLimitedLog;
 import io.courier.gateway.kafka.RequestPublisher;
 import io.courier.gateway.metrics.RouteMetrics;
+import io.courier.gateway.metrics.RouteMetrics.IdempotencyOutcome;
 import io.courier.gateway.pending.Outcome;
 import io.courier.gateway.pending.PendingRequest;
+import io.courier.gateway.results.IdempotencyKeys;
+import io.courier.gateway.results.ResultDocument;
+import io.courier.gateway.results.ResultStore;
+import io.courier.gateway.results.StoredResult;
 import io.courier.gateway.routing.Route;
+import io.courier.protocol.Profile;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.slf4j.Logger;
@@ -20,23 +30,38 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One routed request, from admission to answer: admit (by {@link Exchanges#open}) → read by the front end →
- * {@link #publish}: key, register as pending, arm the deadline, hand the record to Kafka → outcome (reply,
- * deadline, produce failure, a failure the front end reports, or the caller leaving; the first wins) →
- * release the route slot and answer. The slot is taken in {@link Exchanges#open} and given back in {@link
- * #finish} only, exactly once.
+ * {@link #publish}: key, claim its {@code Idempotency-Key} (when it has one), register as pending, arm the
+ * deadline, hand the record to Kafka → outcome (reply, deadline, produce failure, a failure the front end
+ * reports, or the caller leaving; the first wins; or, for {@code Prefer: respond-async}, 202 once Kafka has
+ * the request) → release the route slot and answer. The slot is taken in {@link Exchanges#open} and given
+ * back in {@link #finish} only, exactly once.
+ *
+ * <p>A reply that must outlive the caller's wait (a 202, a 504, an idempotent request) is kept as a result
+ * ({@link ResultStore}), whenever it comes.
  *
  * <p>Confined to its front end's thread; {@link #onOutcome} (any thread) and the produce callback (the
  * producer's thread) touch only thread-safe state and hop back through {@link FrontEnd#execute}.
+ *
+ * <p>Longer than our usual bound on purpose: it is the one state machine of a request, and every race it
+ * settles (reply, produce acknowledgement, result acknowledgement, deadline, caller leaving, a retry's first
+ * request giving up) is a transition between its states; split across classes, no one place would show that
+ * each state has exactly one way out. The waiting of a retry is {@link FirstResultWait}, the records {@link
+ * RequestRecords} and {@link io.courier.gateway.results.ResultStore}.
  */
 public final class Exchange implements PendingRequest.Listener {
   private static final Logger LOGGER = LoggerFactory.getLogger(Exchange.class);
   private static final RateLimitedLog WARNINGS = new RateLimitedLog(LOGGER, Duration.ofSeconds(10));
+  private static final String PREFER = "prefer";
 
   private enum State {
     /** Refused at admission: answered, holds no slot. */
     REFUSED,
     /** Holds a slot; the front end reads the request. */
     OPEN,
+    /** Its Idempotency-Key is being claimed in the results topic. */
+    CLAIMING,
+    /** A retry of an earlier request with the same key: waits for that one's result. */
+    FOLLOWING,
     /** Registered as pending and handed to Kafka; waits for its outcome. */
     PUBLISHED,
     /** Answered (or its caller left); the slot is given back. */
@@ -50,8 +75,25 @@ public final class Exchange implements PendingRequest.Listener {
   private final FrontEnd frontEnd;
   private final long openedNanos = System.nanoTime();
   private State state = State.REFUSED;
+  private Preferences preferences = Preferences.NONE;
+  private ProducerRecord<byte[], byte[]> record;
+  private Instant created;
   private PendingRequest pending;
   private Runnable cancelDeadline;
+  private Runnable stopWaiting;
+  /** The result the reply is kept as; set on the front end's thread, read on Kafka's. */
+  private volatile StoredResult result;
+  /** The partition of the results topic holding this request's idempotency claim, or -1. */
+  private volatile int claimPartition = -1;
+  /** The partition Kafka put the request in, once acknowledged. */
+  private volatile int requestPartition = -1;
+  private volatile boolean cancelWanted;
+  /** {@code respond-async} without {@code wait}: a reply that comes before the 202 is held for it. */
+  private boolean holdReply;
+  private Outcome.Replied earlyReply;
+  /** The result of a respond-async request, once Kafka has it: what a 202 points at. */
+  private StoredResult acceptedResult;
+  private final AtomicBoolean cancelSent = new AtomicBoolean();
 
   Exchange(Exchanges core, Route route, Map<String, String> pathParams, RouteMetrics metrics, FrontEnd frontEnd) {
     this.core = core;
@@ -84,9 +126,10 @@ public final class Exchange implements PendingRequest.Listener {
   }
 
   /**
-   * Steps 5 and 6: takes the record key, registers the request as pending, arms its deadline and hands its
-   * record to Kafka. A request the key cannot be taken from is answered 400 at once. Does nothing unless
-   * {@link #isOpen()}. Front end's thread; never blocks.
+   * Steps 5 and 6: takes the record key and the {@code Idempotency-Key}, registers the request as pending,
+   * arms its deadline and hands its record to Kafka; a request with an {@code Idempotency-Key} first claims
+   * it, and a retry follows the first request's result instead. A request the key cannot be taken from is
+   * answered 400 at once. Does nothing unless {@link #isOpen()}. Front end's thread; never blocks.
    */
   public void publish(CallerRequest request, byte[] body) {
     if (state != State.OPEN) {
@@ -95,18 +138,34 @@ public final class Exchange implements PendingRequest.Listener {
     try {
       RouteConfig config = route.config();
       byte[] key = KeyExtractor.extract(config.key(), pathParams, request, body);
+      ResultStore results = core.results;
+      String idempotencyKey =
+          results == null || !config.idempotency().enabled()
+              ? null
+              : IdempotencyKeys.read(config.idempotency(), request.headerValues(IdempotencyKeys.HEADER));
+      preferences = results == null ? Preferences.NONE : Preferences.parse(request.headerValues(PREFER));
+      holdReply = preferences.respondAsync() && preferences.waitAtMost(core.maxWait).isZero();
       String correlationId = core.correlationIds.next();
-      Instant deadline = core.clock.instant().plus(config.timeout());
-      ProducerRecord<byte[], byte[]> record =
+      created = core.clock.instant();
+      Instant deadline = created.plus(config.timeout());
+      record =
           RequestRecords.record(
-              config, correlationId, core.responseTopic, core.replyPartition.getAsInt(), deadline, request, pathParams, key, body);
+              config, correlationId, core.responseTopic, core.replyPartition.getAsInt(), deadline, request, pathParams,
+              idempotencyKey, key, body);
       pending = new PendingRequest(correlationId, config.name(), deadline, this);
-      core.pending.register(pending);
-      state = State.PUBLISHED; // only once registered: a failure before this is answered as an open one
-      cancelDeadline = core.deadlines.schedule(config.timeout(), () -> core.pending.expire(correlationId));
-      if (!core.publisher.publish(record, deadline, this::produced)) {
-        core.pending.fail(correlationId, GatewayError.OVERLOADED, "the queue in front of Kafka is full");
+      if (idempotencyKey == null) {
+        send();
+        return;
       }
+      StoredResult claim =
+          StoredResult.pending(
+              correlationId, config.name(), created, deadline, IdempotencyKeys.scope(config, idempotencyKey),
+              IdempotencyKeys.fingerprint(config, fingerprintHeaders(request, config), body), config.requestTopic(), -1);
+      state = State.CLAIMING;
+      results
+          .claim(claim)
+          .orTimeout(config.timeout().toMillis(), TimeUnit.MILLISECONDS)
+          .whenComplete((claimed, error) -> frontEnd.execute(() -> claimed(claim, claimed, error)));
     } catch (GatewayException e) {
       fail(e.error(), e.getMessage());
     } catch (RuntimeException e) {
@@ -115,30 +174,186 @@ public final class Exchange implements PendingRequest.Listener {
     }
   }
 
+  private static List<List<String>> fingerprintHeaders(CallerRequest request, RouteConfig config) {
+    List<List<String>> values = new ArrayList<>();
+    for (String name : config.idempotency().fingerprintHeaders()) {
+      values.add(request.headerValues(name));
+    }
+    return values;
+  }
+
+  /** Front end's thread: the claim on the Idempotency-Key is decided. */
+  private void claimed(StoredResult claim, ResultStore.Claim claimed, Throwable error) {
+    if (state != State.CLAIMING) {
+      if (!(claimed instanceof ResultStore.Claim.Taken)) {
+        core.results.release(claim); // its caller left before it was sent: a retry may run it
+      }
+      return;
+    }
+    if (error != null) {
+      core.results.release(claim); // it may still land later: it must not hold the key then
+      WARNINGS.warn("claim", error, "Idempotency-Key not claimed route={} error={}", route.name(), error.toString());
+      finish(new Outcome.Failed(GatewayError.RESULTS_UNAVAILABLE, "the Idempotency-Key could not be recorded in time"));
+    } else if (claimed instanceof ResultStore.Claim.Won won) {
+      metrics.idempotency(IdempotencyOutcome.FIRST);
+      claimPartition = won.partition();
+      result = claim;
+      send();
+    } else {
+      follow(claim, ((ResultStore.Claim.Taken) claimed).holder());
+    }
+  }
+
+  /**
+   * Front end's thread: a retry; answered with the first request's result, never produced again. It waits
+   * for that result (up to the deadline), or, with {@code respond-async}, for up to its {@code wait} and then
+   * answers 202 with the first one's {@code Location}, but only once the first one is in Kafka. If the first
+   * one gives the key up meanwhile (Kafka refused it), the retry claims the key again.
+   */
+  private void follow(StoredResult retry, StoredResult first) {
+    if (first == null) {
+      finish(new Outcome.Failed(GatewayError.IDEMPOTENCY_IN_PROGRESS, "the request with this Idempotency-Key keeps changing hands"));
+      return;
+    }
+    if (!first.fingerprint().equals(retry.fingerprint())) {
+      metrics.idempotency(IdempotencyOutcome.MISMATCH);
+      finish(new Outcome.Failed(
+          GatewayError.IDEMPOTENCY_KEY_REUSED, "this Idempotency-Key was used for a different request on this route"));
+      return;
+    }
+    if (!first.isFinal() && route.config().idempotency().duplicates() == io.courier.gateway.config.Idempotency.Duplicates.CONFLICT) {
+      metrics.idempotency(IdempotencyOutcome.CONFLICT);
+      finish(new Outcome.Failed(GatewayError.IDEMPOTENCY_IN_PROGRESS, "the first request with this Idempotency-Key is still in progress"));
+      return;
+    }
+    metrics.idempotency(IdempotencyOutcome.REPLAYED);
+    state = State.FOLLOWING;
+    FirstResultWait wait = new FirstResultWait(core.results.view(), core.deadlines, frontEnd);
+    stopWaiting = wait::cancel;
+    Duration toDeadline = positive(Duration.between(core.clock.instant(), pending.deadline()));
+    Runnable timedOut = () -> finish(new Outcome.Failed(GatewayError.TIMEOUT, "no reply within the route's timeout", first.id()));
+    if (!preferences.respondAsync()) {
+      wait.await(first.id(), StoredResult::isFinal, toDeadline, now -> followed(retry, now), timedOut);
+      return;
+    }
+    // respond-async: the final result within the wait, else a 202, but only once the first one is in Kafka.
+    Duration patience = min(preferences.waitAtMost(core.maxWait), toDeadline);
+    Runnable thenAccept =
+        () -> wait.await(first.id(), now -> now.isFinal() || now.requestPartition() >= 0, toDeadline.minus(patience),
+            now -> followed(retry, now), timedOut);
+    if (patience.isZero()) {
+      thenAccept.run();
+    } else {
+      wait.await(first.id(), StoredResult::isFinal, patience, now -> followed(retry, now), thenAccept);
+    }
+  }
+
+  /** Front end's thread: the first request's result is final, or in Kafka (async), or gone ({@code null}). */
+  private void followed(StoredResult retry, StoredResult first) {
+    if (state != State.FOLLOWING) {
+      return;
+    }
+    stopWaiting = null;
+    if (first == null) {
+      // The first request gave its key up (Kafka refused it): this one claims it again, and may run.
+      state = State.CLAIMING;
+      core.results
+          .claim(retry)
+          .orTimeout(positive(Duration.between(core.clock.instant(), pending.deadline())).toMillis(), TimeUnit.MILLISECONDS)
+          .whenComplete((claimed, error) -> frontEnd.execute(() -> claimed(retry, claimed, error)));
+    } else if (first.isFinal()) {
+      finish(asOutcome(first));
+    } else {
+      finish(accepted(first));
+    }
+  }
+
+  private static Duration min(Duration a, Duration b) {
+    return a.compareTo(b) <= 0 ? a : b;
+  }
+
+  private Outcome.Accepted accepted(StoredResult result) {
+    return new Outcome.Accepted(result.id(), preferences.applied(core.maxWait), ResultDocument.toJson(result, core.clock.instant()));
+  }
+
+  private static Outcome asOutcome(StoredResult done) {
+    return done.state() == StoredResult.State.DONE
+        ? done.reply()
+        : new Outcome.Failed(GatewayError.CANCELLED, "the request with this Idempotency-Key was cancelled", done.id());
+  }
+
+  /** Registers the request as pending, arms its deadline and queues its record. Front end's thread. */
+  private void send() {
+    String correlationId = pending.correlationId();
+    core.pending.register(pending);
+    state = State.PUBLISHED; // only once registered: a failure before this is answered as an open one
+    cancelDeadline =
+        core.deadlines.schedule(positive(Duration.between(core.clock.instant(), pending.deadline())), () -> core.pending.expire(correlationId));
+    if (!core.publisher.publish(record, pending.deadline(), this::produced)) {
+      core.pending.fail(correlationId, GatewayError.OVERLOADED, "the queue in front of Kafka is full"); // a claim is released there
+    }
+  }
+
   /**
    * The front end cannot go on with the request (its body is too large or never came, say): it is answered
    * with {@code error}, or, once published, as soon as the race with its reply allows. Front end's thread.
    */
   public void fail(GatewayError error, String detail) {
-    if (state == State.OPEN) {
+    if (state == State.OPEN || state == State.CLAIMING || state == State.FOLLOWING) {
       finish(new Outcome.Failed(error, detail));
     } else if (state == State.PUBLISHED) {
       core.pending.fail(pending.correlationId(), error, detail);
     }
   }
 
-  /** The caller went away: nobody is answered, the slot is given back now. Front end's thread. */
+  /**
+   * The caller went away: nobody is answered, the slot is given back now. A request already sent is
+   * cancelled (a cancel marker to its partition, for services that speak the Courier profile), unless its
+   * result is kept (it carries an Idempotency-Key, or asked respond-async): its caller is expected to come
+   * back or retry, and then gets that result. Front end's thread.
+   */
   public void callerGone() {
-    if (state == State.OPEN || (state == State.PUBLISHED && core.pending.cancel(pending.correlationId()))) {
+    if (state == State.OPEN || state == State.CLAIMING || state == State.FOLLOWING) {
       finish(null);
+    } else if (state == State.PUBLISHED && core.pending.cancel(pending.correlationId())) {
+      if (result == null) {
+        cancelWanted = true;
+        sendCancelMarker();
+      }
+      finish(null);
+    }
+  }
+
+  /** Any thread: once both the caller has left and Kafka has placed the request, the marker goes, once. */
+  private void sendCancelMarker() {
+    int partition = requestPartition;
+    if (!cancelWanted || partition < 0 || route.config().profile() != Profile.COURIER || !cancelSent.compareAndSet(false, true)) {
+      return; // Spring and Zilla listeners would take the marker for a request
+    }
+    ProducerRecord<byte[], byte[]> marker = ResultStore.cancelMarker(record.topic(), partition, pending.correlationId());
+    if (core.publisher.publish(marker, pending.deadline(), (metadata, error) -> {})) {
+      metrics.cancelSent();
     }
   }
 
   /** The producer's callback: its I/O thread, or the publisher's thread when {@code send} failed at once. */
   private void produced(RecordMetadata metadata, Exception failure) {
     if (failure == null) {
+      requestPartition = metadata.partition();
       pending.markProduced();
+      sendCancelMarker();
+      if (preferences.respondAsync()) {
+        frontEnd.execute(this::accepted);
+      } else if (claimPartition >= 0) {
+        // The claim, now with where the request is: retries may answer 202 for it, DELETE may cancel it.
+        core.results.store(result.inPartition(requestPartition));
+      }
       return;
+    }
+    StoredResult claim = result;
+    if (claim != null && claimPartition >= 0) {
+      core.results.release(claim); // never reached Kafka: a retry must be able to run
+      result = null;
     }
     if (failure instanceof RequestPublisher.DeadlinePassedException) {
       // Never sent: its deadline passed in the queue; the caller has had its 503 kafka-unavailable.
@@ -155,10 +370,99 @@ public final class Exchange implements PendingRequest.Listener {
     core.pending.fail(pending.correlationId(), error, ProduceFailures.detail(error));
   }
 
-  /** Any thread: the first of reply, deadline and failure. */
+  /** Front end's thread, {@code Prefer: respond-async}: Kafka has the request; keep its result, then 202. */
+  private void accepted() {
+    if (state != State.PUBLISHED) {
+      return; // answered already: a reply faster than the acknowledgement
+    }
+    StoredResult accepted = resultOfThisRequest();
+    result = accepted;
+    core.results.store(accepted).whenComplete((stored, error) -> frontEnd.execute(() -> resultStored(accepted, error)));
+  }
+
+  private void resultStored(StoredResult accepted, Throwable error) {
+    if (state != State.PUBLISHED) {
+      return;
+    }
+    if (error != null) {
+      // No result to point at: the preference is ignored and the caller waits for the reply as usual.
+      WARNINGS.warn("result", error, "Result not stored, answering synchronously route={} error={}", route.name(), error.toString());
+      holdReply = false;
+      if (earlyReply != null) {
+        finish(earlyReply);
+      }
+      return;
+    }
+    acceptedResult = accepted;
+    Duration wait = preferences.waitAtMost(core.maxWait);
+    if (earlyReply != null) {
+      // The reply came first: it is the result, kept before the 202 points at it.
+      StoredResult done = accepted.done(earlyReply);
+      core.results.store(done).whenComplete((stored, failed) -> frontEnd.execute(() -> finish(accepted(done))));
+    } else if (wait.isZero()) {
+      finish(accepted(accepted));
+    } else {
+      stopWaiting = core.deadlines.schedule(wait, () -> frontEnd.execute(() -> {
+        if (state == State.PUBLISHED) {
+          finish(accepted(accepted));
+        }
+      }));
+    }
+  }
+
+
+  /** The pending result of this request, in its partition once Kafka has placed it. */
+  private StoredResult resultOfThisRequest() {
+    StoredResult known = result;
+    StoredResult base =
+        known != null
+            ? known
+            : StoredResult.pending(
+                pending.correlationId(), route.name(), created, pending.deadline(), null, null, record.topic(), -1);
+    return base.inPartition(requestPartition);
+  }
+
+  /**
+   * Any thread: the first of reply, deadline and failure. A reply whose result is kept is stored whether or
+   * not anybody still waits for it; a 504 keeps a result for the reply that may still come, and points the
+   * caller to it.
+   */
   @Override
   public void onOutcome(Outcome outcome) {
-    frontEnd.execute(() -> finish(outcome));
+    Outcome answer = outcome;
+    ResultStore results = core.results;
+    StoredResult kept = result;
+    if (results != null && outcome instanceof Outcome.Replied replied && kept != null) {
+      keep(kept.done(replied));
+    } else if (results != null && kept != null && outcome instanceof Outcome.Failed failed
+        && failed.error() != GatewayError.TIMEOUT && failed.error() != GatewayError.CANCELLED) {
+      if (pending.produced()) {
+        keep(kept.done(HttpReplies.problem(failed))); // the service has it: a retry gets this same answer
+      } else if (claimPartition >= 0) {
+        results.release(kept); // it never reached Kafka (the queue was full): a retry must be able to run
+        result = null;
+      }
+    } else if (results != null && outcome instanceof Outcome.Failed failed && failed.error() == GatewayError.TIMEOUT) {
+      StoredResult late = resultOfThisRequest();
+      if (kept == null || kept.requestPartition() != late.requestPartition()) {
+        result = late;
+        results.view().put(late); // at once: a reply read a moment from now must find it
+        results.store(late).exceptionally(error -> {
+          WARNINGS.warn("result", error, "Result of a timed-out request not kept route={} error={}", route.name(), error.toString());
+          return null;
+        });
+      }
+      answer = new Outcome.Failed(failed.error(), failed.detail(), late.id());
+    }
+    Outcome decided = answer;
+    frontEnd.execute(() -> finish(decided));
+  }
+
+  private void keep(StoredResult done) {
+    core.results.store(done).exceptionally(error -> {
+      WARNINGS.warn("result", error, "Reply not kept as a result route={} error={}", route.name(), error.toString());
+      return null;
+    });
   }
 
   /** Front end's thread: gives the slot back once, then answers unless the caller left ({@code null}). */
@@ -166,8 +470,20 @@ public final class Exchange implements PendingRequest.Listener {
     if (state == State.DONE || state == State.REFUSED) {
       return;
     }
+    if (acceptedResult != null && outcome instanceof Outcome.Failed failed && failed.error() == GatewayError.TIMEOUT) {
+      outcome = accepted(acceptedResult); // respond-async, wait=N with N past the deadline: still a 202
+    }
+    if (holdReply && state == State.PUBLISHED && outcome instanceof Outcome.Replied replied) {
+      // respond-async without wait is always a 202: a reply faster than the result's record waits for it.
+      earlyReply = replied;
+      return;
+    }
     state = State.DONE;
-    if (cancelDeadline != null) {
+    if (stopWaiting != null) {
+      stopWaiting.run();
+    }
+    // After a 202 the request stays pending: its reply is still to be kept, and its deadline ends the wait.
+    if (cancelDeadline != null && !(outcome instanceof Outcome.Accepted)) {
       cancelDeadline.run();
     }
     route.release();
@@ -189,10 +505,16 @@ public final class Exchange implements PendingRequest.Listener {
     if (fitted instanceof Outcome.Failed failed) {
       metrics.error(failed.error());
       status = failed.error().status();
+    } else if (fitted instanceof Outcome.Replied replied) {
+      status = replied.status();
     } else {
-      status = ((Outcome.Replied) fitted).status();
+      status = 202;
     }
     metrics.answered(status, System.nanoTime() - openedNanos);
     frontEnd.answer(fitted);
+  }
+
+  private static Duration positive(Duration duration) {
+    return duration.isNegative() ? Duration.ZERO : duration;
   }
 }

@@ -1,11 +1,14 @@
 package io.courier.gateway.exchange;
 
+import io.courier.gateway.error.GatewayError;
 import io.courier.gateway.metrics.RouteMetrics;
 import io.courier.gateway.pending.PendingReplies;
 import io.courier.gateway.routing.Route;
 import io.courier.gateway.routing.RouteMatch;
 import io.courier.protocol.CorrelationIds;
+import io.courier.gateway.results.ResultStore;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +31,10 @@ public final class Exchanges {
   final String responseTopic;
   final Clock clock;
   final DeadlineScheduler deadlines;
+  /** Where results are kept; {@code null} when results are switched off. */
+  final ResultStore results;
+  /** The longest {@code Prefer: wait} honoured. */
+  final Duration maxWait;
   private final Readiness readiness;
   private final Map<Route, RouteMetrics> metrics;
 
@@ -46,6 +53,26 @@ public final class Exchanges {
       Readiness readiness,
       List<Route> routes,
       Function<Route, RouteMetrics> metrics) {
+    this(pending, publisher, replyPartition, correlationIds, responseTopic, clock, deadlines, readiness, routes, metrics, null, Duration.ZERO);
+  }
+
+  /**
+   * @param results where async results and idempotency claims are kept, or {@code null} when switched off
+   * @param maxWait the longest {@code Prefer: wait} honoured
+   */
+  public Exchanges(
+      PendingReplies pending,
+      RecordPublisher publisher,
+      IntSupplier replyPartition,
+      CorrelationIds correlationIds,
+      String responseTopic,
+      Clock clock,
+      DeadlineScheduler deadlines,
+      Readiness readiness,
+      List<Route> routes,
+      Function<Route, RouteMetrics> metrics,
+      ResultStore results,
+      Duration maxWait) {
     this.pending = pending;
     this.publisher = publisher;
     this.replyPartition = replyPartition;
@@ -54,6 +81,8 @@ public final class Exchanges {
     this.clock = clock;
     this.deadlines = deadlines;
     this.readiness = readiness;
+    this.results = results;
+    this.maxWait = maxWait;
     Map<Route, RouteMetrics> byRoute = new IdentityHashMap<>();
     routes.forEach(route -> byRoute.put(route, metrics.apply(route)));
     this.metrics = byRoute;
@@ -73,12 +102,25 @@ public final class Exchanges {
       exchange.refuse(refusal.error(), refusal.detail());
     } else if (!route.tryAdmit()) {
       exchange.refuse(
-          io.courier.gateway.error.GatewayError.OVERLOADED,
+          GatewayError.OVERLOADED,
           "route " + route.name() + " has " + route.config().maxInFlight() + " requests in flight");
     } else {
       exchange.admitted();
     }
     return exchange;
+  }
+
+  /**
+   * Request {@code correlationId} was cancelled ({@code DELETE} on its result): if this instance waits for its
+   * reply, it stops, and a caller still waiting is answered 409 {@code cancelled}.
+   */
+  public void cancelPending(String correlationId) {
+    pending.fail(correlationId, GatewayError.CANCELLED, "the command was cancelled");
+  }
+
+  /** Where results are kept, or {@code null} when results are switched off. */
+  public ResultStore results() {
+    return results;
   }
 
   /** Whether new requests are taken; the same decision {@link #open} makes. */

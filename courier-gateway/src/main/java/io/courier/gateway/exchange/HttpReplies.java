@@ -21,7 +21,7 @@ import java.util.Set;
  *
  * Stateless.
  */
-final class HttpReplies {
+public final class HttpReplies {
   /** Hop-by-hop and framing headers: the HTTP server sets these for the caller's connection. */
   static final Set<String> NOT_FORWARDED =
       Set.of("connection", "keep-alive", "proxy-connection", "transfer-encoding", "content-length", "te", "trailer",
@@ -30,9 +30,9 @@ final class HttpReplies {
   private HttpReplies() {}
 
   /** The reply as it can go out, and how many header fields had to be left out. */
-  record Fitted(Outcome outcome, int droppedFields) {}
+  public record Fitted(Outcome outcome, int droppedFields) {}
 
-  static Fitted fit(Outcome.Replied reply) {
+  public static Fitted fit(Outcome.Replied reply) {
     if (reply.status() < 200) {
       return new Fitted(
           new Outcome.Failed(GatewayError.BAD_REPLY, "the service replied with informational status " + reply.status()), 0);
@@ -57,6 +57,14 @@ final class HttpReplies {
       }
     }
     return new Fitted(new Outcome.Replied(reply.status(), kept.build(), reply.body()), dropped);
+  }
+
+  /** A failure of the gateway's own as a reply: the problem a caller got, kept for its retries. */
+  static Outcome.Replied problem(Outcome.Failed failed) {
+    return new Outcome.Replied(
+        failed.error().status(),
+        HeaderFields.of("content-type", io.courier.gateway.error.Problem.CONTENT_TYPE),
+        new io.courier.gateway.error.Problem(failed.error(), failed.detail(), null).toJson());
   }
 
   /** RFC 9110 section 5.1 field-name (a token) and 5.5 field-value (no control characters but HTAB). */

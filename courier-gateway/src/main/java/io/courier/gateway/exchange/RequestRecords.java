@@ -12,7 +12,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 /**
  * Step 6a: the request record of an exchange (docs/protocol.md, "The request record"). Header values are
  * forwarded as the bytes the caller sent, every value of a repeated header in order: {@code content-type},
- * then each header the route lists in {@code forward-headers}. Stateless.
+ * then each header the route lists in {@code forward-headers}, then {@code idempotency-key} (the key, unquoted)
+ * when the route uses idempotency keys and the caller sent one. Stateless.
  */
 final class RequestRecords {
   private RequestRecords() {}
@@ -25,12 +26,16 @@ final class RequestRecords {
       Instant deadline,
       CallerRequest request,
       Map<String, String> pathParams,
+      String idempotencyKey,
       byte[] key,
       byte[] body) {
     HeaderFields.Builder headers = HeaderFields.builder();
     forward(request, HeaderNames.CONTENT_TYPE, headers);
     for (String name : route.forwardHeaders()) {
       forward(request, name, headers);
+    }
+    if (idempotencyKey != null) {
+      headers.add(HeaderNames.IDEMPOTENCY_KEY, idempotencyKey.getBytes(StandardCharsets.US_ASCII)); // as read: unquoted
     }
     RequestEnvelope envelope =
         new RequestEnvelope(

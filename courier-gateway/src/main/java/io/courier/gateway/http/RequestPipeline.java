@@ -1,6 +1,7 @@
 package io.courier.gateway.http;
 
 import io.courier.gateway.config.HttpConfig;
+import io.courier.gateway.config.ResultsConfig;
 import io.courier.gateway.error.GatewayError;
 import io.courier.gateway.error.GatewayException;
 import io.courier.gateway.error.RateLimitedLog;
@@ -26,8 +27,8 @@ import org.slf4j.LoggerFactory;
  * loop, never blocking it:
  *
  * <ol>
- *   <li>receive: management endpoints first ({@link ManagementEndpoints}); the path must be readable ({@link
- *       RequestTarget}): 400
+ *   <li>receive: management endpoints first ({@link ManagementEndpoints}), then results ({@link
+ *       ResultsEndpoint}); the path must be readable ({@link RequestTarget}): 400
  *   <li>match route ({@link RouteTable}): 404 or 405
  *   <li>admit ({@link Exchanges#open}): 503 when not ready, draining or at the route's in-flight cap
  *   <li>read body ({@link BodyReader}): 413 as soon as it is too large (before reading when {@code
@@ -46,6 +47,7 @@ public final class RequestPipeline {
   private static final String CONTINUE = "100-continue";
 
   private final ManagementEndpoints management;
+  private final ResultsEndpoint results;
   private final RouteTable routes;
   private final Exchanges exchanges;
   private final GatewayMetrics metrics;
@@ -54,12 +56,16 @@ public final class RequestPipeline {
   private final ConnectionGuard connectionGuard;
 
   public RequestPipeline(
-      RouteTable routes, Exchanges exchanges, GatewayMetrics metrics, PrometheusMeterRegistry registry, HttpConfig http) {
+      RouteTable routes, Exchanges exchanges, GatewayMetrics metrics, PrometheusMeterRegistry registry, HttpConfig http,
+      ResultsConfig results) {
     this.routes = routes;
     this.exchanges = exchanges;
     this.metrics = metrics;
-    this.writer = new ResponseWriter(http.retryAfter().toSeconds());
+    this.writer = new ResponseWriter(http.retryAfter().toSeconds(), results.path());
     this.management = new ManagementEndpoints(exchanges.readiness(), registry, writer);
+    this.results = new ResultsEndpoint(results.path(), exchanges.results(), writer, results.maxWait(), metrics, exchanges::cancelPending,
+        routes.routes().stream().filter(route -> route.config().profile() == io.courier.protocol.Profile.COURIER)
+            .map(route -> route.name()).collect(java.util.stream.Collectors.toUnmodifiableSet())::contains);
     this.bodyTimeout = http.bodyTimeout();
     this.connectionGuard = new ConnectionGuard(http.headerTimeout(), http.idleTimeout(), http.bodyTimeout(), metrics::unrouted);
   }
@@ -76,7 +82,7 @@ public final class RequestPipeline {
         // Nothing after it on the connection can be trusted to be read as the client meant it.
         request.response().putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
         unrouted(request, GatewayError.MALFORMED_REQUEST, ambiguous);
-      } else if (!management.handle(request)) {
+      } else if (!management.handle(request) && !results.handle(request)) {
         route(request);
       }
     } catch (GatewayException e) {

@@ -3,6 +3,8 @@ package io.courier.gateway.http;
 import io.courier.gateway.error.GatewayError;
 import io.courier.gateway.error.Problem;
 import io.courier.gateway.pending.Outcome;
+import io.courier.gateway.results.ResultDocument;
+import io.courier.gateway.results.StoredResult;
 import io.courier.protocol.HeaderFields;
 import io.netty.util.AsciiString;
 import io.vertx.core.Future;
@@ -23,23 +25,61 @@ import io.vertx.core.http.HttpVersion;
  * 15.4.5). Stateless; called on the request's event loop.
  */
 final class ResponseWriter {
-  private final String retryAfterSeconds;
+  /** RFC 7240 section 3; lower case like every header the gateway writes. */
+  private static final String PREFERENCE_APPLIED = "preference-applied";
 
-  ResponseWriter(long retryAfterSeconds) {
+  private final String retryAfterSeconds;
+  private final String resultsPath;
+
+  /** @param resultsPath the path prefix of result {@code Location}s */
+  ResponseWriter(long retryAfterSeconds, String resultsPath) {
     this.retryAfterSeconds = Long.toString(retryAfterSeconds);
+    this.resultsPath = resultsPath;
   }
 
   /** Writes the outcome, unless the response is already written or its connection closed. */
   void write(HttpServerRequest request, Outcome outcome) {
     if (outcome instanceof Outcome.Replied replied) {
       reply(request, replied);
+    } else if (outcome instanceof Outcome.Accepted accepted) {
+      request.response().putHeader(PREFERENCE_APPLIED, accepted.preferenceApplied());
+      document(request, 202, accepted.resultId(), accepted.statusDocument());
     } else {
       Outcome.Failed failed = (Outcome.Failed) outcome;
+      if (failed.resultId() != null && !request.response().closed() && !request.response().ended()) {
+        request.response().putHeader(HttpHeaders.LOCATION, location(failed.resultId()));
+      }
       problem(request, failed.error(), failed.detail());
     }
   }
 
-  private void reply(HttpServerRequest request, Outcome.Replied reply) {
+  /** The {@code Location} of result {@code id}. */
+  String location(String id) {
+    return resultsPath + "/" + id;
+  }
+
+  /** Writes the status document of a result that has no reply yet, with its {@code Location}. */
+  void result(HttpServerRequest request, int status, StoredResult result) {
+    document(request, status, result.id(), ResultDocument.toJson(result, java.time.Instant.now()));
+  }
+
+  private void document(HttpServerRequest request, int status, String id, byte[] body) {
+    HttpServerResponse response = request.response();
+    if (response.closed() || response.ended()) {
+      return;
+    }
+    response
+        .setStatusCode(status)
+        .putHeader(HttpHeaders.LOCATION, location(id))
+        .putHeader(HttpHeaders.CONTENT_TYPE, ResultDocument.CONTENT_TYPE);
+    if (request.method() == HttpMethod.HEAD) {
+      response.putHeader(HttpHeaders.CONTENT_LENGTH, Integer.toString(body.length)).end();
+    } else {
+      response.end(Buffer.buffer(body));
+    }
+  }
+
+  void reply(HttpServerRequest request, Outcome.Replied reply) {
     HttpServerResponse response = request.response();
     if (response.closed() || response.ended()) {
       return;

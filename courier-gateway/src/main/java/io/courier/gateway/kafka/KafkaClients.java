@@ -107,6 +107,15 @@ public final class KafkaClients {
     return enforceConsumer(settings);
   }
 
+  /** The results consumer: every partition of the results topic, no group, from the retention window's start. */
+  public static Map<String, Object> resultsConsumer(KafkaConfig kafka, String instanceId) {
+    Map<String, Object> settings = consumer(kafka, instanceId, "results");
+    settings.putAll(kafka.client());
+    settings.putAll(kafka.consumer());
+    settings.remove(ConsumerConfig.GROUP_ID_CONFIG);
+    return enforceConsumer(settings);
+  }
+
   private static Map<String, Object> consumer(KafkaConfig kafka, String instanceId, String role) {
     Map<String, Object> settings = common(kafka);
     settings.put(ConsumerConfig.CLIENT_ID_CONFIG, "courier-" + instanceId + "-" + role);

@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
  * forwarded to it (when read from the response topic). A reply that names a waiting request but cannot be
  * read (its status is not an HTTP status code) answers that request with 502 {@code bad-reply} at once and
  * is counted {@code malformed}; so is a reply without a correlation id, which answers nobody. Duplicate,
- * late and unknown replies are counted in {@code courier.replies} and dropped. Runs on a consumer thread;
+ * late and unknown replies are counted in {@code courier.replies} and dropped, unless they answer a result
+ * kept in the results topic, which they then complete. Runs on a consumer thread;
  * never blocks.
  */
 public final class ReplyDispatcher implements Consumer<ConsumerRecord<byte[], byte[]>> {
@@ -33,8 +34,21 @@ public final class ReplyDispatcher implements Consumer<ConsumerRecord<byte[], by
   private final ReplySource source;
   private final ReplyForwarder forwarder;
   private final byte[] instanceKey;
+  private final UnclaimedReplies unclaimed;
 
-  ReplyDispatcher(PendingReplies pending, ReplyEvents events, ReplySource source, ReplyForwarder forwarder, byte[] instanceKey) {
+  /** Where a reply no waiting caller took may still be kept (a pending async result, say). */
+  @FunctionalInterface
+  public interface UnclaimedReplies {
+    /** Consumer thread; never blocks. @return whether the reply was kept */
+    boolean keep(String correlationId, Outcome.Replied reply);
+
+    UnclaimedReplies NONE = (correlationId, reply) -> false;
+  }
+
+  ReplyDispatcher(
+      PendingReplies pending, ReplyEvents events, ReplySource source, ReplyForwarder forwarder, byte[] instanceKey,
+      UnclaimedReplies unclaimed) {
+    this.unclaimed = unclaimed;
     this.pending = pending;
     this.events = events;
     this.source = source;
@@ -44,12 +58,20 @@ public final class ReplyDispatcher implements Consumer<ConsumerRecord<byte[], by
 
   /** For replies read from the response topic: those of other instances are forwarded. */
   static ReplyDispatcher forResponses(PendingReplies pending, ReplyEvents events, ReplyForwarder forwarder) {
-    return new ReplyDispatcher(pending, events, ReplySource.RESPONSE_TOPIC, forwarder, null);
+    return forResponses(pending, events, forwarder, UnclaimedReplies.NONE);
+  }
+
+  static ReplyDispatcher forResponses(PendingReplies pending, ReplyEvents events, ReplyForwarder forwarder, UnclaimedReplies unclaimed) {
+    return new ReplyDispatcher(pending, events, ReplySource.RESPONSE_TOPIC, forwarder, null, unclaimed);
   }
 
   /** For the forward topic: only forwards keyed with this instance's id are looked at. */
   static ReplyDispatcher forForwards(PendingReplies pending, ReplyEvents events, byte[] instanceKey) {
-    return new ReplyDispatcher(pending, events, ReplySource.FORWARD_TOPIC, null, instanceKey);
+    return forForwards(pending, events, instanceKey, UnclaimedReplies.NONE);
+  }
+
+  static ReplyDispatcher forForwards(PendingReplies pending, ReplyEvents events, byte[] instanceKey, UnclaimedReplies unclaimed) {
+    return new ReplyDispatcher(pending, events, ReplySource.FORWARD_TOPIC, null, instanceKey, unclaimed);
   }
 
   @Override
@@ -78,6 +100,11 @@ public final class ReplyDispatcher implements Consumer<ConsumerRecord<byte[], by
           source.tag(), correlationId, record.partition(), record.offset(), e.getMessage());
     }
     ReplyOutcome result = pending.complete(correlationId, outcome);
+    if (result != ReplyOutcome.MATCHED && readable && unclaimed.keep(correlationId, (Outcome.Replied) outcome)) {
+      // A reply nobody waits for any more, of a result kept in the results topic: late after a 504 or a 202,
+      // or its instance restarted. Kept there, it is not dropped.
+      LOGGER.debug("Kept a reply as a result outcome={} source={} correlationId={}", result.tag(), source.tag(), correlationId);
+    }
     if (result == ReplyOutcome.FOREIGN && forwarder != null) {
       events.reply(source, result);
       forwarder.forward(CorrelationIds.instanceOf(correlationId), record); // its own instance answers it

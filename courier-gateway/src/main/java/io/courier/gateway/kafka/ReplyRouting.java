@@ -30,10 +30,13 @@ public final class ReplyRouting implements AutoCloseable {
       RequestPublisher publisher,
       ReplyEvents events,
       RecordBatchListener batches,
-      java.util.function.Supplier<String> instanceIdInUse) {
+      java.util.function.Supplier<String> instanceIdInUse,
+      Collection<String> otherTopics,
+      ReplyDispatcher.UnclaimedReplies unclaimed) {
     Set<String> topics = new LinkedHashSet<>(requestTopics);
     topics.add(kafka.responseTopic());
     topics.add(kafka.replies().forwardTopic());
+    topics.addAll(otherTopics);
     this.partitions = new ReplyPartitions(instanceId);
     ReplyForwarder forwarder = new ReplyForwarder(kafka.replies().forwardTopic(), instanceId, publisher, events);
     this.replies =
@@ -44,14 +47,14 @@ public final class ReplyRouting implements AutoCloseable {
             new TopicCheck(admin, topics),
             instanceIdInUse,
             partitions,
-            ReplyDispatcher.forResponses(pending, events, forwarder),
+            ReplyDispatcher.forResponses(pending, events, forwarder, unclaimed),
             batches);
     try {
       this.forwards =
           new ForwardConsumer(
               () -> KafkaClients.create("forward consumer", () -> new KafkaConsumer<>(KafkaClients.forwardConsumer(kafka, instanceId))),
               kafka.replies().forwardTopic(),
-              ReplyDispatcher.forForwards(pending, events, instanceId.getBytes(StandardCharsets.UTF_8)),
+              ReplyDispatcher.forForwards(pending, events, instanceId.getBytes(StandardCharsets.UTF_8), unclaimed),
               batches);
     } catch (RuntimeException e) {
       replies.close();

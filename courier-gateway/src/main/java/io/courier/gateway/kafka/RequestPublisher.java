@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * or not yet created) or waits for buffer space, so event loops never call it: they enqueue on a bounded
  * queue drained by a sender thread. There is one such <em>lane</em>, with its own queue and thread, per
  * request topic ({@code courier-publisher-<topic>}), and one for the forwards of replies between instances
- * ({@code courier-publisher-forwards}): a topic whose sends block fills only its own queue, so only its own
+ * ({@code courier-publisher-forwards}) and one for the results topic ({@code courier-publisher-results}): a
+ * topic whose sends block fills only its own queue, so only its own
  * routes are refused (503), and a burst of requests never crowds out the forwards other instances' callers
  * wait for. A full queue is an overload, answered with 503 by the caller.
  *
@@ -36,6 +37,7 @@ import org.slf4j.LoggerFactory;
 public final class RequestPublisher implements AutoCloseable {
   private static final Logger LOGGER = LoggerFactory.getLogger(RequestPublisher.class);
   static final String FORWARDS = "forwards";
+  static final String RESULTS = "results";
 
   /** A request whose deadline passed before it could be sent; it never reached Kafka. */
   public static final class DeadlinePassedException extends TimeoutException {
@@ -61,6 +63,7 @@ public final class RequestPublisher implements AutoCloseable {
       lanes.put(topic, lane("courier-publisher-" + topic, queueCapacity));
     }
     lanes.put(FORWARDS, lane("courier-publisher-" + FORWARDS, queueCapacity));
+    lanes.put(RESULTS, lane("courier-publisher-" + RESULTS, queueCapacity));
   }
 
   private static ThreadPoolExecutor lane(String threadName, int capacity) {
@@ -100,6 +103,11 @@ public final class RequestPublisher implements AutoCloseable {
   /** Queues a forward of a reply to another instance on the forwards lane; as {@link #publish}, no deadline. */
   public boolean forward(ProducerRecord<byte[], byte[]> record, Callback callback) {
     return submit(lanes.get(FORWARDS), () -> send(record, callback));
+  }
+
+  /** Queues a record of the results topic on the results lane; as {@link #publish}, no deadline. */
+  public boolean result(ProducerRecord<byte[], byte[]> record, Callback callback) {
+    return submit(lanes.get(RESULTS), () -> send(record, callback));
   }
 
   private static boolean submit(ThreadPoolExecutor lane, Runnable task) {

@@ -57,6 +57,20 @@ public final class GatewayMetrics implements ReplyEvents {
         .register(registry);
   }
 
+  /** The meters of this instance's copy of the results topic. */
+  public void results(io.courier.gateway.results.ResultView view) {
+    Gauge.builder("courier.results.held", view::size)
+        .description("Results (async, after a 504, of idempotent requests) this instance holds in memory")
+        .register(registry);
+    Gauge.builder("courier.results.bytes", view::bytes)
+        .description("Roughly how much memory the results held take")
+        .baseUnit("bytes")
+        .register(registry);
+    io.micrometer.core.instrument.FunctionCounter.builder("courier.results.evicted", view, v -> v.evicted())
+        .description("Results dropped before the end of results.retention to stay within results.max-memory-bytes")
+        .register(registry);
+  }
+
   public RouteMetrics route(Route route) {
     return new RouteMetrics(registry, route);
   }

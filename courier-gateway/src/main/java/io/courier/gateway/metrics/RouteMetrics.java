@@ -20,6 +20,24 @@ public final class RouteMetrics {
   private final AtomicReferenceArray<Timer> byStatus = new AtomicReferenceArray<>(MAX_STATUS);
   private final Map<GatewayError, Counter> errors = new EnumMap<>(GatewayError.class);
   private final Counter droppedReplyHeaders;
+  private final Counter cancels;
+  private final Map<IdempotencyOutcome, Counter> idempotency = new EnumMap<>(IdempotencyOutcome.class);
+
+  /** What became of a request that carried an {@code Idempotency-Key}. */
+  public enum IdempotencyOutcome {
+    /** The first request with its key: produced. */
+    FIRST,
+    /** A retry answered with the first request's result, without a second record. */
+    REPLAYED,
+    /** A retry refused with 409 while the first was in progress. */
+    CONFLICT,
+    /** The key was reused with a different request: 422. */
+    MISMATCH;
+
+    String tag() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
 
   RouteMetrics(MeterRegistry registry, Route route) {
     this.registry = registry;
@@ -37,6 +55,21 @@ public final class RouteMetrics {
               .tag("error", error.slug())
               .register(registry));
     }
+    // Only routes that read Idempotency-Key have these: no zero series for the others.
+    for (IdempotencyOutcome outcome : route.config().idempotency().enabled() ? IdempotencyOutcome.values() : new IdempotencyOutcome[0]) {
+      idempotency.put(
+          outcome,
+          Counter.builder("courier.idempotency")
+              .description("Requests with an Idempotency-Key, by what became of them")
+              .tag("route", this.route)
+              .tag("outcome", outcome.tag())
+              .register(registry));
+    }
+    cancels =
+        Counter.builder("courier.cancels")
+            .description("Cancel markers sent for requests whose callers went away")
+            .tag("route", this.route)
+            .register(registry);
     droppedReplyHeaders =
         Counter.builder("courier.reply.headers.dropped")
             .description("Reply header fields left out of HTTP responses: a name that is not a token, or a value with control characters")
@@ -47,6 +80,19 @@ public final class RouteMetrics {
   /** Header fields of a reply left out of the HTTP response because HTTP cannot carry them. */
   public void droppedReplyHeaders(int fields) {
     droppedReplyHeaders.increment(fields);
+  }
+
+  /** A request with an {@code Idempotency-Key} was found to be a first request, a retry, or a reuse. */
+  public void idempotency(IdempotencyOutcome outcome) {
+    Counter counter = idempotency.get(outcome);
+    if (counter != null) {
+      counter.increment();
+    }
+  }
+
+  /** A cancel marker was queued for a request whose caller went away. */
+  public void cancelSent() {
+    cancels.increment();
   }
 
   /** One request answered, whoever answered it. */

@@ -6,6 +6,8 @@ import io.courier.gateway.metrics.GatewayMetrics;
 import io.courier.gateway.path.RequestTarget;
 import io.courier.gateway.pending.Outcome;
 import io.courier.gateway.pending.PendingReplies;
+import io.courier.gateway.results.ResultStore;
+import io.courier.gateway.results.ResultView;
 import io.courier.gateway.routing.Route;
 import io.courier.gateway.routing.RouteMatch;
 import io.courier.gateway.routing.RouteTable;
@@ -64,7 +66,26 @@ final class ExchangeHarness {
     }
   }
 
+  /** This instance's copy of the fake results log (see {@link #withResults}). */
+  final ResultView view = new ResultView(clock, Duration.ofHours(1), 1 << 20);
+  /** Writes to the results topic waiting for a test to acknowledge them, in order. */
+  final Queue<Published> resultWrites = new ConcurrentLinkedQueue<>();
+  private final Map<Integer, Long> resultOffsets = new java.util.HashMap<>();
+
   ExchangeHarness(RouteConfig... routes) {
+    this(false, routes);
+  }
+
+  /**
+   * A harness whose exchanges keep results in a fake results log: each write waits in {@link #resultWrites}
+   * until {@link #acknowledgeResult()}, which appends it to its partition, applies it to {@link #view} as the
+   * results consumer would, then acknowledges it.
+   */
+  static ExchangeHarness withResults(RouteConfig... routes) {
+    return new ExchangeHarness(true, routes);
+  }
+
+  private ExchangeHarness(boolean results, RouteConfig... routes) {
     this.routes = new RouteTable(List.of(routes));
     this.exchanges =
         new Exchanges(
@@ -82,7 +103,37 @@ final class ExchangeHarness {
             clock::schedule,
             readiness,
             this.routes.routes(),
-            metrics::route);
+            metrics::route,
+            results
+                ? new ResultStore(
+                    "results", view, (record, callback) -> resultWrites.add(new Published(record, callback)),
+                    () -> java.util.concurrent.CompletableFuture.completedFuture(null), () -> 3,
+                    (record, deadline, callback) -> published.add(new Published(record, callback)), clock)
+                : null,
+            Duration.ofSeconds(30));
+  }
+
+  /** Appends the oldest write to the fake results log, applies it, and acknowledges it. */
+  void acknowledgeResult() {
+    Published write = resultWrites.poll();
+    if (write == null) {
+      throw new AssertionError("nothing was written to the results topic");
+    }
+    int partition = write.record().partition() == null ? 0 : write.record().partition();
+    long offset = resultOffsets.merge(partition, 1L, Long::sum) - 1;
+    ProducerRecord<byte[], byte[]> record = write.record();
+    view.apply(new org.apache.kafka.clients.consumer.ConsumerRecord<>(
+        "results", partition, offset, 0L, org.apache.kafka.common.record.TimestampType.CREATE_TIME, -1, -1,
+        record.key(), record.value(), record.headers(), java.util.Optional.empty()));
+    view.positionAt(partition, offset + 1);
+    write.callback().onCompletion(new RecordMetadata(new TopicPartition("results", partition), offset, 0, 0, 0, 0), null);
+  }
+
+  /** Acknowledges every write, including those the acknowledgements cause. */
+  void acknowledgeAllResults() {
+    while (!resultWrites.isEmpty()) {
+      acknowledgeResult();
+    }
   }
 
   /** A route of service {@code svc} with the harness's timeout. */

@@ -37,11 +37,19 @@ public final class GatewayTester implements AutoCloseable {
     OPEN.add(this);
   }
 
-  /** Creates a response topic and its forward topic ({@code <topic>.forwards}, the default name). */
+  /**
+   * Creates a response topic, its forward topic ({@code <topic>.forwards}) and its results topic ({@code
+   * <topic>.results}, compact,delete), the default names.
+   */
   public static void createResponseTopic(EmbeddedKafka kafka, String topic, int partitions) {
     kafka.createTopic(topic, partitions);
     kafka.createTopic(topic + ".forwards", 1);
+    kafka.createTopic(topic + ".results", 3, RESULTS_TOPIC_CONFIG);
   }
+
+  /** The settings a results topic is created with (docs/operations.md). */
+  public static final java.util.Map<String, String> RESULTS_TOPIC_CONFIG =
+      java.util.Map.of("cleanup.policy", "compact,delete", "retention.ms", Long.toString(Duration.ofHours(1).toMillis()));
 
   /** Starts the gateway and waits until it is ready. */
   public static GatewayTester start(String bootstrapServers, String yaml) {

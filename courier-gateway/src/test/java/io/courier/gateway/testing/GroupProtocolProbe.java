@@ -48,6 +48,7 @@ public final class GroupProtocolProbe {
       for (String protocol : new String[] {"classic", "consumer"}) {
         kafka.createTopic("probe-" + protocol + ".responses", PARTITIONS);
         kafka.createTopic("probe-" + protocol + ".responses.forwards", 1);
+        kafka.createTopic("probe-" + protocol + ".responses.results", 1, GatewayTester.RESULTS_TOPIC_CONFIG);
       }
       for (int round = 1; round <= rounds; round++) {
         for (String protocol : new String[] {"classic", "consumer"}) {

@@ -99,6 +99,15 @@ public final class KafkaCluster implements AutoCloseable {
     }
   }
 
+  /** Creates a topic as {@link #createTopic(String, int)} does, with these topic settings. */
+  public void createTopic(String name, int partitions, java.util.Map<String, String> configs) {
+    try {
+      admin.createTopics(List.of(new NewTopic(name, partitions, (short) Math.min(3, size)).configs(configs))).all().get(60, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot create topic " + name, e);
+    }
+  }
+
   /** The node leading a partition now. */
   public int leaderOf(String topic, int partition) {
     try {

@@ -1,0 +1,151 @@
+package io.courier.gateway.kafka;
+
+import io.courier.gateway.results.ResultView;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.Supplier;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * Reads the whole results topic into the {@link ResultView} on thread {@code courier-results-consumer}: every
+ * partition, without a group, from the first record of the retention window. Ready once it has read what
+ * the topic held at start-up, so a restarted instance answers for results accepted before it started.
+ * Also serves {@link #caughtUp()}: a lookup that missed waits until the view holds everything written
+ * before it.
+ */
+final class ResultsConsumer extends ConsumerLoop {
+  private static final Duration METADATA_TIMEOUT = Duration.ofSeconds(5);
+  private static final long SWEEP_EVERY_NANOS = Duration.ofSeconds(1).toNanos();
+
+  private final String topic;
+  private final ResultView view;
+  private final Duration retention;
+  private final Clock clock;
+  private final Queue<CompletableFuture<Void>> catchUps = new ConcurrentLinkedQueue<>();
+  private List<TopicPartition> assigned = List.of();
+  private Map<TopicPartition, Long> startEnds = Map.of();
+  private volatile int partitionCount;
+  private long lastSweep = System.nanoTime();
+
+  ResultsConsumer(
+      Supplier<org.apache.kafka.clients.consumer.Consumer<byte[], byte[]>> consumer,
+      String topic,
+      ResultView view,
+      Duration retention,
+      Clock clock) {
+    super("courier-results-consumer", consumer, view::apply, NO_BATCHES);
+    this.topic = topic;
+    this.view = view;
+    this.retention = retention;
+    this.clock = clock;
+  }
+
+  private static final RecordBatchListener NO_BATCHES = new RecordBatchListener() {
+    @Override
+    public void batchStarted() {}
+
+    @Override
+    public void batchEnded() {}
+  };
+
+  @Override
+  protected String setUp() {
+    List<PartitionInfo> infos = consumer.partitionsFor(topic, METADATA_TIMEOUT);
+    if (infos == null || infos.isEmpty()) {
+      return "results topic " + topic + " does not exist";
+    }
+    List<TopicPartition> all = infos.stream().map(info -> new TopicPartition(topic, info.partition())).toList();
+    consumer.assign(all);
+    // Only the retention window is of use: start at its first record, not at the beginning of the log.
+    long from = clock.millis() - retention.toMillis();
+    Map<TopicPartition, Long> times = new HashMap<>();
+    all.forEach(partition -> times.put(partition, from));
+    Map<TopicPartition, OffsetAndTimestamp> starts = consumer.offsetsForTimes(times, METADATA_TIMEOUT);
+    for (TopicPartition partition : all) {
+      OffsetAndTimestamp start = starts.get(partition);
+      if (start == null) {
+        consumer.seekToEnd(List.of(partition));
+      } else {
+        consumer.seek(partition, start.offset());
+      }
+    }
+    startEnds = consumer.endOffsets(all, METADATA_TIMEOUT);
+    assigned = all;
+    partitionCount = all.size();
+    notReady("reading the results topic " + topic);
+    afterPoll(ConsumerRecords.empty());
+    return null;
+  }
+
+  @Override
+  protected void afterPoll(ConsumerRecords<byte[], byte[]> records) {
+    boolean caughtUpWithStart = true;
+    for (TopicPartition partition : assigned) {
+      long position = consumer.position(partition, METADATA_TIMEOUT);
+      view.positionAt(partition.partition(), position);
+      caughtUpWithStart &= position >= startEnds.getOrDefault(partition, 0L);
+    }
+    if (caughtUpWithStart && notReadyReason() != null) {
+      ready();
+    }
+    serveCatchUps();
+    long now = System.nanoTime();
+    if (now - lastSweep > SWEEP_EVERY_NANOS) {
+      lastSweep = now;
+      view.forgetExpired();
+    }
+  }
+
+  @Override
+  protected void recovered() {
+    // Ready again only once caught up: afterPoll decides.
+  }
+
+  private void serveCatchUps() {
+    if (catchUps.isEmpty()) {
+      return;
+    }
+    List<CompletableFuture<Void>> waiting = new ArrayList<>();
+    for (CompletableFuture<Void> next = catchUps.poll(); next != null; next = catchUps.poll()) {
+      waiting.add(next);
+    }
+    try {
+      // One look at the end offsets serves every lookup that asked since the last poll.
+      Map<TopicPartition, Long> ends = consumer.endOffsets(assigned, METADATA_TIMEOUT);
+      List<CompletableFuture<Void>> reached = new ArrayList<>();
+      ends.forEach((partition, end) -> {
+        if (end > 0) {
+          reached.add(view.applied(partition.partition(), end - 1));
+        }
+      });
+      CompletableFuture<Void> all = CompletableFuture.allOf(reached.toArray(CompletableFuture[]::new));
+      waiting.forEach(future -> all.whenComplete((done, error) -> future.complete(null)));
+    } catch (KafkaException e) {
+      waiting.forEach(future -> future.completeExceptionally(e));
+    }
+  }
+
+  /** Completes once the view holds every record the topic had when this was called. */
+  CompletableFuture<Void> caughtUp() {
+    CompletableFuture<Void> caughtUp = new CompletableFuture<>();
+    catchUps.add(caughtUp);
+    return caughtUp;
+  }
+
+  /** The results topic's partition count; 0 until set up. */
+  int partitionCount() {
+    return partitionCount;
+  }
+}
