@@ -13,6 +13,15 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -21,6 +30,7 @@ import org.junit.jupiter.api.Test;
  */
 class DemoIT {
   private static final Pattern LOCATION = Pattern.compile("(?im)^location: /orders/(\\S+)\\s*$");
+  private static final Pattern RESULT = Pattern.compile("(?im)^location: /results/(\\S+)\\s*$");
 
   @Test
   void thePrintedCurlCommandsGiveTheDocumentedAnswers() throws Exception {
@@ -28,11 +38,16 @@ class DemoIT {
     int port = demo.httpPort();
     try {
       String orderId = null;
+      String resultId = null;
       for (DemoScript.Step step : DemoScript.steps(port)) {
         String command = step.command();
         if (command.contains(DemoScript.ORDER_ID)) {
           assertThat(orderId).as("an order was created before it is fetched").isNotNull();
           command = command.replace(DemoScript.ORDER_ID, orderId);
+        }
+        if (command.contains(DemoScript.RESULT_ID)) {
+          assertThat(resultId).as("an async order was accepted before its result is fetched").isNotNull();
+          command = command.replace(DemoScript.RESULT_ID, resultId);
         }
         String output = run(command);
         assertThat(output).as(command).contains(step.answers());
@@ -40,7 +55,14 @@ class DemoIT {
         if (location.find()) {
           orderId = location.group(1);
         }
+        Matcher result = RESULT.matcher(output);
+        if (result.find()) {
+          resultId = result.group(1);
+        }
       }
+      assertThat(recordsWithKey(demo.bootstrapServers(), DemoScript.IDEMPOTENCY_KEY))
+          .as("the retried order is one record in orders.requests")
+          .isEqualTo(1);
     } finally {
       demo.close();
     }
@@ -56,6 +78,28 @@ class DemoIT {
       assertThat(readme).as("README shows the answer of: " + step.command()).contains(step.answers());
     }
     assertThat(readme).contains("./courier demo").contains("mvn -B verify");
+  }
+
+  /** The records of orders.requests that carry this idempotency key, read up to the topic's end. */
+  private static int recordsWithKey(String bootstrap, String key) {
+    try (KafkaConsumer<byte[], byte[]> consumer =
+        new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      List<TopicPartition> partitions =
+          consumer.partitionsFor("orders.requests").stream().map(info -> new TopicPartition(info.topic(), info.partition())).toList();
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+      int count = 0;
+      while (partitions.stream().anyMatch(partition -> consumer.position(partition) < ends.get(partition))) {
+        for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+          Header header = record.headers().lastHeader("idempotency-key");
+          if (header != null && new String(header.value(), StandardCharsets.US_ASCII).equals(key)) {
+            count++;
+          }
+        }
+      }
+      return count;
+    }
   }
 
   private static String run(String command) throws IOException, InterruptedException {

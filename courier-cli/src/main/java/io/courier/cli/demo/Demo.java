@@ -38,6 +38,9 @@ public final class Demo implements AutoCloseable {
     try {
       kafka.createTopic("courier.responses", RESPONSE_PARTITIONS);
       kafka.createTopic("courier.responses.forwards", 1);
+      // Async results and idempotency keys: compacted, and deleted after the retention window (ADR 0003).
+      kafka.createTopic("courier.responses.results", RESPONSE_PARTITIONS,
+          java.util.Map.of("cleanup.policy", "compact,delete", "retention.ms", Long.toString(java.time.Duration.ofHours(1).toMillis())));
       services = ExampleServices.start(kafka.bootstrapServers());
       String yaml =
           config().replace("${bootstrap}", kafka.bootstrapServers()).replace("${port}", Integer.toString(httpPort));

@@ -10,6 +10,12 @@ public final class DemoScript {
   /** Stands for the order id taken from the {@code Location} of the order just created. */
   public static final String ORDER_ID = "<order-id>";
 
+  /** Stands for the result id taken from the {@code Location} of the async order just accepted. */
+  public static final String RESULT_ID = "<result-id>";
+
+  /** The Idempotency-Key of the retried order. */
+  public static final String IDEMPOTENCY_KEY = "order-7";
+
   /**
    * One command to try.
    *
@@ -24,6 +30,8 @@ public final class DemoScript {
   public static List<Step> steps(int port) {
     String base = "localhost:" + port;
     String json = " -H 'content-type: application/json'";
+    String order = "{\"customerId\":\"c-1001\",\"items\":[{\"sku\":\"sku-42\",\"quantity\":2}]}";
+    String keyed = " -H 'Idempotency-Key: \"" + IDEMPOTENCY_KEY + "\"'";
     return List.of(
         new Step("A seeded customer", "curl -s " + base + "/customers/c-1001", "\"name\":\"Ada Lovelace\""),
         new Step("An unknown customer: a 404 problem from the service", "curl -s " + base + "/customers/c-9999", "\"status\":404"),
@@ -38,6 +46,22 @@ public final class DemoScript {
                 + " -d '{\"customerId\":\"c-1001\",\"items\":[{\"sku\":\"sku-42\",\"quantity\":2}]}'",
             "201 Created"),
         new Step("Fetch the order by the id in that Location", "curl -s " + base + "/orders/" + ORDER_ID, "\"status\":\"CREATED\""),
+        new Step(
+            "An async order: 202 Accepted once Kafka has it, and a Location for its result",
+            "curl -si -X POST " + base + "/orders" + json + " -H 'Prefer: respond-async' -d '" + order + "'",
+            "202 Accepted"),
+        new Step(
+            "Its result, from any gateway instance: the service's own 201 (Prefer: wait=5 long-polls if it is not there yet)",
+            "curl -si -H 'Prefer: wait=5' " + base + "/results/" + RESULT_ID,
+            "201 Created"),
+        new Step(
+            "A retried order with an Idempotency-Key: the same order twice, and one record in orders.requests",
+            "for i in 1 2; do curl -s -X POST " + base + "/orders" + json + keyed + " -d '" + order + "'; echo; done | uniq -c",
+            "      2 {\"id\":"),
+        new Step(
+            "The same key with another body: a 422 problem, nothing produced",
+            "curl -s -X POST " + base + "/orders" + json + keyed + " -d '{\"customerId\":\"c-1001\",\"items\":[]}'",
+            "urn:courier:problem:idempotency-key-reused"),
         new Step("A path no route serves: a 404 problem from the gateway", "curl -s " + base + "/nowhere", "urn:courier:problem:route-not-found"),
         new Step("A path that cannot be read: a 400 problem, at once", "curl -s -m 5 " + base + "/customers/%ZZ", "urn:courier:problem:malformed-request"),
         new Step("HEAD wherever GET is: the status and headers, no body", "curl -sI " + base + "/customers/c-1001", "content-type: application/json"),
