@@ -9,7 +9,9 @@ import io.courier.bench.process.HttpEchoMain;
 import io.courier.bench.process.SpringPeerJar;
 import io.courier.bench.report.ResultTable;
 import io.courier.bench.targets.EchoService;
+import io.courier.bench.load.HttpRoundTrip;
 import io.courier.bench.targets.HttpTarget;
+import io.courier.bench.targets.ResultSeed;
 import io.courier.bench.targets.KafkaFloorTarget;
 import io.courier.bench.targets.Target;
 import io.courier.kafka.embedded.EmbeddedKafka;
@@ -25,6 +27,7 @@ import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayDeque;
+import java.util.Map;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
@@ -83,6 +86,10 @@ public final class Bench {
     // Gateways that forward replies between instances read <response-topic>.forwards; it must exist.
     kafka.createTopic(COURIER_REPLIES + ".forwards", 1);
     kafka.createTopic(SLOW_REPLIES + ".forwards", 1);
+    // ... and <response-topic>.results, for async results and idempotency keys.
+    Map<String, String> results = Map.of("cleanup.policy", "compact,delete", "retention.ms", "3600000");
+    kafka.createTopic(COURIER_REPLIES + ".results", 1, results);
+    kafka.createTopic(SLOW_REPLIES + ".results", 1, results);
     keep(EchoService.start(bootstrap, ECHO_TOPIC, Duration.ZERO, 1024));
     Vertx clients = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
     keep(() -> clients.close().toCompletionStage().toCompletableFuture().get());
@@ -98,10 +105,16 @@ public final class Bench {
       gatewayJvm.add("-XX:StartFlightRecording=settings=profile,filename="
           + options.outputDir().resolve("gateway.jfr").toAbsolutePath());
     }
-    targets.add(keep(new HttpTarget(ResultTable.COURIER,
+    HttpTarget courier = keep(new HttpTarget(ResultTable.COURIER,
         ChildProcess.start(ResultTable.COURIER, jvm(gatewayJvm),
             main(GatewayMain.class, bootstrap, ECHO_TOPIC, COURIER_REPLIES, "10s", "20000"), logs, START_TIMEOUT),
-        clients)));
+        clients));
+    targets.add(courier);
+    // The same gateway process, other requests: each with a new Idempotency-Key (a claim written and read
+    // back before the request), and GET of a kept result (answered from memory).
+    targets.add(courier.variant(ResultTable.COURIER_IDEMPOTENT, HttpRoundTrip.Shape.IDEMPOTENT_ECHO, null));
+    targets.add(courier.variant(ResultTable.COURIER_RESULT_GET, HttpRoundTrip.Shape.RESULT_LOOKUP,
+        ResultSeed.create(courier.process().port())));
     SpringPeerJar.find().ifPresentOrElse(
         jar -> targets.add(keep(new HttpTarget(ResultTable.SPRING,
             ChildProcess.start(ResultTable.SPRING, CHILD_JVM,

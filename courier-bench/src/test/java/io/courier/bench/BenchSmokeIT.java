@@ -29,7 +29,8 @@ class BenchSmokeIT {
 
     // Then each target answered requests in each mode, and the tables were printed and written
     ResultTable table = report.table();
-    for (String target : new String[] {ResultTable.HTTP_FLOOR, ResultTable.KAFKA_FLOOR, ResultTable.COURIER, ResultTable.SPRING}) {
+    for (String target : new String[] {ResultTable.HTTP_FLOOR, ResultTable.KAFKA_FLOOR, ResultTable.COURIER, ResultTable.SPRING,
+        ResultTable.COURIER_IDEMPOTENT, ResultTable.COURIER_RESULT_GET}) {
       for (String mode : new String[] {"closed c=4", "open 50/s"}) {
         assertThat(table.median(target, mode, Measurement::answered)).as(target + " " + mode).isPositive();
       }

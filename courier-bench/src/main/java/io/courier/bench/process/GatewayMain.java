@@ -10,8 +10,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * The gateway as the bench runs it: its own JVM, one route {@code POST /echo} to the echo service, limits high
- * enough for the 10 000-in-flight scenario. JVM heap metrics are added to {@code /metrics} so the bench can
+ * The gateway as the bench runs it: its own JVM, the routes {@code POST /echo} and {@code POST
+ * /echo-idempotent} (with {@code idempotency: optional}) to the echo service, limits high enough for the 10
+ * 000-in-flight scenario. JVM heap metrics are added to {@code /metrics} so the bench can
  * read the gateway's heap from outside.
  *
  * <p>Arguments: bootstrap servers, request topic, response topic, timeout (e.g. {@code 10s}), max in flight.
@@ -39,6 +40,9 @@ public final class GatewayMain {
             routes:
               - method: POST
                 path: /echo
+              - method: POST
+                path: /echo-idempotent
+                idempotency: optional
         """
             .formatted(args[0], args[2], args[4], args[1], args[3], args[4]);
     Gateway gateway = Gateway.start(ConfigLoader.parse(yaml));

@@ -21,6 +21,10 @@ public final class ResultTable {
   public static final String SPRING = "spring-peer";
   public static final String HTTP_FLOOR = "http-floor";
   public static final String KAFKA_FLOOR = "kafka-floor";
+  /** Courier, each request with a new {@code Idempotency-Key}: the cost of the claim. */
+  public static final String COURIER_IDEMPOTENT = "courier-idempotent";
+  /** Courier answering {@code GET /results/{id}} of a result that is there. */
+  public static final String COURIER_RESULT_GET = "courier-result-get";
 
   private record Entry(int round, Measurement measurement) {}
 
