@@ -3,13 +3,15 @@ package io.courier.cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The {@code courier} command line: {@code courier gateway}, {@code courier demo}. */
+/** The {@code courier} command line: {@code courier gateway}, {@code check}, {@code routes}, {@code demo}, {@code bench}. */
 @Command(
     name = "courier",
     mixinStandardHelpOptions = true,
     versionProvider = CourierCommand.Version.class,
     description = "HTTP request-response gateway for Apache Kafka.",
-    subcommands = {GatewayCommand.class, DemoCommand.class, BenchCommand.class})
+    subcommands = {
+      GatewayCommand.class, CheckCommand.class, RoutesCommand.class, ApiDocumentCommands.OpenApi.class,
+      ApiDocumentCommands.AsyncApi.class, DemoCommand.class, BenchCommand.class})
 public final class CourierCommand implements Runnable {
   @CommandLine.Spec private CommandLine.Model.CommandSpec spec;
 

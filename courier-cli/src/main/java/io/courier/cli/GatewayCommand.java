@@ -2,9 +2,7 @@ package io.courier.cli;
 
 import io.courier.gateway.Gateway;
 import io.courier.gateway.config.ConfigException;
-import io.courier.gateway.config.ConfigLoader;
 import io.courier.gateway.config.GatewayConfig;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -32,13 +30,11 @@ final class GatewayCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    if (!Files.isReadable(config)) {
-      System.err.println("courier: cannot read configuration file " + config);
+    GatewayConfig loaded = ConfigFile.load(config, System.err);
+    if (loaded == null) {
       return CONFIG_ERROR;
     }
-    GatewayConfig loaded;
     try {
-      loaded = ConfigLoader.load(config);
       if (instanceId != null) {
         loaded = loaded.withInstanceId(instanceId);
       }

@@ -2,15 +2,11 @@ package io.courier.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class GatewayCommandTest {
   @TempDir Path dir;
@@ -30,38 +26,38 @@ class GatewayCommandTest {
               - {method: GET, path: /orders, timeout: 5x}
         """);
 
-    Result result = run("gateway", "--config", config.toString());
+    Cli.Result result = run("gateway", "--config", config.toString());
 
-    assertThat(result.exitCode).isEqualTo(GatewayCommand.CONFIG_ERROR);
-    assertThat(result.stderr).contains("courier.yaml:7:").contains("services[0].routes[0].timeout").contains("5x");
+    assertThat(result.exitCode()).isEqualTo(GatewayCommand.CONFIG_ERROR);
+    assertThat(result.stderr()).contains("courier.yaml:7:").contains("services[0].routes[0].timeout").contains("5x");
   }
 
   @Test
   void aMissingConfigurationFileExitsWithCode2() {
-    Result result = run("gateway", "--config", dir.resolve("absent.yaml").toString());
+    Cli.Result result = run("gateway", "--config", dir.resolve("absent.yaml").toString());
 
-    assertThat(result.exitCode).isEqualTo(GatewayCommand.CONFIG_ERROR);
-    assertThat(result.stderr).contains("cannot read configuration file");
+    assertThat(result.exitCode()).isEqualTo(GatewayCommand.CONFIG_ERROR);
+    assertThat(result.stderr()).contains("cannot read configuration file");
   }
 
   @Test
   void anInvalidInstanceIdOnTheCommandLineIsRefused() throws IOException {
     Path config = validConfig();
 
-    Result result = run("gateway", "--config", config.toString(), "--instance-id", "not valid!");
+    Cli.Result result = run("gateway", "--config", config.toString(), "--instance-id", "not valid!");
 
-    assertThat(result.exitCode).isEqualTo(GatewayCommand.CONFIG_ERROR);
-    assertThat(result.stderr).contains("instance id");
+    assertThat(result.exitCode()).isEqualTo(GatewayCommand.CONFIG_ERROR);
+    assertThat(result.stderr()).contains("instance id");
   }
 
   @Test
   void anOutOfRangePortOnTheCommandLineIsRefused() throws IOException {
     Path config = validConfig();
 
-    Result result = run("gateway", "--config", config.toString(), "--port", "70000");
+    Cli.Result result = run("gateway", "--config", config.toString(), "--port", "70000");
 
-    assertThat(result.exitCode).isEqualTo(GatewayCommand.CONFIG_ERROR);
-    assertThat(result.stderr).contains("port must be between 0 and 65535");
+    assertThat(result.exitCode()).isEqualTo(GatewayCommand.CONFIG_ERROR);
+    assertThat(result.stderr()).contains("port must be between 0 and 65535");
   }
 
   @Test
@@ -77,10 +73,10 @@ class GatewayCommandTest {
               - {name: a, request-topic: a, routes: [{method: GET, path: /a}]}
             """);
 
-    Result result = run("gateway", "--config", config.toString(), "--port", "0");
+    Cli.Result result = run("gateway", "--config", config.toString(), "--port", "0");
 
-    assertThat(result.exitCode).isEqualTo(GatewayCommand.CONFIG_ERROR);
-    assertThat(result.stderr.lines().filter(line -> line.startsWith("courier:")))
+    assertThat(result.exitCode()).isEqualTo(GatewayCommand.CONFIG_ERROR);
+    assertThat(result.stderr().lines().filter(line -> line.startsWith("courier:")))
         .singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
         .startsWith("courier: invalid configuration: kafka settings of the reply consumer: ")
         .contains("partition.assignment.strategy");
@@ -88,10 +84,10 @@ class GatewayCommandTest {
 
   @Test
   void withoutASubcommandItPrintsUsage() {
-    Result result = run();
+    Cli.Result result = run();
 
-    assertThat(result.exitCode).isZero();
-    assertThat(result.stdout).contains("gateway").contains("demo");
+    assertThat(result.exitCode()).isZero();
+    assertThat(result.stdout()).contains("gateway").contains("demo");
   }
 
   private Path validConfig() throws IOException {
@@ -104,21 +100,7 @@ class GatewayCommandTest {
         """);
   }
 
-  private record Result(int exitCode, String stdout, String stderr) {}
-
-  private static Result run(String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    PrintStream originalOut = System.out;
-    PrintStream originalErr = System.err;
-    try {
-      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-      int code = new CommandLine(new CourierCommand()).execute(args);
-      return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setOut(originalOut);
-      System.setErr(originalErr);
-    }
+  private static Cli.Result run(String... args) {
+    return Cli.run(args);
   }
 }

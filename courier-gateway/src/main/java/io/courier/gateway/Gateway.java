@@ -1,5 +1,7 @@
 package io.courier.gateway;
 
+import io.courier.gateway.apidocs.AsyncApiDocument;
+import io.courier.gateway.apidocs.OpenApiDocument;
 import io.courier.gateway.config.GatewayConfig;
 import io.courier.gateway.config.ReplyOwnership;
 import io.courier.gateway.config.ResultsConfig;
@@ -59,6 +61,8 @@ public final class Gateway implements AutoCloseable {
   private final RequestPublisher publisher;
   private final ReplyRouting replies;
   private final ResultsTopic resultsTopic;
+  /** Where results are kept; {@code null} when results are off. Set before any consumer starts. */
+  private final ResultStore results;
   private final ClusterWatch clusterWatch;
   private final Readiness readiness;
   private final RouteTable routes;
@@ -88,9 +92,16 @@ public final class Gateway implements AutoCloseable {
               clock));
       ResultsConfig resultsConfig = config.results();
       ResultView view = resultsConfig.enabled() ? new ResultView(clock, resultsConfig.retention(), resultsConfig.maxBytes()) : null;
+      // The reply consumer is made first: a setting Kafka refuses is reported as the reply consumer's.
+      this.replies =
+          built(built, new ReplyRouting(
+              config.kafka(), config.instanceId(), config.requestTopics(), admin, pending, publisher, metrics,
+              new ResponseBatches(), clusterWatch::instanceIdInUse,
+              view == null ? List.of() : List.of(resultsConfig.topic()),
+              view == null ? ReplyDispatcher.UnclaimedReplies.NONE : this::keepUnclaimedReply));
       this.resultsTopic =
           view == null ? null : built(built, new ResultsTopic(config.kafka(), resultsConfig, config.instanceId(), view, clock));
-      ResultStore results =
+      this.results =
           view == null
               ? null
               : new ResultStore(
@@ -99,12 +110,6 @@ public final class Gateway implements AutoCloseable {
       if (view != null) {
         metrics.results(view);
       }
-      this.replies =
-          built(built, new ReplyRouting(
-              config.kafka(), config.instanceId(), config.requestTopics(), admin, pending, publisher, metrics,
-              new ResponseBatches(), clusterWatch::instanceIdInUse,
-              view == null ? List.of() : List.of(resultsConfig.topic()),
-              results == null ? ReplyDispatcher.UnclaimedReplies.NONE : results::unclaimedReply));
       this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(config.http().eventLoops()));
       built.add(() -> vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS));
       this.readiness = new Readiness(this::kafkaNotReadyReason, this::consumersUnhealthyReason, clusterWatch::noResponders);
@@ -121,9 +126,12 @@ public final class Gateway implements AutoCloseable {
               readiness,
               routes.routes(),
               metrics::route,
-              results,
+              this.results,
               resultsConfig.maxWait());
-      this.httpPort = listen(new RequestPipeline(routes, exchanges, metrics, registry, config.http(), resultsConfig));
+      this.httpPort =
+          listen(new RequestPipeline(routes, exchanges, metrics, registry, config.http(), resultsConfig,
+              OpenApiDocument.json(config).getBytes(java.nio.charset.StandardCharsets.UTF_8),
+              AsyncApiDocument.json(config).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
     } catch (RuntimeException e) {
       for (int i = built.size() - 1; i >= 0; i--) {
         try {
@@ -145,6 +153,11 @@ public final class Gateway implements AutoCloseable {
   private static <T extends AutoCloseable> T built(List<AutoCloseable> built, T closeable) {
     built.add(closeable);
     return closeable;
+  }
+
+  /** A reply no waiting caller took: kept if it answers a pending result (reply consumer threads). */
+  private boolean keepUnclaimedReply(String correlationId, io.courier.gateway.pending.Outcome.Replied reply) {
+    return results.unclaimedReply(correlationId, reply);
   }
 
   /** Why Kafka does not let this instance answer requests now, or {@code null}: its consumers, then the cluster. */

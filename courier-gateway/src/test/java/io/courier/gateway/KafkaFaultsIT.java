@@ -141,8 +141,7 @@ class KafkaFaultsIT {
 
     assertThatThrownBy(() -> Gateway.start(ConfigLoader.parse(yaml)).close())
         .isInstanceOf(ConfigException.class)
-        // the reply and results consumers both take kafka.consumer; whichever is made first says so
-        .hasMessageMatching("kafka settings of the (reply|results) consumer: .*")
+        .hasMessageStartingWith("kafka settings of the reply consumer: ")
         .hasMessageContaining("session.timeout.ms")
         .hasMessageNotContaining("\n");
   }

@@ -23,6 +23,20 @@ public sealed interface KeySource {
 
   KeySource NONE = new None();
 
+  /** As written in configuration ({@code path:id}, {@code header:x-tenant}, {@code body:/customerId}), or {@code none}. */
+  default String text() {
+    if (this instanceof PathParam param) {
+      return "path:" + param.name();
+    }
+    if (this instanceof Header header) {
+      return "header:" + header.name();
+    }
+    if (this instanceof BodyPointer body) {
+      return "body:" + body.pointer();
+    }
+    return "none";
+  }
+
   /** Parses the configuration text; {@code null} when the text has no known prefix. */
   static KeySource parse(String text) {
     int colon = text.indexOf(':');

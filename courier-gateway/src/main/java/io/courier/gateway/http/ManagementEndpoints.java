@@ -13,19 +13,25 @@ import java.util.Set;
 
 /**
  * {@code GET} and {@code HEAD} of {@code /health} (the process serves HTTP), {@code /ready} (requests are
- * taken now: {@link Readiness}) and {@code /metrics} (Prometheus text format). Other methods on these paths
- * get 405.
+ * taken now: {@link Readiness}), {@code /metrics} (Prometheus text format), {@code /openapi.json} and {@code
+ * /asyncapi.json} (the API documents, made once from the configuration). Other methods on these paths get
+ * 405.
  */
 final class ManagementEndpoints {
-  static final Set<String> PATHS = Set.of("/health", "/ready", "/metrics");
+  static final Set<String> PATHS = Set.of("/health", "/ready", "/metrics", "/openapi.json", "/asyncapi.json");
+
+  /** The OpenAPI and AsyncAPI documents of this gateway, as JSON. */
+  record ApiDocuments(byte[] openApi, byte[] asyncApi) {}
   private static final byte[] UP = "{\"status\":\"UP\"}".getBytes(StandardCharsets.UTF_8);
   private static final byte[] READY = "{\"status\":\"READY\"}".getBytes(StandardCharsets.UTF_8);
 
   private final Readiness readiness;
   private final PrometheusMeterRegistry metrics;
   private final ResponseWriter writer;
+  private final ApiDocuments documents;
 
-  ManagementEndpoints(Readiness readiness, PrometheusMeterRegistry metrics, ResponseWriter writer) {
+  ManagementEndpoints(Readiness readiness, PrometheusMeterRegistry metrics, ResponseWriter writer, ApiDocuments documents) {
+    this.documents = documents;
     this.readiness = readiness;
     this.metrics = metrics;
     this.writer = writer;
@@ -62,6 +68,8 @@ final class ManagementEndpoints {
           send(request, "application/json", READY);
         }
       }
+      case "/openapi.json" -> send(request, "application/json", documents.openApi());
+      case "/asyncapi.json" -> send(request, "application/json", documents.asyncApi());
       default ->
           send(request, "text/plain; version=0.0.4; charset=utf-8", metrics.scrape().getBytes(StandardCharsets.UTF_8));
     }

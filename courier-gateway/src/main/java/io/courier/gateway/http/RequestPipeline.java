@@ -55,14 +55,16 @@ public final class RequestPipeline {
   private final Duration bodyTimeout;
   private final ConnectionGuard connectionGuard;
 
+  /** @param apiDocuments the OpenAPI and AsyncAPI documents served at {@code /openapi.json} and {@code /asyncapi.json} */
   public RequestPipeline(
       RouteTable routes, Exchanges exchanges, GatewayMetrics metrics, PrometheusMeterRegistry registry, HttpConfig http,
-      ResultsConfig results) {
+      ResultsConfig results, byte[] openApi, byte[] asyncApi) {
     this.routes = routes;
     this.exchanges = exchanges;
     this.metrics = metrics;
     this.writer = new ResponseWriter(http.retryAfter().toSeconds(), results.path());
-    this.management = new ManagementEndpoints(exchanges.readiness(), registry, writer);
+    this.management =
+        new ManagementEndpoints(exchanges.readiness(), registry, writer, new ManagementEndpoints.ApiDocuments(openApi, asyncApi));
     this.results = new ResultsEndpoint(results.path(), exchanges.results(), writer, results.maxWait(), metrics, exchanges::cancelPending,
         routes.routes().stream().filter(route -> route.config().profile() == io.courier.protocol.Profile.COURIER)
             .map(route -> route.name()).collect(java.util.stream.Collectors.toUnmodifiableSet())::contains);
