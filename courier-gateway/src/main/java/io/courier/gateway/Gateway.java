@@ -1,5 +1,6 @@
 package io.courier.gateway;
 
+import io.courier.gateway.accesslog.AccessLog;
 import io.courier.gateway.apidocs.AsyncApiDocument;
 import io.courier.gateway.apidocs.OpenApiDocument;
 import io.courier.gateway.config.GatewayConfig;
@@ -61,6 +62,8 @@ public final class Gateway implements AutoCloseable {
   private final RequestPublisher publisher;
   private final ReplyRouting replies;
   private final ResultsTopic resultsTopic;
+  /** {@code null} when the access log is off. */
+  private final AccessLog accessLog;
   /** Where results are kept; {@code null} when results are off. Set before any consumer starts. */
   private final ResultStore results;
   private final ClusterWatch clusterWatch;
@@ -128,10 +131,16 @@ public final class Gateway implements AutoCloseable {
               metrics::route,
               this.results,
               resultsConfig.maxWait());
+      this.accessLog = config.accessLog().enabled() ? built(built, new AccessLog(config.accessLog(), config.instanceId())) : null;
+      if (accessLog != null) {
+        io.micrometer.core.instrument.FunctionCounter.builder("courier.access.log.dropped", accessLog, AccessLog::dropped)
+            .description("Access log lines dropped because the writer fell behind")
+            .register(registry);
+      }
       this.httpPort =
           listen(new RequestPipeline(routes, exchanges, metrics, registry, config.http(), resultsConfig,
               OpenApiDocument.json(config).getBytes(java.nio.charset.StandardCharsets.UTF_8),
-              AsyncApiDocument.json(config).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+              AsyncApiDocument.json(config).getBytes(java.nio.charset.StandardCharsets.UTF_8), accessLog));
     } catch (RuntimeException e) {
       for (int i = built.size() - 1; i >= 0; i--) {
         try {
@@ -306,6 +315,9 @@ public final class Gateway implements AutoCloseable {
       }
       publisher.close();
       admin.close(Duration.ofSeconds(5));
+      if (accessLog != null) {
+        accessLog.close(); // after HTTP: every answered request's line is queued by now
+      }
       registry.close();
       LOGGER.info("Gateway stopped instanceId={} unanswered={}", config.instanceId(), pending.size());
     }

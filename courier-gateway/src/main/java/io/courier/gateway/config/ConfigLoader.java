@@ -82,7 +82,8 @@ public final class ConfigLoader {
     int recordRoom = maxRequestSize(kafkaNode, kafka) - 2 * http.maxHeaderBytes() - Defaults.ENVELOPE_ALLOWANCE;
     ResultsConfig results = results(root.child(Setting.RESULTS.key()), kafka.responseTopic());
     List<RouteConfig> routes = services(root.required(Setting.SERVICES.key()), recordRoom, results, warnings);
-    return new GatewayConfig(instanceId, http, kafka, routes, results, warnings);
+    AccessLogConfig accessLog = accessLog(root.child(Setting.ACCESS_LOG.key()));
+    return new GatewayConfig(instanceId, http, kafka, routes, results, accessLog, warnings);
   }
 
   private static String instanceId(YamlNode node) {
@@ -227,6 +228,41 @@ public final class ConfigLoader {
 
   /** A route read from the file, with where it was written, for errors that name two routes. */
   private record Declared(RouteConfig config, PathTemplate template, YamlNode node) {}
+
+  private static AccessLogConfig accessLog(YamlNode node) {
+    if (node == null) {
+      return AccessLogConfig.OFF;
+    }
+    node.rejectUnknownKeys(keysUnder("access-log"));
+    YamlNode enabled = node.child(Setting.ACCESS_LOG_ENABLED.key());
+    YamlNode sample = node.child(Setting.ACCESS_LOG_SAMPLE.key());
+    YamlNode fields = node.child(Setting.ACCESS_LOG_FIELDS.key());
+    YamlNode file = node.child(Setting.ACCESS_LOG_FILE.key());
+    double share = 1.0;
+    if (sample != null) {
+      try {
+        share = Double.parseDouble(sample.asString());
+      } catch (NumberFormatException e) {
+        share = -1;
+      }
+      if (!(share >= 0 && share <= 1)) {
+        throw sample.error("must be a number from 0 to 1, was \"" + sample.asString() + "\"");
+      }
+    }
+    List<String> chosen = AccessLogConfig.FIELDS;
+    if (fields != null) {
+      chosen = new ArrayList<>();
+      for (YamlNode item : fields.asList()) {
+        String name = item.asString();
+        if (!AccessLogConfig.FIELDS.contains(name)) {
+          throw item.error("must be one of " + String.join(", ", AccessLogConfig.FIELDS) + ", was \"" + name + "\"");
+        }
+        chosen.add(name);
+      }
+    }
+    return new AccessLogConfig(
+        enabled != null && enabled.asBoolean(), share, chosen, file == null ? null : java.nio.file.Path.of(file.asString()));
+  }
 
   private static ResultsConfig results(YamlNode node, String responseTopic) {
     if (node != null) {
@@ -548,6 +584,7 @@ public final class ConfigLoader {
       keys.add("http");
       keys.add("kafka");
       keys.add("results");
+      keys.add("access-log");
     }
     return keys;
   }

@@ -1,5 +1,6 @@
 package io.courier.gateway.http;
 
+import io.courier.gateway.accesslog.AccessLog;
 import io.courier.gateway.config.HttpConfig;
 import io.courier.gateway.config.ResultsConfig;
 import io.courier.gateway.error.GatewayError;
@@ -54,11 +55,14 @@ public final class RequestPipeline {
   private final ResponseWriter writer;
   private final Duration bodyTimeout;
   private final ConnectionGuard connectionGuard;
+  /** {@code null} when the access log is off. */
+  private final AccessLog accessLog;
 
   /** @param apiDocuments the OpenAPI and AsyncAPI documents served at {@code /openapi.json} and {@code /asyncapi.json} */
   public RequestPipeline(
       RouteTable routes, Exchanges exchanges, GatewayMetrics metrics, PrometheusMeterRegistry registry, HttpConfig http,
-      ResultsConfig results, byte[] openApi, byte[] asyncApi) {
+      ResultsConfig results, byte[] openApi, byte[] asyncApi, AccessLog accessLog) {
+    this.accessLog = accessLog;
     this.routes = routes;
     this.exchanges = exchanges;
     this.metrics = metrics;
@@ -78,6 +82,7 @@ public final class RequestPipeline {
   }
 
   public void handle(HttpServerRequest request) {
+    AccessLine line = accessLog != null && accessLog.sampled() ? new AccessLine(request, accessLog) : null;
     try {
       String ambiguous = RequestFraming.problem(request);
       if (ambiguous != null) {
@@ -85,7 +90,7 @@ public final class RequestPipeline {
         request.response().putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
         unrouted(request, GatewayError.MALFORMED_REQUEST, ambiguous);
       } else if (!management.handle(request) && !results.handle(request)) {
-        route(request);
+        route(request, line);
       }
     } catch (GatewayException e) {
       unrouted(request, e.error(), e.getMessage());
@@ -122,7 +127,7 @@ public final class RequestPipeline {
     writer.problem(request, error, detail, null);
   }
 
-  private void route(HttpServerRequest request) {
+  private void route(HttpServerRequest request, AccessLine line) {
     RequestTarget target = RequestTarget.parse(request.path());
     String query = request.query() == null ? null : RequestTarget.utf8(request.query());
     RouteMatch match = routes.match(request.method().name(), target);
@@ -137,9 +142,12 @@ public final class RequestPipeline {
     }
     HttpCall call = new HttpCall(request, target, query, writer);
     Exchange exchange = exchanges.open(found, call);
+    if (line != null) {
+      line.routed(exchange);
+    }
     if (exchange.isOpen()) {
       try {
-        read(request, call, exchange);
+        read(request, call, exchange, line);
       } catch (RuntimeException e) {
         // The exchange holds a route slot: it answers, and gives the slot back, itself.
         WARNINGS.warn("read", e, "Request failed unexpectedly route={} error={}", exchange.route().name(), e.toString());
@@ -149,8 +157,13 @@ public final class RequestPipeline {
   }
 
   /** Step 4: checks what the headers promise, answers {@code Expect}, then reads the body and publishes. */
-  private void read(HttpServerRequest request, HttpCall call, Exchange exchange) {
-    request.response().closeHandler(closed -> exchange.callerGone());
+  private void read(HttpServerRequest request, HttpCall call, Exchange exchange, AccessLine line) {
+    request.response().closeHandler(closed -> {
+      exchange.callerGone();
+      if (line != null) {
+        line.callerGone();
+      }
+    });
     int limit = exchange.route().maxBodyBytes();
     long declared = declaredLength(request);
     if (declared < -1) {
