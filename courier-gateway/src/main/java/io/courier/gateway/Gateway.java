@@ -64,6 +64,7 @@ public final class Gateway implements AutoCloseable {
   private final ResultsTopic resultsTopic;
   /** {@code null} when the access log is off. */
   private final AccessLog accessLog;
+  private final io.micrometer.core.instrument.Counter repliesKept;
   /** Where results are kept; {@code null} when results are off. Set before any consumer starts. */
   private final ResultStore results;
   private final ClusterWatch clusterWatch;
@@ -113,6 +114,10 @@ public final class Gateway implements AutoCloseable {
       if (view != null) {
         metrics.results(view);
       }
+      this.repliesKept =
+          io.micrometer.core.instrument.Counter.builder("courier.results.replies.kept")
+              .description("Replies nobody waited for any more (late after a 504 or a 202, or read after a restart) kept as results")
+              .register(registry);
       this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(config.http().eventLoops()));
       built.add(() -> vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS));
       this.readiness = new Readiness(this::kafkaNotReadyReason, this::consumersUnhealthyReason, clusterWatch::noResponders);
@@ -166,7 +171,11 @@ public final class Gateway implements AutoCloseable {
 
   /** A reply no waiting caller took: kept if it answers a pending result (reply consumer threads). */
   private boolean keepUnclaimedReply(String correlationId, io.courier.gateway.pending.Outcome.Replied reply) {
-    return results.unclaimedReply(correlationId, reply);
+    boolean kept = results.unclaimedReply(correlationId, reply);
+    if (kept) {
+      repliesKept.increment();
+    }
+    return kept;
   }
 
   /** Why Kafka does not let this instance answer requests now, or {@code null}: its consumers, then the cluster. */

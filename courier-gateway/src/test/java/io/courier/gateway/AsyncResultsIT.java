@@ -166,8 +166,12 @@ class AsyncResultsIT {
     String location = timedOut.headers().firstValue("location").orElseThrow();
     assertThat(a.get(location).body()).contains("\"status\":\"timed-out\"");
 
+    double kept = a.counter("courier.results.replies.kept") + b.counter("courier.results.replies.kept");
     service.send(FakeService.reply(request, 200, "late but kept"));
     await().atMost(Duration.ofSeconds(10)).until(() -> b.get(location).body().equals("late but kept"));
+    assertThat(a.counter("courier.results.replies.kept") + b.counter("courier.results.replies.kept")).isEqualTo(kept + 1);
+    // the id is the path's last segment, percent-decoded
+    assertThat(b.get(location.replace(".", "%2E")).body()).isEqualTo("late but kept");
   }
 
   @Test
@@ -202,6 +206,11 @@ class AsyncResultsIT {
     assertThat(unknown.statusCode()).isEqualTo(404);
     assertThat(unknown.body()).contains("urn:courier:problem:result-not-found");
     assertThat(a.get("/results/").statusCode()).isEqualTo(404);
+    try (io.courier.gateway.testing.RawHttp raw = new io.courier.gateway.testing.RawHttp(a.gateway().httpPort())) {
+      var unreadable = raw.exchange("GET /results/%ZZ HTTP/1.1\r\nHost: t\r\n\r\n");
+      assertThat(unreadable.status()).as("read like any path").isEqualTo(400);
+      assertThat(unreadable.bodyText()).contains("urn:courier:problem:malformed-request");
+    }
     assertThat(a.get("/results/a/b").statusCode()).isEqualTo(404);
     HttpResponse<String> put = a.send("PUT", "/results/x", "{}");
     assertThat(put.statusCode()).isEqualTo(405);

@@ -57,6 +57,11 @@ public final class AsyncApiDocument {
       ObjectNode channel = channels.putObject(channelId).put("address", topic)
           .put("description", "Requests of service " + routes.get(0).service() + "; cancel markers (protocol 2) for courier-profile services.");
       ObjectNode channelMessages = channel.putObject("messages");
+      if (routes.get(0).profile() == Profile.COURIER) {
+        String markerId = "cancelMarker." + channelId.substring("requests.".length());
+        channelMessages.putObject("cancelMarker").put("$ref", "#/components/messages/" + markerId);
+        messages.set(markerId, cancelMarker());
+      }
       for (RouteConfig route : routes) {
         String messageId = messageId(route);
         channelMessages.putObject(messageId).put("$ref", "#/components/messages/" + messageId);
@@ -108,6 +113,19 @@ public final class AsyncApiDocument {
       header(properties, required, HeaderNames.IDEMPOTENCY_KEY, "The caller's Idempotency-Key: run the command once per route and key.", false);
     }
     message.putObject("payload").put("description", "The HTTP request body, byte for byte (empty when none).");
+    return message;
+  }
+
+  private static ObjectNode cancelMarker() {
+    ObjectNode message = JSON.createObjectNode();
+    message.put("name", "cancelMarker").put("title", "A cancel marker (protocol 2)")
+        .put("summary", "The caller gave up on the request courier-cancel names: stop it and produce no reply. "
+            + "No key, no value, no correlation header: never answer it.");
+    ObjectNode headers = message.putObject("headers").put("type", "object");
+    ArrayNode required = headers.putArray("required");
+    ObjectNode properties = headers.putObject("properties");
+    header(properties, required, HeaderNames.PROTOCOL, "2", true);
+    header(properties, required, HeaderNames.CANCEL, "The correlation id of the cancelled request.", true);
     return message;
   }
 

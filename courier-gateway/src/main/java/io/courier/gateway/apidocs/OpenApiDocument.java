@@ -65,7 +65,9 @@ public final class OpenApiDocument {
 
   private static ObjectNode operation(RouteConfig route, GatewayConfig config) {
     ObjectNode operation = JSON.createObjectNode();
-    operation.put("operationId", route.name());
+    // operationIds are identifiers for code generators: the route's name with other characters as '_'
+    operation.put("operationId", route.name().replaceAll("[^A-Za-z0-9._-]", "_"));
+    operation.put("x-courier-route", route.name());
     operation.putArray("tags").add(route.service());
     operation.put("summary", route.method() + " " + route.path() + " → " + route.requestTopic());
     ArrayNode parameters = operation.putArray("parameters");
@@ -81,7 +83,7 @@ public final class OpenApiDocument {
           .put("required", route.idempotency().mode() == Idempotency.Mode.REQUIRED)
           .put("description", "IETF draft-ietf-httpapi-idempotency-key-header: a retry with the same key gets the first "
               + "request's result; 1-255 characters.")
-          .putObject("schema").put("type", "string").put("maxLength", 257);
+          .putObject("schema").put("type", "string");
     }
     if (config.results().enabled()) {
       parameters.addObject().put("name", "Prefer").put("in", "header").put("required", false)
@@ -100,6 +102,11 @@ public final class OpenApiDocument {
       accepted(responses.putObject("202"));
     }
     problems(responses, errorsOf(route, config));
+    if (config.results().enabled()) {
+      // A 504 points to where a late reply will be kept.
+      ((ObjectNode) responses.path("504")).putObject("headers").putObject("Location")
+          .put("description", "Where the reply will be kept if it comes late.").putObject("schema").put("type", "string");
+    }
     return operation;
   }
 
@@ -191,7 +198,13 @@ public final class OpenApiDocument {
       ObjectNode get = paths.putObject(path).putObject("get").put("operationId", "courier" + path.replace('/', '.'));
       get.putArray("tags").add("courier");
       get.put("summary", summary);
-      get.putObject("responses").putObject("200").put("description", "OK");
+      ObjectNode responses = get.putObject("responses");
+      responses.putObject("200").put("description", "OK");
+      if (path.equals("/health")) {
+        problems(responses, EnumSet.of(GatewayError.UNHEALTHY));
+      } else if (path.equals("/ready")) {
+        problems(responses, EnumSet.of(GatewayError.NOT_READY, GatewayError.SHUTTING_DOWN));
+      }
     });
   }
 

@@ -408,6 +408,10 @@ public final class ConfigLoader {
       if (results.enabled() && (template.text() + "/").startsWith(results.path() + "/")) {
         throw pathNode.error("lies under results.path (" + results.path() + "), which the gateway answers itself");
       }
+      if (results.enabled() && template.match(RequestTarget.parse(results.path() + "/x")) != null) {
+        warnings.add(pathNode.warning("also matches " + results.path() + "/{id}, which the gateway answers itself:"
+            + " the route never sees those paths"));
+      }
       routes.add(new Declared(config, template, route));
       List<String> shadowed =
           MANAGEMENT_PATHS.stream().filter(managed -> template.match(RequestTarget.parse(managed)) != null).sorted().toList();

@@ -40,10 +40,11 @@ public record Preferences(boolean respondAsync, Duration waitFor) {
 
   private static Duration seconds(String text) {
     String value = text.length() >= 2 && text.startsWith("\"") && text.endsWith("\"") ? text.substring(1, text.length() - 1) : text;
-    if (value.isEmpty() || value.length() > 9 || !value.chars().allMatch(Character::isDigit)) {
+    if (value.isEmpty() || !value.chars().allMatch(c -> c >= '0' && c <= '9')) {
       return null; // delta-seconds is 1*DIGIT; anything else is ignored
     }
-    return Duration.ofSeconds(Long.parseLong(value));
+    // A value too large to hold is as good as the largest (RFC 9111 section 1.2.2); the gateway caps it anyway.
+    return value.length() > 9 ? Duration.ofSeconds(Integer.MAX_VALUE) : Duration.ofSeconds(Long.parseLong(value));
   }
 
   /** The {@code Preference-Applied} value of a 202 (RFC 7240 section 3), the wait capped at {@code max}. */

@@ -4,6 +4,7 @@ import io.courier.gateway.error.GatewayError;
 import io.courier.gateway.exchange.HttpReplies;
 import io.courier.gateway.exchange.Preferences;
 import io.courier.gateway.metrics.GatewayMetrics;
+import io.courier.gateway.path.RequestTarget;
 import io.courier.gateway.pending.Outcome;
 import io.courier.gateway.results.ResultStore;
 import io.courier.gateway.results.StoredResult;
@@ -37,6 +38,7 @@ final class ResultsEndpoint {
   private static final long LOOKUP_TIMEOUT_SECONDS = 5;
 
   private final String prefix;
+  private final int prefixSegmentCount;
   private final ResultStore results;
   private final ResponseWriter writer;
   private final Duration maxWait;
@@ -54,6 +56,7 @@ final class ResultsEndpoint {
     this.cancelPending = cancelPending;
     this.cancellableRoute = cancellableRoute;
     this.prefix = path + "/";
+    this.prefixSegmentCount = RequestTarget.parse(path).segmentCount();
     this.results = results;
     this.writer = writer;
     this.maxWait = maxWait;
@@ -66,13 +69,16 @@ final class ResultsEndpoint {
     if (results == null || path == null || !path.startsWith(prefix)) {
       return false;
     }
-    String id = path.substring(prefix.length());
+    // Read like any path (400 when it cannot be); the id is the one segment after the prefix, decoded.
+    RequestTarget target = RequestTarget.parse(path);
+    int prefixSegments = prefixSegmentCount;
+    String id = target.segmentCount() == prefixSegments + 1 ? target.segment(prefixSegments) : "";
     HttpMethod method = request.method();
     if (method != HttpMethod.GET && method != HttpMethod.HEAD && method != HttpMethod.DELETE) {
       request.response().putHeader(HttpHeaders.ALLOW, "GET, HEAD, DELETE");
       problem(request, GatewayError.METHOD_NOT_ALLOWED, method + " is not allowed on a result");
-    } else if (id.isEmpty() || id.indexOf('/') >= 0) {
-      problem(request, GatewayError.RESULT_NOT_FOUND, "no result at " + path);
+    } else if (id.isEmpty()) {
+      problem(request, GatewayError.RESULT_NOT_FOUND, "no result at " + target.path());
     } else {
       lookUp(request, id, method == HttpMethod.DELETE ? this::cancel : this::read);
     }

@@ -66,7 +66,9 @@ class ApiDocumentsTest {
     assertThat(errors).isEmpty();
     for (RouteConfig route : config.routes()) {
       JsonNode operation = document.path("paths").path(route.path()).path(route.method().toLowerCase(Locale.ROOT));
-      assertThat(operation.path("operationId").asText()).as(route.name()).isEqualTo(route.name());
+      assertThat(operation.path("x-courier-route").asText()).as(route.name()).isEqualTo(route.name());
+      assertThat(operation.path("operationId").asText()).matches("[A-Za-z0-9._-]+");
+      assertThat(operation.path("responses").path("504").path("headers").has("Location")).isEqualTo(config.results().enabled());
       assertThat(operation.path("responses").has("504")).as("the gateway's own timeout is listed").isTrue();
       assertThat(operation.path("responses").path("503").path("headers").has("Retry-After")).isTrue();
     }

@@ -87,6 +87,17 @@ class ResultsConfigTest {
   }
 
   @Test
+  void aRouteThatAlsoMatchesTheResultsPathIsWarnedAbout() {
+    GatewayConfig config = ConfigLoader.parse("""
+        kafka: {bootstrap-servers: localhost:9092}
+        services:
+          - {name: s, request-topic: t, routes: [{method: GET, path: "/{a}/{b}"}]}
+        """);
+
+    assertThat(config.warnings()).anySatisfy(warning -> assertThat(warning).contains("also matches /results/{id}"));
+  }
+
+  @Test
   void aRouteWithIdempotencyCannotForwardTheKeyItself() {
     assertThatThrownBy(() -> load("", ", idempotency: optional, forward-headers: [idempotency-key]"))
         .hasMessageContaining("forwards idempotency-key");

@@ -20,7 +20,8 @@ class PreferencesTest {
     assertThat(Preferences.parse(List.of())).isSameAs(Preferences.NONE);
     assertThat(Preferences.parse(List.of("return=minimal, handling=strict"))).isSameAs(Preferences.NONE);
     assertThat(Preferences.parse(List.of("wait=-1, wait=abc, wait=1.5, wait="))).isSameAs(Preferences.NONE);
-    assertThat(Preferences.parse(List.of("wait=99999999999"))).isSameAs(Preferences.NONE);
+    assertThat(Preferences.parse(List.of("wait=99999999999999999999")).waitAtMost(Duration.ofSeconds(30)))
+        .as("too large to hold: the largest, then capped").isEqualTo(Duration.ofSeconds(30));
     assertThat(Preferences.parse(List.of("respond-asyncx"))).isSameAs(Preferences.NONE);
   }
 
