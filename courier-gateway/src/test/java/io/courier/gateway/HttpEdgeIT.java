@@ -179,6 +179,18 @@ class HttpEdgeIT {
   }
 
   @ParameterizedTest
+  @ValueSource(strings = {"GET /ready", "GET /health", "GET /nowhere", "GET /results/unknown", "DELETE /ready", "GET /customers/%ZZ"})
+  void anAnswerOfTheGatewaysOwnEndsAConnectionThatAskedForClose(String requestLine) {
+    try (RawHttp http = connect()) {
+      RawHttp.Response response = http.exchange(requestLine + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+
+      assertThat(response.status()).isBetween(200, 599);
+      // within 700 ms: the header, body and idle timers of this gateway (1 s) would close it later anyway
+      assertThat(http.closedWithin(Duration.ofMillis(700))).as("closed at once (RFC 9112 section 9.6)").isTrue();
+    }
+  }
+
+  @ParameterizedTest
   @ValueSource(strings = {"http/1.1", "Http/1.1", "HTTP/01.1", "http/1.0", "FOO/1.1", "HTTPS/1.1"})
   void anHttpVersionNotWrittenAsRfc9112SaysIsA400Problem(String version) {
     try (RawHttp http = connect()) {

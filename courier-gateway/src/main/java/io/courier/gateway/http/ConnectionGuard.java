@@ -261,7 +261,7 @@ final class ConnectionGuard {
 
       @Override
       public void channelRead(ChannelHandlerContext ctx, Object message) {
-        if (discarding) {
+        if (discarding && !endOfAnsweredRequest(message)) {
           ReferenceCountUtil.release(message); // after Connection: close, nothing more is processed
           return;
         }
@@ -276,6 +276,20 @@ final class ConnectionGuard {
           return;
         }
         process(ctx, message);
+      }
+
+      /**
+       * The empty, well-formed end of a request whose answer ended its connection: an answer of the gateway's
+       * own is written before the end of a request without a body is read, and Vert.x closes the connection
+       * only once the request has ended, so this one message still goes on. Anything else after such an
+       * answer (a body, a broken chunk, the next request) is discarded.
+       */
+      private boolean endOfAnsweredRequest(Object message) {
+        return bodyOpen
+            && message instanceof LastHttpContent last
+            && !(message instanceof HttpRequest)
+            && last.content().readableBytes() == 0
+            && last.decoderResult().isSuccess();
       }
 
       private void process(ChannelHandlerContext ctx, Object message) {
