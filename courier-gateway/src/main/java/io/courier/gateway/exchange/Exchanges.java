@@ -41,22 +41,6 @@ public final class Exchanges {
   /**
    * @param replyPartition the reply partition the next request names (one this instance reads now)
    * @param metrics the meters of each route
-   */
-  public Exchanges(
-      PendingReplies pending,
-      RecordPublisher publisher,
-      IntSupplier replyPartition,
-      CorrelationIds correlationIds,
-      String responseTopic,
-      Clock clock,
-      DeadlineScheduler deadlines,
-      Readiness readiness,
-      List<Route> routes,
-      Function<Route, RouteMetrics> metrics) {
-    this(pending, publisher, replyPartition, correlationIds, responseTopic, clock, deadlines, readiness, routes, metrics, null, Duration.ZERO);
-  }
-
-  /**
    * @param results where async results and idempotency claims are kept, or {@code null} when switched off
    * @param maxWait the longest {@code Prefer: wait} honoured
    */

@@ -58,9 +58,9 @@ final class ResponseWriter {
     return resultsPath + "/" + id;
   }
 
-  /** Writes the status document of a result that has no reply yet, with its {@code Location}. */
-  void result(HttpServerRequest request, int status, StoredResult result) {
-    document(request, status, result.id(), ResultDocument.toJson(result, java.time.Instant.now()));
+  /** Writes the status document of a result that has no reply yet, as of {@code now}, with its {@code Location}. */
+  void result(HttpServerRequest request, int status, StoredResult result, java.time.Instant now) {
+    document(request, status, result.id(), ResultDocument.toJson(result, now));
   }
 
   private void document(HttpServerRequest request, int status, String id, byte[] body) {

@@ -131,13 +131,13 @@ final class ResultsEndpoint {
         writer.write(request, fitted.outcome());
       }
     } else {
-      writer.result(request, 200, result);
+      writer.result(request, 200, result, results.clock().instant());
     }
   }
 
   private void cancel(HttpServerRequest request, StoredResult found) {
     if (found.state() == StoredResult.State.CANCELLED) {
-      writer.result(request, 202, found); // cancelling twice changes nothing
+      writer.result(request, 202, found, results.clock().instant()); // cancelling twice changes nothing
     } else if (found.state() == StoredResult.State.DONE) {
       problem(request, GatewayError.NOT_CANCELLABLE, "the command has been answered already");
     } else if (!cancellableRoute.test(found.route())) {
@@ -152,7 +152,7 @@ final class ResultsEndpoint {
           problem(request, GatewayError.RESULTS_UNAVAILABLE, "the cancellation could not be sent");
         } else {
           cancelPending.accept(found.id()); // if this instance waits for its reply: none will come
-          writer.result(request, 202, cancelled);
+          writer.result(request, 202, cancelled, results.clock().instant());
         }
       }));
     }
