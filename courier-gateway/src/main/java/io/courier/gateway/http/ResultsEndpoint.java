@@ -35,6 +35,9 @@ import java.util.function.BiConsumer;
  * Thread-safe.
  */
 final class ResultsEndpoint {
+  private static final org.slf4j.Logger LOGGER = org.slf4j.LoggerFactory.getLogger(ResultsEndpoint.class);
+  private static final io.courier.gateway.error.RateLimitedLog WARNINGS =
+      new io.courier.gateway.error.RateLimitedLog(LOGGER, Duration.ofSeconds(10));
   private static final long LOOKUP_TIMEOUT_SECONDS = 5;
 
   private final String prefix;
@@ -90,7 +93,7 @@ final class ResultsEndpoint {
     results
         .find(id)
         .orTimeout(LOOKUP_TIMEOUT_SECONDS, TimeUnit.SECONDS)
-        .whenComplete((found, error) -> context.runOnContext(ignored -> {
+        .whenComplete((found, error) -> onLoop(context, request, () -> {
           if (error != null) {
             problem(request, GatewayError.RESULTS_UNAVAILABLE, "the results topic could not be read in time");
           } else if (found == null) {
@@ -113,7 +116,7 @@ final class ResultsEndpoint {
     Runnable stopWaiting = results.view().whenFinal(found.id(), first::complete);
     long timer = context.owner().setTimer(wait.toMillis(), ignored -> first.complete(found));
     request.response().closeHandler(closed -> first.complete(null));
-    first.whenComplete((result, error) -> context.runOnContext(ignored -> {
+    first.whenComplete((result, error) -> onLoop(context, request, () -> {
       stopWaiting.run();
       context.owner().cancelTimer(timer);
       if (result != null) {
@@ -147,7 +150,7 @@ final class ResultsEndpoint {
       problem(request, GatewayError.NOT_CANCELLABLE, "the command is not in Kafka yet; try again in a moment");
     } else {
       Context context = Vertx.currentContext();
-      results.cancel(found).whenComplete((cancelled, error) -> context.runOnContext(ignored -> {
+      results.cancel(found).whenComplete((cancelled, error) -> onLoop(context, request, () -> {
         if (error != null) {
           problem(request, GatewayError.RESULTS_UNAVAILABLE, "the cancellation could not be sent");
         } else {
@@ -156,6 +159,25 @@ final class ResultsEndpoint {
         }
       }));
     }
+  }
+
+  /**
+   * Runs a later step of a result request on its event loop; whatever it throws still ends in an answer (a
+   * 500 problem, or a closed connection when part of the answer is out).
+   */
+  private void onLoop(Context context, HttpServerRequest request, Runnable step) {
+    context.runOnContext(ignored -> {
+      try {
+        step.run();
+      } catch (RuntimeException e) {
+        WARNINGS.warn("result", e, "Result request failed unexpectedly path={} error={}", request.path(), e.toString());
+        if (request.response().headWritten()) {
+          request.connection().close();
+        } else {
+          problem(request, GatewayError.INTERNAL_ERROR, "the gateway failed unexpectedly");
+        }
+      }
+    });
   }
 
   private void problem(HttpServerRequest request, GatewayError error, String detail) {
