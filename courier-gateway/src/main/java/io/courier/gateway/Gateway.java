@@ -23,6 +23,7 @@ import io.courier.gateway.pending.PendingReplies;
 import io.courier.gateway.results.ResultStore;
 import io.courier.gateway.results.ResultView;
 import io.courier.gateway.routing.RouteTable;
+import io.courier.gateway.tracing.Tracing;
 import io.courier.protocol.CorrelationIds;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -68,12 +69,14 @@ public final class Gateway implements AutoCloseable {
   /** Where results are kept; {@code null} when results are off. Set before any consumer starts. */
   private final ResultStore results;
   private final ClusterWatch clusterWatch;
+  private final Tracing tracing;
   private final Readiness readiness;
   private final RouteTable routes;
   private final int httpPort;
 
-  private Gateway(GatewayConfig config, Clock clock) {
+  private Gateway(GatewayConfig config, Clock clock, Tracing tracing) {
     this.config = config;
+    this.tracing = tracing;
     this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     this.pending = new PendingReplies(config.instanceId(), clock, REMEMBER_FINISHED, REMEMBER_FINISHED_MAX);
     GatewayMetrics metrics = new GatewayMetrics(registry, pending::size);
@@ -135,7 +138,8 @@ public final class Gateway implements AutoCloseable {
               routes.routes(),
               metrics::route,
               this.results,
-              resultsConfig.maxWait());
+              resultsConfig.maxWait(),
+              tracing);
       this.accessLog = config.accessLog().enabled() ? built(built, new AccessLog(config.accessLog(), config.instanceId())) : null;
       if (accessLog != null) {
         io.micrometer.core.instrument.FunctionCounter.builder("courier.access.log.dropped", accessLog, AccessLog::dropped)
@@ -155,6 +159,7 @@ public final class Gateway implements AutoCloseable {
         }
       }
       registry.close();
+      tracing.close();
       throw e;
     }
     replies.start();
@@ -198,7 +203,20 @@ public final class Gateway implements AutoCloseable {
   }
 
   public static Gateway start(GatewayConfig config, Clock clock) {
-    Gateway gateway = new Gateway(config, clock);
+    return start(config, clock, Tracing.create(config.tracing(), config.instanceId()));
+  }
+
+  /**
+   * Starts a gateway whose request spans go to {@code openTelemetry} (an embedding application's SDK, or
+   * the Java agent's {@code GlobalOpenTelemetry.get()}) instead of the exporter {@code tracing} configures.
+   * The gateway does not close {@code openTelemetry}.
+   */
+  public static Gateway start(GatewayConfig config, io.opentelemetry.api.OpenTelemetry openTelemetry) {
+    return start(config, Clock.systemUTC(), Tracing.recording(openTelemetry));
+  }
+
+  private static Gateway start(GatewayConfig config, Clock clock, Tracing tracing) {
+    Gateway gateway = new Gateway(config, clock, tracing);
     config.warnings().forEach(warning -> LOGGER.warn("Configuration: {}", warning));
     LOGGER.info(
         "Gateway started instanceId={} port={} routes={} responseTopic={}",
@@ -327,6 +345,7 @@ public final class Gateway implements AutoCloseable {
       if (accessLog != null) {
         accessLog.close(); // after HTTP: every answered request's line is queued by now
       }
+      tracing.close(); // after HTTP too: every answered request's span is ended by now
       registry.close();
       LOGGER.info("Gateway stopped instanceId={} unanswered={}", config.instanceId(), pending.size());
     }

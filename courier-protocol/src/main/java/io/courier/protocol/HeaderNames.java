@@ -34,6 +34,14 @@ public final class HeaderNames {
    * cancel marker has no correlation id header and no value; see {@link CancelMarker}.
    */
   public static final String CANCEL = "courier-cancel";
+  /**
+   * W3C Trace Context (https://www.w3.org/TR/trace-context/), as Kafka record headers the way OpenTelemetry's
+   * and Spring's Kafka instrumentation write them: on a request record, the gateway's span (or the caller's
+   * context); on a reply, the responder's span. Never copied from a reply to the HTTP response.
+   */
+  public static final String TRACEPARENT = "traceparent";
+  /** The vendor part of W3C Trace Context, beside {@link #TRACEPARENT}. */
+  public static final String TRACESTATE = "tracestate";
 
   public static final String SPRING_CORRELATION_ID = "kafka_correlationId";
   public static final String SPRING_REPLY_TOPIC = "kafka_replyTopic";
@@ -48,6 +56,11 @@ public final class HeaderNames {
   public static final String ZILLA_AUTHORITY = ":authority";
 
   private HeaderNames() {}
+
+  /** Whether a header carries W3C Trace Context ({@code traceparent}, {@code tracestate}); {@code name} lower case. */
+  public static boolean isTraceContextHeader(String name) {
+    return name.equals(TRACEPARENT) || name.equals(TRACESTATE);
+  }
 
   /**
    * Whether a reply header belongs to a messaging convention rather than to the HTTP response: Courier's

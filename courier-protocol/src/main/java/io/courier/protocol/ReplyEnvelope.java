@@ -93,13 +93,15 @@ public record ReplyEnvelope(String correlationId, int status, HeaderFields heade
 
   /**
    * The HTTP response header fields of a reply record: every header that is not a protocol header
-   * ({@link HeaderNames#isProtocolHeader}), name lower-cased, value bytes as written, repeats kept in order.
+   * ({@link HeaderNames#isProtocolHeader}) or trace context ({@link HeaderNames#isTraceContextHeader}: the
+   * responder's span, which the caller's trace already leads to through the gateway's), name lower-cased,
+   * value bytes as written, repeats kept in order.
    */
   public static HeaderFields httpHeaders(Headers in) {
     HeaderFields.Builder headers = HeaderFields.builder();
     for (Header header : in) {
       String name = header.key().toLowerCase(Locale.ROOT);
-      if (header.value() != null && !HeaderNames.isProtocolHeader(name)) {
+      if (header.value() != null && !HeaderNames.isProtocolHeader(name) && !HeaderNames.isTraceContextHeader(name)) {
         headers.add(name, header.value());
       }
     }

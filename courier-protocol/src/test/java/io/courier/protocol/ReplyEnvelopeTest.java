@@ -185,6 +185,20 @@ class ReplyEnvelopeTest {
   }
 
   @Test
+  void traceContextOfTheReplyRecordNeverReachesTheHttpHeaders() {
+    Headers headers = new RecordHeaders();
+    headers.add("courier-correlation-id", utf8(ID));
+    headers.add("traceparent", utf8("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"));
+    headers.add("TraceState", utf8("vendor=1"));
+    headers.add("content-type", utf8("text/plain"));
+    headers.add("x-trace-note", utf8("kept: not trace context"));
+
+    ReplyEnvelope reply = ReplyEnvelope.fromHeaders(headers);
+
+    assertThat(reply.headers().toMap()).containsOnlyKeys("content-type", "x-trace-note");
+  }
+
+  @Test
   void headerNamesAreLowerCased() {
     Headers headers = new RecordHeaders();
     headers.add("courier-correlation-id", utf8(ID));

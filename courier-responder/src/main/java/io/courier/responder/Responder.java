@@ -78,6 +78,7 @@ public final class Responder implements AutoCloseable {
     private Pattern replyTopics = ResponderLoop.Settings.DEFAULT_REPLY_TOPICS;
     private Duration handlerTimeout = ResponderLoop.Settings.DEFAULT_HANDLER_TIMEOUT;
     private Duration idempotencyWindow = ResponderLoop.Settings.DEFAULT_IDEMPOTENCY_WINDOW;
+    private io.opentelemetry.api.OpenTelemetry openTelemetry;
     private java.util.function.Consumer<Throwable> onFailure = failure -> {};
 
     private Builder() {}
@@ -159,6 +160,19 @@ public final class Responder implements AutoCloseable {
     }
 
     /**
+     * Where the spans of handled requests go (W3C Trace Context, docs/protocol.md, "Trace context"): each
+     * request gets a span of kind CONSUMER, child of the context its record carries (the gateway's span),
+     * current while the handler is called ({@code Span.current()}), and the reply record carries its
+     * context as {@code traceparent}. Default: {@code GlobalOpenTelemetry} as it is at {@link #build()}
+     * (the Java agent's, or one the application set), else no-op; with no-op, no span is made and the reply
+     * carries the request's own context, so the trace still reaches the reply.
+     */
+    public Builder openTelemetry(io.opentelemetry.api.OpenTelemetry openTelemetry) {
+      this.openTelemetry = Objects.requireNonNull(openTelemetry, "openTelemetry");
+      return this;
+    }
+
+    /**
      * Told once, on the poll thread, if the responder stops on an error (it answers nothing more): the host
      * decides what to do, fail its health check, restart or exit. See also {@link Responder#isHealthy()}.
      */
@@ -196,7 +210,8 @@ public final class Responder implements AutoCloseable {
       Objects.requireNonNull(replyTopics, "replyTopics");
       return new ResponderLoop.Settings(
           bootstrapServers, requestTopic, groupId, handler, shutdownTimeout, maxInFlight, Map.copyOf(kafkaProperties),
-          replyTopics, handlerTimeout, onFailure, idempotencyWindow);
+          replyTopics, handlerTimeout, onFailure, idempotencyWindow,
+          openTelemetry != null ? openTelemetry : io.opentelemetry.api.GlobalOpenTelemetry.getOrNoop());
     }
 
     private static void requireText(String value, String name) {

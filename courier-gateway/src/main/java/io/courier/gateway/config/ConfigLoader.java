@@ -83,7 +83,8 @@ public final class ConfigLoader {
     ResultsConfig results = results(root.child(Setting.RESULTS.key()), kafka.responseTopic());
     List<RouteConfig> routes = services(root.required(Setting.SERVICES.key()), recordRoom, results, warnings);
     AccessLogConfig accessLog = accessLog(root.child(Setting.ACCESS_LOG.key()));
-    return new GatewayConfig(instanceId, http, kafka, routes, results, accessLog, warnings);
+    TracingConfig tracing = tracing(root.child(Setting.TRACING.key()));
+    return new GatewayConfig(instanceId, http, kafka, routes, results, accessLog, tracing, warnings);
   }
 
   private static String instanceId(YamlNode node) {
@@ -229,6 +230,58 @@ public final class ConfigLoader {
   /** A route read from the file, with where it was written, for errors that name two routes. */
   private record Declared(RouteConfig config, PathTemplate template, YamlNode node) {}
 
+  private static TracingConfig tracing(YamlNode node) {
+    if (node == null) {
+      return TracingConfig.NONE;
+    }
+    node.rejectUnknownKeys(keysUnder("tracing"));
+    YamlNode exporter = node.child(Setting.TRACING_EXPORTER.key());
+    YamlNode endpoint = node.child(Setting.TRACING_OTLP_ENDPOINT.key());
+    YamlNode sample = node.child(Setting.TRACING_SAMPLE_RATIO.key());
+    YamlNode serviceName = node.child(Setting.TRACING_SERVICE_NAME.key());
+    TracingConfig.Exporter chosen = TracingConfig.Exporter.NONE;
+    if (exporter != null) {
+      chosen = switch (exporter.asString()) {
+        case "none" -> TracingConfig.Exporter.NONE;
+        case "otlp" -> TracingConfig.Exporter.OTLP;
+        default -> throw exporter.error("must be none or otlp, was \"" + exporter.asString() + "\"");
+      };
+    }
+    java.net.URI otlp = TracingConfig.DEFAULT_OTLP_ENDPOINT;
+    if (endpoint != null) {
+      try {
+        otlp = new java.net.URI(endpoint.asString());
+      } catch (java.net.URISyntaxException e) {
+        otlp = null;
+      }
+      if (otlp == null || !("http".equals(otlp.getScheme()) || "https".equals(otlp.getScheme())) || otlp.getHost() == null) {
+        throw endpoint.error("must be an http or https URL, e.g. " + TracingConfig.DEFAULT_OTLP_ENDPOINT + ", was \"" + endpoint.asString() + "\"");
+      }
+    }
+    String name = serviceName == null ? TracingConfig.DEFAULT_SERVICE_NAME : serviceName.asString();
+    if (name.isBlank()) {
+      throw serviceName.error("must not be empty");
+    }
+    return new TracingConfig(chosen, otlp, share(sample, 1.0), name);
+  }
+
+  /** A number from 0 to 1 ({@code fallback} when absent). */
+  private static double share(YamlNode node, double fallback) {
+    if (node == null) {
+      return fallback;
+    }
+    double share;
+    try {
+      share = Double.parseDouble(node.asString());
+    } catch (NumberFormatException e) {
+      share = -1;
+    }
+    if (!(share >= 0 && share <= 1)) {
+      throw node.error("must be a number from 0 to 1, was \"" + node.asString() + "\"");
+    }
+    return share;
+  }
+
   private static AccessLogConfig accessLog(YamlNode node) {
     if (node == null) {
       return AccessLogConfig.OFF;
@@ -238,17 +291,7 @@ public final class ConfigLoader {
     YamlNode sample = node.child(Setting.ACCESS_LOG_SAMPLE.key());
     YamlNode fields = node.child(Setting.ACCESS_LOG_FIELDS.key());
     YamlNode file = node.child(Setting.ACCESS_LOG_FILE.key());
-    double share = 1.0;
-    if (sample != null) {
-      try {
-        share = Double.parseDouble(sample.asString());
-      } catch (NumberFormatException e) {
-        share = -1;
-      }
-      if (!(share >= 0 && share <= 1)) {
-        throw sample.error("must be a number from 0 to 1, was \"" + sample.asString() + "\"");
-      }
-    }
+    double share = share(sample, 1.0);
     List<String> chosen = AccessLogConfig.FIELDS;
     if (fields != null) {
       chosen = new ArrayList<>();
@@ -558,6 +601,10 @@ public final class ConfigLoader {
       }
       if (name.equals(HeaderNames.CONTENT_TYPE)) {
         warnings.add(item.warning("content-type is always forwarded; listing it changes nothing"));
+        continue;
+      }
+      if (HeaderNames.isTraceContextHeader(name)) {
+        warnings.add(item.warning(name + " is always written by the gateway (the trace context of the request); listing it changes nothing"));
         continue;
       }
       if (CREDENTIALS.contains(name)) {

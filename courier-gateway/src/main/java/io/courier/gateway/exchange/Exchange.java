@@ -15,6 +15,7 @@ import io.courier.gateway.results.ResultDocument;
 import io.courier.gateway.results.ResultStore;
 import io.courier.gateway.results.StoredResult;
 import io.courier.gateway.routing.Route;
+import io.courier.gateway.tracing.RequestTrace;
 import io.courier.protocol.Profile;
 import java.time.Duration;
 import java.time.Instant;
@@ -73,6 +74,7 @@ public final class Exchange implements PendingRequest.Listener {
   private final Map<String, String> pathParams;
   private final RouteMetrics metrics;
   private final FrontEnd frontEnd;
+  private final RequestTrace trace;
   private final long openedNanos = System.nanoTime();
   private State state = State.REFUSED;
   private Preferences preferences = Preferences.NONE;
@@ -95,8 +97,9 @@ public final class Exchange implements PendingRequest.Listener {
   private StoredResult acceptedResult;
   private final AtomicBoolean cancelSent = new AtomicBoolean();
 
-  Exchange(Exchanges core, Route route, Map<String, String> pathParams, RouteMetrics metrics, FrontEnd frontEnd) {
+  Exchange(Exchanges core, Route route, Map<String, String> pathParams, RouteMetrics metrics, FrontEnd frontEnd, RequestTrace trace) {
     this.core = core;
+    this.trace = trace;
     this.route = route;
     this.pathParams = pathParams;
     this.metrics = metrics;
@@ -118,6 +121,11 @@ public final class Exchange implements PendingRequest.Listener {
   /** Whether the front end should read the request and {@link #publish} it: admitted, not answered yet. */
   public boolean isOpen() {
     return state == State.OPEN;
+  }
+
+  /** The {@code traceparent} the request record carries (or would): the caller's trace, continued or new. */
+  public String traceparent() {
+    return trace.traceparent();
   }
 
   /** The correlation id, once published; {@code null} before. */
@@ -151,7 +159,8 @@ public final class Exchange implements PendingRequest.Listener {
       record =
           RequestRecords.record(
               config, correlationId, core.responseTopic, core.replyPartition.getAsInt(), deadline, request, pathParams,
-              idempotencyKey, key, body);
+              idempotencyKey, key, body, trace);
+      trace.published(config.requestTopic(), correlationId);
       pending = new PendingRequest(correlationId, config.name(), deadline, this);
       if (idempotencyKey == null) {
         send();
@@ -340,6 +349,7 @@ public final class Exchange implements PendingRequest.Listener {
   private void produced(RecordMetadata metadata, Exception failure) {
     if (failure == null) {
       requestPartition = metadata.partition();
+      trace.produced(metadata.partition(), metadata.offset());
       pending.markProduced();
       sendCancelMarker();
       if (preferences.respondAsync()) {
@@ -429,6 +439,9 @@ public final class Exchange implements PendingRequest.Listener {
    */
   @Override
   public void onOutcome(Outcome outcome) {
+    if (outcome instanceof Outcome.Replied) {
+      trace.replied();
+    }
     Outcome answer = outcome;
     ResultStore results = core.results;
     StoredResult kept = result;
@@ -489,6 +502,8 @@ public final class Exchange implements PendingRequest.Listener {
     route.release();
     if (outcome != null) {
       answer(outcome);
+    } else {
+      trace.callerGone();
     }
   }
 
@@ -502,15 +517,20 @@ public final class Exchange implements PendingRequest.Listener {
       }
     }
     int status;
+    String outcomeName;
     if (fitted instanceof Outcome.Failed failed) {
       metrics.error(failed.error());
       status = failed.error().status();
+      outcomeName = failed.error().slug();
     } else if (fitted instanceof Outcome.Replied replied) {
       status = replied.status();
+      outcomeName = "replied";
     } else {
       status = 202;
+      outcomeName = "accepted";
     }
     metrics.answered(status, System.nanoTime() - openedNanos);
+    trace.answered(status, outcomeName);
     frontEnd.answer(fitted);
   }
 

@@ -7,6 +7,8 @@ import io.courier.gateway.routing.Route;
 import io.courier.gateway.routing.RouteMatch;
 import io.courier.protocol.CorrelationIds;
 import io.courier.gateway.results.ResultStore;
+import io.courier.gateway.tracing.RequestTrace;
+import io.courier.gateway.tracing.Tracing;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.IdentityHashMap;
@@ -35,6 +37,7 @@ public final class Exchanges {
   final ResultStore results;
   /** The longest {@code Prefer: wait} honoured. */
   final Duration maxWait;
+  final Tracing tracing;
   private final Readiness readiness;
   private final Map<Route, RouteMetrics> metrics;
 
@@ -43,6 +46,7 @@ public final class Exchanges {
    * @param metrics the meters of each route
    * @param results where async results and idempotency claims are kept, or {@code null} when switched off
    * @param maxWait the longest {@code Prefer: wait} honoured
+   * @param tracing the trace context, and spans, of each exchange
    */
   public Exchanges(
       PendingReplies pending,
@@ -56,7 +60,8 @@ public final class Exchanges {
       List<Route> routes,
       Function<Route, RouteMetrics> metrics,
       ResultStore results,
-      Duration maxWait) {
+      Duration maxWait,
+      Tracing tracing) {
     this.pending = pending;
     this.publisher = publisher;
     this.replyPartition = replyPartition;
@@ -67,6 +72,7 @@ public final class Exchanges {
     this.readiness = readiness;
     this.results = results;
     this.maxWait = maxWait;
+    this.tracing = tracing;
     Map<Route, RouteMetrics> byRoute = new IdentityHashMap<>();
     routes.forEach(route -> byRoute.put(route, metrics.apply(route)));
     this.metrics = byRoute;
@@ -76,11 +82,13 @@ public final class Exchanges {
    * Step 3, admit: opens the exchange of a routed request. It takes a slot of the route when the gateway
    * takes requests and the route is under its in-flight cap; otherwise the exchange is answered at once (503
    * {@code shutting-down}, {@code not-ready} or {@code overloaded}) and comes back closed. The slot is given
-   * back when the exchange finishes, whichever way. Call on the front end's thread.
+   * back when the exchange finishes, whichever way. Its trace starts here, continuing the caller's. Call on
+   * the front end's thread.
    */
-  public Exchange open(RouteMatch.Found match, FrontEnd frontEnd) {
+  public Exchange open(RouteMatch.Found match, CallerRequest request, FrontEnd frontEnd) {
     Route route = match.route();
-    Exchange exchange = new Exchange(this, route, match.pathParams(), metrics.get(route), frontEnd);
+    RequestTrace trace = tracing.start(route.config(), request::headerValues);
+    Exchange exchange = new Exchange(this, route, match.pathParams(), metrics.get(route), frontEnd, trace);
     Readiness.Refusal refusal = readiness.refusalForCallers(route.config());
     if (refusal != null) {
       exchange.refuse(refusal.error(), refusal.detail());

@@ -1,6 +1,7 @@
 package io.courier.gateway.exchange;
 
 import io.courier.gateway.config.RouteConfig;
+import io.courier.gateway.tracing.RequestTrace;
 import io.courier.protocol.HeaderFields;
 import io.courier.protocol.HeaderNames;
 import io.courier.protocol.RequestEnvelope;
@@ -13,7 +14,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * Step 6a: the request record of an exchange (docs/protocol.md, "The request record"). Header values are
  * forwarded as the bytes the caller sent, every value of a repeated header in order: {@code content-type},
  * then each header the route lists in {@code forward-headers}, then {@code idempotency-key} (the key, unquoted)
- * when the route uses idempotency keys and the caller sent one. Stateless.
+ * when the route uses idempotency keys and the caller sent one, then the request's trace context ({@code
+ * traceparent}, {@code tracestate}; never the caller's own fields, which the trace continues). Stateless.
  */
 final class RequestRecords {
   private RequestRecords() {}
@@ -28,15 +30,19 @@ final class RequestRecords {
       Map<String, String> pathParams,
       String idempotencyKey,
       byte[] key,
-      byte[] body) {
+      byte[] body,
+      RequestTrace trace) {
     HeaderFields.Builder headers = HeaderFields.builder();
     forward(request, HeaderNames.CONTENT_TYPE, headers);
     for (String name : route.forwardHeaders()) {
-      forward(request, name, headers);
+      if (!HeaderNames.isTraceContextHeader(name)) {
+        forward(request, name, headers);
+      }
     }
     if (idempotencyKey != null) {
       headers.add(HeaderNames.IDEMPOTENCY_KEY, idempotencyKey.getBytes(StandardCharsets.US_ASCII)); // as read: unquoted
     }
+    trace.inject(headers);
     RequestEnvelope envelope =
         new RequestEnvelope(
             route.profile(),

@@ -23,7 +23,7 @@ final class AccessLine {
     request.response().endHandler(ended -> write(request.response().getStatusCode()));
   }
 
-  /** The request matched a route: its template and name, and its correlation id once published. */
+  /** The request matched a route: its template and name, its trace, and its correlation id once published. */
   void routed(Exchange exchange) {
     this.exchange = exchange;
   }
@@ -50,6 +50,6 @@ final class AccessLine {
         request.bytesRead(),
         request.response().bytesWritten(),
         exchange != null ? exchange.correlationId() : null,
-        request.getHeader("traceparent")));
+        exchange != null ? exchange.traceparent() : request.getHeader("traceparent")));
   }
 }

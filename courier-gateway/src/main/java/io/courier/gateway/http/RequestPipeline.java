@@ -141,7 +141,7 @@ public final class RequestPipeline {
       return;
     }
     HttpCall call = new HttpCall(request, target, query, writer);
-    Exchange exchange = exchanges.open(found, call);
+    Exchange exchange = exchanges.open(found, call, call);
     if (line != null) {
       line.routed(exchange);
     }

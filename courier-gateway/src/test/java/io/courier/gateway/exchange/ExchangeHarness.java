@@ -73,7 +73,7 @@ final class ExchangeHarness {
   private final Map<Integer, Long> resultOffsets = new java.util.HashMap<>();
 
   ExchangeHarness(RouteConfig... routes) {
-    this(false, routes);
+    this(false, io.courier.gateway.tracing.Tracing.propagating(), routes);
   }
 
   /**
@@ -82,10 +82,15 @@ final class ExchangeHarness {
    * results consumer would, then acknowledges it.
    */
   static ExchangeHarness withResults(RouteConfig... routes) {
-    return new ExchangeHarness(true, routes);
+    return new ExchangeHarness(true, io.courier.gateway.tracing.Tracing.propagating(), routes);
   }
 
-  private ExchangeHarness(boolean results, RouteConfig... routes) {
+  /** A harness (results off) whose exchanges' spans go to {@code openTelemetry}. */
+  static ExchangeHarness withTracing(io.opentelemetry.api.OpenTelemetry openTelemetry, RouteConfig... routes) {
+    return new ExchangeHarness(false, io.courier.gateway.tracing.Tracing.recording(openTelemetry), routes);
+  }
+
+  private ExchangeHarness(boolean results, io.courier.gateway.tracing.Tracing tracing, RouteConfig... routes) {
     this.routes = new RouteTable(List.of(routes));
     this.exchanges =
         new Exchanges(
@@ -110,7 +115,8 @@ final class ExchangeHarness {
                     () -> java.util.concurrent.CompletableFuture.completedFuture(null), () -> 3,
                     (record, deadline, callback) -> published.add(new Published(record, callback)), clock)
                 : null,
-            Duration.ofSeconds(30));
+            Duration.ofSeconds(30),
+            tracing);
   }
 
   /** Appends the oldest write to the fake results log, applies it, and acknowledges it. */
@@ -154,7 +160,7 @@ final class ExchangeHarness {
   /** Opens the exchange of a request, as the front end does after routing. */
   Exchange open(Caller caller) {
     RouteMatch match = routes.match(caller.method, caller.target());
-    return exchanges.open((RouteMatch.Found) match, caller);
+    return exchanges.open((RouteMatch.Found) match, caller, caller);
   }
 
   /** Opens and publishes a request without a body. */

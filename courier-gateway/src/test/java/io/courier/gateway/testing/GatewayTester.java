@@ -53,7 +53,15 @@ public final class GatewayTester implements AutoCloseable {
 
   /** Starts the gateway and waits until it is ready. */
   public static GatewayTester start(String bootstrapServers, String yaml) {
-    GatewayTester tester = startUnready(bootstrapServers, yaml);
+    return ready(startUnready(bootstrapServers, yaml));
+  }
+
+  /** Starts a gateway whose request spans go to {@code openTelemetry}, and waits until it is ready. */
+  public static GatewayTester start(String bootstrapServers, String yaml, io.opentelemetry.api.OpenTelemetry openTelemetry) {
+    return ready(new GatewayTester(Gateway.start(ConfigLoader.parse(yaml.replace("${bootstrap}", bootstrapServers)), openTelemetry)));
+  }
+
+  private static GatewayTester ready(GatewayTester tester) {
     try {
       tester.gateway.whenReady().get(30, TimeUnit.SECONDS);
     } catch (Exception e) {

@@ -3,6 +3,8 @@ package io.courier.responder.internal;
 import io.courier.protocol.ReplyEnvelope;
 import io.courier.protocol.RequestEnvelope;
 import io.courier.responder.Reply;
+import io.opentelemetry.api.trace.Span;
+import org.apache.kafka.common.header.Headers;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -28,13 +30,14 @@ final class ReplyProducer {
    *
    * @param key the request's record key, reused so that replies to one entity stay in order
    * @param correlationId the request's correlation header value, echoed byte for byte
+   * @param span the request's span, whose context the reply carries ({@link ResponderTracing})
    * @return completes when Kafka acknowledges the reply, exceptionally when producing it failed
    */
-  CompletionStage<Void> send(RequestEnvelope request, String key, byte[] correlationId, Reply reply) {
+  CompletionStage<Void> send(RequestEnvelope request, String key, byte[] correlationId, Reply reply, Span span) {
     CompletableFuture<Void> acknowledged = new CompletableFuture<>();
     try {
       producer.send(
-          record(request, key, correlationId, reply),
+          record(request, key, correlationId, reply, span),
           (metadata, exception) -> {
             if (exception == null) {
               acknowledged.complete(null);
@@ -49,15 +52,12 @@ final class ReplyProducer {
     return acknowledged;
   }
 
-  static ProducerRecord<String, byte[]> record(RequestEnvelope request, String key, byte[] correlationId, Reply reply) {
+  static ProducerRecord<String, byte[]> record(RequestEnvelope request, String key, byte[] correlationId, Reply reply, Span span) {
     Integer partition = request.replyPartition() < 0 ? null : request.replyPartition();
     ReplyEnvelope envelope = new ReplyEnvelope(request.correlationId(), reply.status(), reply.headerFields());
-    return new ProducerRecord<>(
-        request.replyTopic(),
-        partition,
-        key,
-        reply.body(),
-        envelope.toHeaders(request.profile(), correlationId));
+    Headers headers = envelope.toHeaders(request.profile(), correlationId);
+    ResponderTracing.inject(span, headers);
+    return new ProducerRecord<>(request.replyTopic(), partition, key, reply.body(), headers);
   }
 
   /** Sends what is buffered, waiting at most {@code timeout}, and releases the producer. */

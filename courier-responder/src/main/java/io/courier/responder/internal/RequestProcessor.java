@@ -7,6 +7,8 @@ import io.courier.responder.Cancellation;
 import io.courier.responder.Reply;
 import io.courier.responder.Request;
 import io.courier.responder.RequestHandler;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Scope;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -72,12 +74,14 @@ final class RequestProcessor {
   private final CancelRegistry cancels = new CancelRegistry();
   /** {@code null} when replies are not kept per idempotency key. */
   private final IdempotentReplies idempotent;
+  private final ResponderTracing tracing;
 
   /** A processor with the default reply topics and handler timeout, on the shared timer. */
   RequestProcessor(
       String requestTopic, RequestHandler handler, ReplyProducer replies, Clock clock, ResponderCounters counters) {
     this(requestTopic, handler, replies, clock, counters, ResponderLoop.Settings.DEFAULT_REPLY_TOPICS,
-        ResponderLoop.Settings.DEFAULT_HANDLER_TIMEOUT, HandlerTimer.SHARED, ResponderLoop.Settings.DEFAULT_IDEMPOTENCY_WINDOW);
+        ResponderLoop.Settings.DEFAULT_HANDLER_TIMEOUT, HandlerTimer.SHARED, ResponderLoop.Settings.DEFAULT_IDEMPOTENCY_WINDOW,
+        ResponderTracing.NOOP);
   }
 
   /** A processor with the default idempotency window. */
@@ -91,7 +95,7 @@ final class RequestProcessor {
       Duration handlerTimeout,
       HandlerTimer timer) {
     this(requestTopic, handler, replies, clock, counters, replyTopics, handlerTimeout, timer,
-        ResponderLoop.Settings.DEFAULT_IDEMPOTENCY_WINDOW);
+        ResponderLoop.Settings.DEFAULT_IDEMPOTENCY_WINDOW, ResponderTracing.NOOP);
   }
 
   RequestProcessor(
@@ -103,8 +107,10 @@ final class RequestProcessor {
       Pattern replyTopics,
       Duration handlerTimeout,
       HandlerTimer timer,
-      Duration idempotencyWindow) {
+      Duration idempotencyWindow,
+      ResponderTracing tracing) {
     this.requestTopic = requestTopic;
+    this.tracing = tracing;
     this.handler = handler;
     this.replies = replies;
     this.clock = clock;
@@ -170,17 +176,28 @@ final class RequestProcessor {
     }
     Request request = new Request(envelope, record.key(), record.value(), cancellation.token());
     byte[] correlationId = record.headers().lastHeader(envelope.profile().correlationHeader()).value();
-    return once(request, now, cancellation).thenCompose(answer -> {
+    Span span = tracing.start(record, envelope);
+    CompletionStage<Answer> answered;
+    try (Scope handlerSees = span.makeCurrent()) {
+      answered = once(request, now, cancellation);
+    }
+    return answered.thenCompose(answer -> {
       cancels.finish(envelope.correlationId());
       if (answer == Answer.ABANDONED) {
-        return CompletableFuture.completedFuture(Outcome.ABANDONED);
+        return ended(span, Outcome.ABANDONED, 0);
       }
       if (answer == Answer.CANCELLED) {
         counters.cancelled();
-        return CompletableFuture.completedFuture(Outcome.CANCELLED);
+        return ended(span, Outcome.CANCELLED, 0);
       }
-      return produce(envelope, record.key(), correlationId, answer);
+      return produce(envelope, record.key(), correlationId, answer, span)
+          .thenCompose(outcome -> ended(span, outcome, answer.reply().status()));
     });
+  }
+
+  private static CompletionStage<Outcome> ended(Span span, Outcome outcome, int status) {
+    ResponderTracing.end(span, outcome, status);
+    return CompletableFuture.completedFuture(outcome);
   }
 
   /**
@@ -316,9 +333,9 @@ final class RequestProcessor {
     return new Answer(Reply.problem(500, HANDLER_FAILED, describe(error)), true);
   }
 
-  private CompletionStage<Outcome> produce(RequestEnvelope envelope, String key, byte[] correlationId, Answer answer) {
+  private CompletionStage<Outcome> produce(RequestEnvelope envelope, String key, byte[] correlationId, Answer answer, Span span) {
     return replies
-        .send(envelope, key, correlationId, answer.reply())
+        .send(envelope, key, correlationId, answer.reply(), span)
         .handle(
             (ok, error) -> {
               if (error == null) {

@@ -59,7 +59,8 @@ public final class ResponderLoop {
       Pattern replyTopics,
       Duration handlerTimeout,
       java.util.function.Consumer<Throwable> onFailure,
-      Duration idempotencyWindow) {
+      Duration idempotencyWindow,
+      io.opentelemetry.api.OpenTelemetry openTelemetry) {
 
     /**
      * Reply topics a request may name by default: a name with the word {@code responses} or {@code replies},
@@ -73,7 +74,7 @@ public final class ResponderLoop {
     /** How long replies are replayed per idempotency key by default: the gateway's default {@code results.retention}. */
     public static final Duration DEFAULT_IDEMPOTENCY_WINDOW = Duration.ofHours(1);
 
-    /** Settings with the default idempotency window. */
+    /** Settings with the default idempotency window, and no tracing of its own (the no-op OpenTelemetry). */
     public Settings(
         String bootstrapServers,
         String requestTopic,
@@ -86,7 +87,7 @@ public final class ResponderLoop {
         Duration handlerTimeout,
         java.util.function.Consumer<Throwable> onFailure) {
       this(bootstrapServers, requestTopic, groupId, handler, shutdownTimeout, maxInFlight, kafkaProperties, replyTopics,
-          handlerTimeout, onFailure, DEFAULT_IDEMPOTENCY_WINDOW);
+          handlerTimeout, onFailure, DEFAULT_IDEMPOTENCY_WINDOW, io.opentelemetry.api.OpenTelemetry.noop());
     }
 
     /** Settings with the default reply topics and handler timeout, and no failure listener. */
@@ -107,6 +108,7 @@ public final class ResponderLoop {
       Objects.requireNonNull(requestTopic, "requestTopic");
       Objects.requireNonNull(groupId, "groupId");
       Objects.requireNonNull(handler, "handler");
+      Objects.requireNonNull(openTelemetry, "openTelemetry");
       Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
       if (maxInFlight < 1) {
         throw new IllegalArgumentException("maxInFlight must be at least 1: " + maxInFlight);
@@ -175,7 +177,8 @@ public final class ResponderLoop {
       RequestProcessor processor =
           new RequestProcessor(
               settings.requestTopic(), settings.handler(), replies, clock, counters, settings.replyTopics(),
-              settings.handlerTimeout(), HandlerTimer.SHARED, settings.idempotencyWindow());
+              settings.handlerTimeout(), HandlerTimer.SHARED, settings.idempotencyWindow(),
+              new ResponderTracing(settings.openTelemetry(), settings.groupId()));
       loop = new PollLoop(settings, consumer, replies, processor);
       thread = new Thread(loop, "courier-responder-" + settings.requestTopic());
       thread.start();
