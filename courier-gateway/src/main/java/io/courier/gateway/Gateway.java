@@ -50,6 +50,12 @@ import org.slf4j.LoggerFactory;
  * answers 503 until {@link #isReady()} (the reply and forward consumers are positioned). Thread-safe.
  */
 public final class Gateway implements AutoCloseable {
+  /**
+   * How long {@link #close()} lets requests in flight be answered before HTTP stops: the drain of {@code
+   * courier gateway} on SIGTERM. A pod's termination grace period must cover it (deploy/kubernetes).
+   */
+  public static final Duration DRAIN = Duration.ofSeconds(5);
+
   private static final Logger LOGGER = LoggerFactory.getLogger(Gateway.class);
   /** How long finished correlation ids are remembered to tell duplicate and late replies from unknown. */
   private static final Duration REMEMBER_FINISHED = Duration.ofMinutes(5);
@@ -353,7 +359,7 @@ public final class Gateway implements AutoCloseable {
 
   @Override
   public void close() {
-    close(Duration.ofSeconds(5));
+    close(DRAIN);
   }
 
   private static <T> T await(io.vertx.core.Future<T> future) {

@@ -37,7 +37,6 @@ import org.yaml.snakeyaml.nodes.Node;
  */
 public final class ConfigLoader {
   private static final Set<String> METHODS = Set.of("GET", "POST", "PUT", "PATCH", "DELETE");
-  private static final Set<String> MANAGEMENT_PATHS = Set.of("/health", "/ready", "/metrics", "/openapi.json", "/asyncapi.json");
   /** Hop-by-hop and framing headers (RFC 9110 section 7.6.1): they describe one connection, not the request. */
   private static final Set<String> NOT_FORWARDABLE =
       Set.of("connection", "keep-alive", "proxy-connection", "transfer-encoding", "te", "trailer", "upgrade",
@@ -325,7 +324,7 @@ public final class ConfigLoader {
       throw topic.error("must differ from the response topic");
     }
     String prefix = path == null ? Defaults.RESULTS_PATH : path.asString();
-    if (!prefix.matches("(/[A-Za-z0-9._~-]+)+") || MANAGEMENT_PATHS.contains(prefix)) {
+    if (!prefix.matches("(/[A-Za-z0-9._~-]+)+") || ManagementPaths.ALL.contains(prefix)) {
       throw path.error("must be a path of literal segments such as /results, was \"" + prefix + "\"");
     }
     return new ResultsConfig(
@@ -457,7 +456,7 @@ public final class ConfigLoader {
       }
       routes.add(new Declared(config, template, route));
       List<String> shadowed =
-          MANAGEMENT_PATHS.stream().filter(managed -> template.match(RequestTarget.parse(managed)) != null).sorted().toList();
+          ManagementPaths.ALL.stream().filter(managed -> template.match(RequestTarget.parse(managed)) != null).sorted().toList();
       if (!shadowed.isEmpty()) {
         warnings.add(pathNode.warning("also matches " + String.join(", ", shadowed)
             + ", which the gateway answers itself: the route never sees those paths"));
@@ -468,7 +467,7 @@ public final class ConfigLoader {
 
   private static PathTemplate template(YamlNode node) {
     String text = node.asString();
-    if (MANAGEMENT_PATHS.contains(text)) {
+    if (ManagementPaths.ALL.contains(text)) {
       throw node.error(text + " is reserved for the gateway's own endpoints (/health, /ready, /metrics, /openapi.json, /asyncapi.json)");
     }
     try {

@@ -1,5 +1,6 @@
 package io.courier.gateway.http;
 
+import io.courier.gateway.config.ManagementPaths;
 import io.courier.gateway.error.GatewayError;
 import io.courier.gateway.exchange.Readiness;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -9,7 +10,6 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import java.nio.charset.StandardCharsets;
-import java.util.Set;
 
 /**
  * {@code GET} and {@code HEAD} of {@code /health} (the process serves HTTP), {@code /ready} (requests are
@@ -18,8 +18,6 @@ import java.util.Set;
  * 405.
  */
 final class ManagementEndpoints {
-  static final Set<String> PATHS = Set.of("/health", "/ready", "/metrics", "/openapi.json", "/asyncapi.json");
-
   /** The OpenAPI and AsyncAPI documents of this gateway, as JSON. */
   record ApiDocuments(byte[] openApi, byte[] asyncApi) {}
   private static final byte[] UP = "{\"status\":\"UP\"}".getBytes(StandardCharsets.UTF_8);
@@ -40,7 +38,7 @@ final class ManagementEndpoints {
   /** @return whether the request was for a management endpoint and has been answered */
   boolean handle(HttpServerRequest request) {
     String path = request.path();
-    if (!PATHS.contains(path)) {
+    if (!ManagementPaths.ALL.contains(path)) {
       return false;
     }
     if (request.method() != HttpMethod.GET && request.method() != HttpMethod.HEAD) {
@@ -50,7 +48,7 @@ final class ManagementEndpoints {
       return true;
     }
     switch (path) {
-      case "/health" -> {
+      case ManagementPaths.HEALTH -> {
         String unhealthy = readiness.unhealthyReason();
         if (unhealthy == null) {
           send(request, "application/json", UP);
@@ -59,7 +57,7 @@ final class ManagementEndpoints {
           writer.problem(request, GatewayError.UNHEALTHY, unhealthy);
         }
       }
-      case "/ready" -> {
+      case ManagementPaths.READY -> {
         Readiness.Refusal refusal = readiness.refusal();
         if (refusal != null) {
           // While draining, load balancers stop sending here; the requests in flight finish.
@@ -68,8 +66,8 @@ final class ManagementEndpoints {
           send(request, "application/json", READY);
         }
       }
-      case "/openapi.json" -> send(request, "application/json", documents.openApi());
-      case "/asyncapi.json" -> send(request, "application/json", documents.asyncApi());
+      case ManagementPaths.OPENAPI -> send(request, "application/json", documents.openApi());
+      case ManagementPaths.ASYNCAPI -> send(request, "application/json", documents.asyncApi());
       default ->
           send(request, "text/plain; version=0.0.4; charset=utf-8", metrics.scrape().getBytes(StandardCharsets.UTF_8));
     }

@@ -1,0 +1,20 @@
+package io.courier.gateway.config;
+
+import java.util.Set;
+
+/**
+ * The paths of the gateway's own endpoints (docs/operations.md#endpoints): served before any route, and so
+ * reserved: no route or results path may be one of them. Probes and deployment manifests name these.
+ */
+public final class ManagementPaths {
+  /** Liveness: 503 only when a restart is due. */
+  public static final String HEALTH = "/health";
+  /** Readiness: 200 while requests are taken, 503 while starting, not ready or draining. */
+  public static final String READY = "/ready";
+  public static final String METRICS = "/metrics";
+  public static final String OPENAPI = "/openapi.json";
+  public static final String ASYNCAPI = "/asyncapi.json";
+  public static final Set<String> ALL = Set.of(HEALTH, READY, METRICS, OPENAPI, ASYNCAPI);
+
+  private ManagementPaths() {}
+}
