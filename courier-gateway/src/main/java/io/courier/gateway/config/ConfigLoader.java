@@ -37,7 +37,7 @@ import org.yaml.snakeyaml.nodes.Node;
  */
 public final class ConfigLoader {
   private static final Set<String> METHODS = Set.of("GET", "POST", "PUT", "PATCH", "DELETE");
-  private static final Set<String> MANAGEMENT_PATHS = Set.of("/health", "/ready", "/metrics", "/openapi.json", "/asyncapi.json");
+  private static final Set<String> MANAGEMENT_PATHS = Set.of("/health", "/ready", "/metrics", "/openapi.json", "/asyncapi.json", "/status", "/status.json");
   /** Hop-by-hop and framing headers (RFC 9110 section 7.6.1): they describe one connection, not the request. */
   private static final Set<String> NOT_FORWARDABLE =
       Set.of("connection", "keep-alive", "proxy-connection", "transfer-encoding", "te", "trailer", "upgrade",
