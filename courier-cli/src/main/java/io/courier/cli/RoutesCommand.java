@@ -39,7 +39,7 @@ final class RoutesCommand implements Callable<Integer> {
     }
     print(out, rows);
     out.println();
-    out.println("Answered by the gateway itself: GET /health, /ready, /metrics, /openapi.json, /asyncapi.json"
+    out.println("Answered by the gateway itself: GET /health, /ready, /metrics, /openapi.json, /asyncapi.json, /status, /status.json"
         + (loaded.results().enabled() ? "; GET, DELETE " + loaded.results().path() + "/{id}" : ""));
     return 0;
   }

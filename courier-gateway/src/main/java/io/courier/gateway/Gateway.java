@@ -24,6 +24,7 @@ import io.courier.gateway.results.ResultStore;
 import io.courier.gateway.results.ResultView;
 import io.courier.gateway.routing.RouteTable;
 import io.courier.gateway.tracing.Tracing;
+import io.courier.gateway.status.StatusReport;
 import io.courier.protocol.CorrelationIds;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -155,7 +156,7 @@ public final class Gateway implements AutoCloseable {
       this.httpPort =
           listen(new RequestPipeline(routes, exchanges, metrics, registry, config.http(), resultsConfig,
               OpenApiDocument.json(config).getBytes(java.nio.charset.StandardCharsets.UTF_8),
-              AsyncApiDocument.json(config).getBytes(java.nio.charset.StandardCharsets.UTF_8), accessLog));
+              AsyncApiDocument.json(config).getBytes(java.nio.charset.StandardCharsets.UTF_8), accessLog, statusReport(clock)));
     } catch (RuntimeException e) {
       for (int i = built.size() - 1; i >= 0; i--) {
         try {
@@ -173,6 +174,16 @@ public final class Gateway implements AutoCloseable {
       resultsTopic.start();
     }
     clusterWatch.start();
+  }
+
+  /** The numbers of the status page: read from the meters, the route slots, the reply partitions and the cluster watch. */
+  private StatusReport statusReport(Clock clock) {
+    ReplyOwnership ownership = config.kafka().replies();
+    String mode = ownership.mode() == ReplyOwnership.Mode.GROUP
+        ? "group " + ownership.groupId()
+        : "static, instance " + ownership.instanceIndex() + " of " + ownership.instanceCount();
+    return new StatusReport(registry, routes.routes(), clock, new StatusReport.Instance(
+        config.instanceId(), config.kafka().responseTopic(), mode, replies::ownedPartitions, readiness, clusterWatch::state));
   }
 
   private static <T extends AutoCloseable> T built(List<AutoCloseable> built, T closeable) {

@@ -514,7 +514,7 @@ class HttpEdgeIT {
   // 4. HEAD
 
   @ParameterizedTest
-  @ValueSource(strings = {"/health", "/ready", "/metrics", "/customers/c-1"})
+  @ValueSource(strings = {"/health", "/ready", "/metrics", "/status", "/status.json", "/customers/c-1"})
   void headIsServedWhereverGetIs(String path) {
     try (RawHttp http = connect()) {
       RawHttp.Response get = http.exchange(get(path));

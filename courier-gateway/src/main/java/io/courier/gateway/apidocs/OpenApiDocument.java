@@ -194,6 +194,8 @@ public final class OpenApiDocument {
     endpoints.put("/metrics", "Prometheus text format.");
     endpoints.put("/openapi.json", "This document.");
     endpoints.put("/asyncapi.json", "The AsyncAPI 3 document of the routes' topics: the contract of the services.");
+    endpoints.put("/status", "The live status page (HTML): routes, reply path, partitions and instances, Kafka.");
+    endpoints.put("/status.json", "The status page's numbers (docs/operations.md describes each field).");
     endpoints.forEach((path, summary) -> {
       ObjectNode get = paths.putObject(path).putObject("get").put("operationId", "courier" + path.replace('/', '.'));
       get.putArray("tags").add("courier");

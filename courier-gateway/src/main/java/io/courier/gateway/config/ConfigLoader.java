@@ -468,7 +468,7 @@ public final class ConfigLoader {
   private static PathTemplate template(YamlNode node) {
     String text = node.asString();
     if (ManagementPaths.ALL.contains(text)) {
-      throw node.error(text + " is reserved for the gateway's own endpoints (/health, /ready, /metrics, /openapi.json, /asyncapi.json)");
+      throw node.error(text + " is reserved for the gateway's own endpoints (" + String.join(", ", ManagementPaths.ALL.stream().sorted().toList()) + ")");
     }
     try {
       return PathTemplate.parse(text);

@@ -14,7 +14,10 @@ public final class ManagementPaths {
   public static final String METRICS = "/metrics";
   public static final String OPENAPI = "/openapi.json";
   public static final String ASYNCAPI = "/asyncapi.json";
-  public static final Set<String> ALL = Set.of(HEALTH, READY, METRICS, OPENAPI, ASYNCAPI);
+  /** The live status page, and the numbers it shows. */
+  public static final String STATUS = "/status";
+  public static final String STATUS_JSON = "/status.json";
+  public static final Set<String> ALL = Set.of(HEALTH, READY, METRICS, OPENAPI, ASYNCAPI, STATUS, STATUS_JSON);
 
   private ManagementPaths() {}
 }

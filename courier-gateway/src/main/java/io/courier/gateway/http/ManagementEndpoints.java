@@ -3,6 +3,7 @@ package io.courier.gateway.http;
 import io.courier.gateway.config.ManagementPaths;
 import io.courier.gateway.error.GatewayError;
 import io.courier.gateway.exchange.Readiness;
+import io.courier.gateway.status.StatusReport;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
@@ -14,10 +15,12 @@ import java.nio.charset.StandardCharsets;
 /**
  * {@code GET} and {@code HEAD} of {@code /health} (the process serves HTTP), {@code /ready} (requests are
  * taken now: {@link Readiness}), {@code /metrics} (Prometheus text format), {@code /openapi.json} and {@code
- * /asyncapi.json} (the API documents, made once from the configuration). Other methods on these paths get
- * 405.
+ * /asyncapi.json} (the API documents, made once from the configuration), {@code /status} (the live status
+ * page) and {@code /status.json} (its numbers: {@link StatusReport}). Other methods on these paths get 405.
  */
 final class ManagementEndpoints {
+  private static final byte[] STATUS_PAGE = StatusReport.page();
+
   /** The OpenAPI and AsyncAPI documents of this gateway, as JSON. */
   record ApiDocuments(byte[] openApi, byte[] asyncApi) {}
   private static final byte[] UP = "{\"status\":\"UP\"}".getBytes(StandardCharsets.UTF_8);
@@ -27,9 +30,12 @@ final class ManagementEndpoints {
   private final PrometheusMeterRegistry metrics;
   private final ResponseWriter writer;
   private final ApiDocuments documents;
+  private final StatusReport status;
 
-  ManagementEndpoints(Readiness readiness, PrometheusMeterRegistry metrics, ResponseWriter writer, ApiDocuments documents) {
+  ManagementEndpoints(
+      Readiness readiness, PrometheusMeterRegistry metrics, ResponseWriter writer, ApiDocuments documents, StatusReport status) {
     this.documents = documents;
+    this.status = status;
     this.readiness = readiness;
     this.metrics = metrics;
     this.writer = writer;
@@ -68,6 +74,11 @@ final class ManagementEndpoints {
       }
       case ManagementPaths.OPENAPI -> send(request, "application/json", documents.openApi());
       case ManagementPaths.ASYNCAPI -> send(request, "application/json", documents.asyncApi());
+      case ManagementPaths.STATUS -> send(request, "text/html; charset=utf-8", STATUS_PAGE);
+      case ManagementPaths.STATUS_JSON -> {
+        request.response().putHeader(HttpHeaders.CACHE_CONTROL, "no-store");
+        send(request, "application/json", status.json());
+      }
       default ->
           send(request, "text/plain; version=0.0.4; charset=utf-8", metrics.scrape().getBytes(StandardCharsets.UTF_8));
     }

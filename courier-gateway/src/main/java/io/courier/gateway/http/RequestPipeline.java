@@ -58,17 +58,20 @@ public final class RequestPipeline {
   /** {@code null} when the access log is off. */
   private final AccessLog accessLog;
 
-  /** @param apiDocuments the OpenAPI and AsyncAPI documents served at {@code /openapi.json} and {@code /asyncapi.json} */
+  /**
+   * @param openApi the OpenAPI document served at {@code /openapi.json} ({@code asyncApi} likewise)
+   * @param status the numbers of the status page, {@code /status}
+   */
   public RequestPipeline(
       RouteTable routes, Exchanges exchanges, GatewayMetrics metrics, PrometheusMeterRegistry registry, HttpConfig http,
-      ResultsConfig results, byte[] openApi, byte[] asyncApi, AccessLog accessLog) {
+      ResultsConfig results, byte[] openApi, byte[] asyncApi, AccessLog accessLog, io.courier.gateway.status.StatusReport status) {
     this.accessLog = accessLog;
     this.routes = routes;
     this.exchanges = exchanges;
     this.metrics = metrics;
     this.writer = new ResponseWriter(http.retryAfter().toSeconds(), results.path());
     this.management =
-        new ManagementEndpoints(exchanges.readiness(), registry, writer, new ManagementEndpoints.ApiDocuments(openApi, asyncApi));
+        new ManagementEndpoints(exchanges.readiness(), registry, writer, new ManagementEndpoints.ApiDocuments(openApi, asyncApi), status);
     this.results = new ResultsEndpoint(results.path(), exchanges.results(), writer, results.maxWait(), metrics, exchanges::cancelPending,
         routes.routes().stream().filter(route -> route.config().profile() == io.courier.protocol.Profile.COURIER)
             .map(route -> route.name()).collect(java.util.stream.Collectors.toUnmodifiableSet())::contains);

@@ -61,6 +61,22 @@ public final class ClusterWatch implements AutoCloseable {
   private volatile String lastFailure;
   private volatile Set<String> emptyGroups = Set.of();
   private volatile String duplicateId;
+  /** Whether a check has ended yet, for {@link #state()}. */
+  private volatile boolean checked;
+  private volatile List<Member> replyGroupMembers = List.of();
+
+  /**
+   * What the last checks found, for the status page.
+   *
+   * @param answering {@code null} before the first check has ended, else whether the last one got an answer
+   * @param silentMillis while not answering, how long the cluster has not answered
+   * @param lastFailure the last check's error while not answering, else {@code null}
+   * @param replyGroup the members of the reply group at the last check (none in static mode)
+   */
+  public record State(Boolean answering, long silentMillis, String lastFailure, List<Member> replyGroup) {}
+
+  /** A member of the reply group: a gateway instance's reply consumer and the partitions it was given. */
+  public record Member(String clientId, String host, List<Integer> partitions, boolean self) {}
 
   /**
    * @param responderGroups the services' responder groups to watch for members
@@ -142,12 +158,19 @@ public final class ClusterWatch implements AutoCloseable {
     if (replyGroup != null) {
       Collection<MemberDescription> members = members(described.get(replyGroup));
       if (members != null) {
+        replyGroupMembers = members.stream().map(this::member).toList();
         duplicateId = duplicate(members);
         if (duplicateId != null) {
           errors.warn("duplicate-instance-id", null, "{}", duplicateId);
         }
       }
     }
+  }
+
+  private Member member(MemberDescription member) {
+    List<Integer> partitions =
+        member.assignment().topicPartitions().stream().map(partition -> partition.partition()).sorted().toList();
+    return new Member(member.clientId(), member.host(), partitions, replyClientId.equals(member.clientId()));
   }
 
   /** The members of a described group: empty when the group does not exist, {@code null} when unknown. */
@@ -176,6 +199,7 @@ public final class ClusterWatch implements AutoCloseable {
   }
 
   void answered() {
+    checked = true;
     if (failing) {
       LOGGER.info("Kafka answers again after {} ms", TimeUnit.NANOSECONDS.toMillis(nanoTime.getAsLong() - failingSince));
     }
@@ -184,6 +208,7 @@ public final class ClusterWatch implements AutoCloseable {
 
   /** @param checkStarted nanoTime at which the failed check began */
   void failed(String reason, long checkStarted) {
+    checked = true;
     lastFailure = reason;
     if (!failing) {
       failingSince = checkStarted;
@@ -244,6 +269,16 @@ public final class ClusterWatch implements AutoCloseable {
       }
     }
     return null;
+  }
+
+  /** What the last checks found; cheap, for the status page. */
+  public State state() {
+    if (!checked) {
+      return new State(null, 0, null, replyGroupMembers);
+    }
+    boolean down = failing;
+    return new State(
+        !down, down ? TimeUnit.NANOSECONDS.toMillis(nanoTime.getAsLong() - failingSince) : 0, down ? lastFailure : null, replyGroupMembers);
   }
 
   /** Whether the last check found {@code group} without members. Cheap; called per request. */

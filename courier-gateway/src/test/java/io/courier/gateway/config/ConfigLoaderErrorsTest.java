@@ -243,7 +243,7 @@ class ConfigLoaderErrorsTest {
     assertThat(ConfigLoader.parse(yaml).warnings())
         .singleElement(InstanceOfAssertFactories.STRING)
         .contains("services[0].routes[1].path")
-        .contains("also matches /asyncapi.json, /health, /metrics, /openapi.json, /ready");
+        .contains("also matches /asyncapi.json, /health, /metrics, /openapi.json, /ready, /status, /status.json");
   }
 
   @Test
