@@ -72,6 +72,8 @@ class ConsumerLoopTest {
 
   /** While set, every poll of every consumer fails as it would without a group ACL. */
   private volatile boolean pollsRefused;
+  /** Polls still to fail with a timeout. A counter, not MockConsumer's poll tasks: those are not thread-safe. */
+  private final java.util.concurrent.atomic.AtomicInteger pollsStalling = new java.util.concurrent.atomic.AtomicInteger();
 
   private MockConsumer<byte[], byte[]> newConsumer() {
     MockConsumer<byte[], byte[]> consumer =
@@ -80,6 +82,9 @@ class ConsumerLoopTest {
           public synchronized ConsumerRecords<byte[], byte[]> poll(Duration timeout) {
             if (pollsRefused) {
               throw new GroupAuthorizationException("not allowed");
+            }
+            if (pollsStalling.getAndUpdate(left -> Math.max(0, left - 1)) > 0) {
+              throw new TimeoutException("the broker stalls");
             }
             return super.poll(timeout);
           }
@@ -128,11 +133,7 @@ class ConsumerLoopTest {
     TestLoop loop = started();
     MockConsumer<byte[], byte[]> first = loop.current();
 
-    for (int i = 0; i < ConsumerLoop.POLL_FAILURES_BEFORE_RESTART; i++) {
-      first.schedulePollTask(() -> {
-        throw new TimeoutException("the broker stalls");
-      });
-    }
+    pollsStalling.set(ConsumerLoop.POLL_FAILURES_BEFORE_RESTART);
 
     await().atMost(Duration.ofSeconds(10)).until(() -> made.size() == 2 && loop.notReadyReason() == null);
     assertThat(first.closed()).isTrue();
