@@ -73,6 +73,30 @@ class CheckCommandTest {
   }
 
   @Test
+  void aSecuritySettingKafkaCannotUseIsOneLineThatPrintsNoSecret() throws IOException {
+    Path bad = file("""
+        kafka:
+          bootstrap-servers: "localhost:9092"
+          client:
+            security.protocol: SASL_SSL
+            sasl.mechanism: SCRAM-SHA-512
+            sasl.jaas.config: 'org.apache.kafka.common.security.scram.ScramLoginModule required username="gw" "pw-5e0f2a";'
+            ssl.truststore.location: /nowhere/truststore.p12
+            ssl.truststore.password: ts-8d31c4
+        services:
+          - {name: a, request-topic: a, routes: [{method: GET, path: /a}]}
+        """);
+
+    Cli.Result result = Cli.run("check", "--config", bad.toString());
+
+    assertThat(result.exitCode()).isEqualTo(GatewayCommand.CONFIG_ERROR);
+    assertThat(result.stderr())
+        .isEqualTo("courier: invalid configuration: kafka settings of the producer: Failed to create new NetworkClient: "
+            + "Value not specified for key '[hidden]' in JAAS config" + System.lineSeparator());
+    assertThat(result.stdout() + result.stderr()).doesNotContain("pw-5e0f2a").doesNotContain("ts-8d31c4");
+  }
+
+  @Test
   void warningsArePrintedAndDoNotFailTheCheck() throws IOException {
     Path risky = file("""
         kafka: {bootstrap-servers: "localhost:9092"}

@@ -90,7 +90,7 @@ public final class Gateway implements AutoCloseable {
     // Each client is closed again if a later one cannot be made (Kafka refusing a setting, say).
     List<AutoCloseable> built = new ArrayList<>();
     try {
-      this.admin = built(built, KafkaClients.create("admin client", () -> Admin.create(KafkaClients.admin(config.kafka(), config.instanceId()))));
+      this.admin = built(built, KafkaClients.create("admin client", KafkaClients.admin(config.kafka(), config.instanceId()), Admin::create));
       this.clusterWatch =
           built(built, new ClusterWatch(
               admin,
@@ -100,7 +100,7 @@ public final class Gateway implements AutoCloseable {
               KafkaClients.replyClientId(config.instanceId())));
       this.publisher =
           built(built, new RequestPublisher(
-              KafkaClients.create("producer", () -> new KafkaProducer<>(KafkaClients.producer(config.kafka(), config.instanceId()))),
+              KafkaClients.create("producer", KafkaClients.producer(config.kafka(), config.instanceId()), KafkaProducer<byte[], byte[]>::new),
               config.requestTopics(),
               config.kafka().publishQueue(),
               clock));

@@ -34,4 +34,13 @@ public record KafkaConfig(
     producer = Map.copyOf(producer);
     consumer = Map.copyOf(consumer);
   }
+
+  /** The record's text with the value of every secret Kafka setting as {@code [hidden]} ({@link KafkaSecrets}). */
+  @Override
+  public String toString() {
+    return "KafkaConfig[bootstrapServers=" + bootstrapServers + ", responseTopic=" + responseTopic
+        + ", client=" + KafkaSecrets.masked(client) + ", producer=" + KafkaSecrets.masked(producer)
+        + ", consumer=" + KafkaSecrets.masked(consumer) + ", publishQueue=" + publishQueue + ", replies=" + replies
+        + ", readinessGrace=" + readinessGrace + "]";
+  }
 }

@@ -2,10 +2,13 @@ package io.courier.gateway.kafka;
 
 import io.courier.gateway.config.ConfigException;
 import io.courier.gateway.config.KafkaConfig;
+import io.courier.gateway.config.KafkaSecrets;
 import io.courier.gateway.config.ReplyOwnership;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
+import java.util.function.Function;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
@@ -80,22 +83,40 @@ public final class KafkaClients {
   }
 
   /**
-   * Creates a Kafka client, turning Kafka's refusal of a setting into Courier's one-line configuration error
-   * (the settings come from {@code kafka.client}, {@code kafka.producer} and {@code kafka.consumer}).
+   * Creates a Kafka client from {@code settings}, turning a failure into Courier's one-line configuration error
+   * (the settings come from {@code kafka.client}, {@code kafka.producer} and {@code kafka.consumer}). A client
+   * opens no connection while it is made, so what fails here is a setting: a value Kafka refuses, a trust or
+   * key store it cannot read, a JAAS config it cannot parse. The reason is Kafka's, with every secret of the
+   * settings hidden ({@link KafkaSecrets#scrub}): Kafka's complaints about a JAAS config quote its tokens.
    *
    * @throws ConfigException naming the client and Kafka's reason
    */
-  public static <T> T create(String client, Supplier<T> constructor) {
+  public static <T> T create(String client, Map<String, Object> settings, Function<Map<String, Object>, T> constructor) {
     try {
-      return constructor.get();
+      return constructor.apply(settings);
     } catch (KafkaException e) {
-      for (Throwable cause = e; cause != null; cause = cause.getCause()) {
-        if (cause instanceof org.apache.kafka.common.config.ConfigException refused) {
-          throw new ConfigException("kafka settings of the " + client + ": " + refused.getMessage());
-        }
-      }
-      throw e;
+      throw new ConfigException("kafka settings of the " + client + ": " + KafkaSecrets.scrub(reason(e), settings));
     }
+  }
+
+  /**
+   * Kafka's refusal of a setting when there is one; else the messages under the client's own "Failed to
+   * construct" wrapper, outermost first, leaving out those that only repeat their cause.
+   */
+  private static String reason(KafkaException e) {
+    for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+      if (cause instanceof org.apache.kafka.common.config.ConfigException refused) {
+        return refused.getMessage();
+      }
+    }
+    List<String> messages = new ArrayList<>();
+    for (Throwable cause = e.getCause() == null ? e : e.getCause(); cause != null; cause = cause.getCause()) {
+      boolean repeatsCause = cause.getCause() != null && String.valueOf(cause.getMessage()).equals(cause.getCause().toString());
+      if (cause.getMessage() != null && !repeatsCause) {
+        messages.add(cause.getMessage());
+      }
+    }
+    return messages.isEmpty() ? e.toString() : String.join(": ", messages);
   }
 
   /** The forward consumer: every partition of the forward topic, no group. */

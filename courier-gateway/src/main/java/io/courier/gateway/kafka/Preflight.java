@@ -52,11 +52,11 @@ public final class Preflight {
    */
   public static void clients(GatewayConfig config) {
     String id = config.instanceId();
-    KafkaClients.create("producer", () -> new KafkaProducer<>(KafkaClients.producer(config.kafka(), id))).close();
-    KafkaClients.create("reply consumer", () -> new KafkaConsumer<>(KafkaClients.replyConsumer(config.kafka(), id))).close();
-    KafkaClients.create("forward consumer", () -> new KafkaConsumer<>(KafkaClients.forwardConsumer(config.kafka(), id))).close();
+    KafkaClients.create("producer", KafkaClients.producer(config.kafka(), id), KafkaProducer<byte[], byte[]>::new).close();
+    KafkaClients.create("reply consumer", KafkaClients.replyConsumer(config.kafka(), id), KafkaConsumer<byte[], byte[]>::new).close();
+    KafkaClients.create("forward consumer", KafkaClients.forwardConsumer(config.kafka(), id), KafkaConsumer<byte[], byte[]>::new).close();
     if (config.results().enabled()) {
-      KafkaClients.create("results consumer", () -> new KafkaConsumer<>(KafkaClients.resultsConsumer(config.kafka(), id))).close();
+      KafkaClients.create("results consumer", KafkaClients.resultsConsumer(config.kafka(), id), KafkaConsumer<byte[], byte[]>::new).close();
     }
   }
 

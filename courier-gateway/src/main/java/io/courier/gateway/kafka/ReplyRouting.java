@@ -41,7 +41,7 @@ public final class ReplyRouting implements AutoCloseable {
     ReplyForwarder forwarder = new ReplyForwarder(kafka.replies().forwardTopic(), instanceId, publisher, events);
     this.replies =
         new ReplyConsumer(
-            () -> KafkaClients.create("reply consumer", () -> new KafkaConsumer<>(KafkaClients.replyConsumer(kafka, instanceId))),
+            () -> KafkaClients.create("reply consumer", KafkaClients.replyConsumer(kafka, instanceId), KafkaConsumer<byte[], byte[]>::new),
             kafka.responseTopic(),
             kafka.replies(),
             new TopicCheck(admin, topics),
@@ -52,7 +52,7 @@ public final class ReplyRouting implements AutoCloseable {
     try {
       this.forwards =
           new ForwardConsumer(
-              () -> KafkaClients.create("forward consumer", () -> new KafkaConsumer<>(KafkaClients.forwardConsumer(kafka, instanceId))),
+              () -> KafkaClients.create("forward consumer", KafkaClients.forwardConsumer(kafka, instanceId), KafkaConsumer<byte[], byte[]>::new),
               kafka.replies().forwardTopic(),
               ReplyDispatcher.forForwards(pending, events, instanceId.getBytes(StandardCharsets.UTF_8), unclaimed),
               batches);

@@ -18,7 +18,7 @@ public final class ResultsTopic implements AutoCloseable {
   public ResultsTopic(KafkaConfig kafka, ResultsConfig results, String instanceId, ResultView view, Clock clock) {
     this.consumer =
         new ResultsConsumer(
-            () -> KafkaClients.create("results consumer", () -> new KafkaConsumer<>(KafkaClients.resultsConsumer(kafka, instanceId))),
+            () -> KafkaClients.create("results consumer", KafkaClients.resultsConsumer(kafka, instanceId), KafkaConsumer<byte[], byte[]>::new),
             results.topic(),
             view,
             results.retention(),

@@ -11,7 +11,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -20,11 +22,15 @@ import java.util.stream.Stream;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import kafka.tools.StorageTool;
+import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.config.SaslConfigs;
+import org.apache.kafka.common.config.SslConfigs;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.security.scram.ScramLoginModule;
 import org.apache.kafka.common.utils.Time;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,16 +44,23 @@ import org.slf4j.LoggerFactory;
 public final class EmbeddedKafka implements AutoCloseable {
   private static final Logger LOGGER = LoggerFactory.getLogger(EmbeddedKafka.class);
 
+  /** The mechanism of the SASL_SSL listener of {@link #startSaslSsl}. */
+  public static final String SCRAM_MECHANISM = "SCRAM-SHA-512";
+
   private final Path dataDir;
-  private final int brokerPort;
+  private final String bootstrapServers;
+  private final Map<String, String> clientSettings;
   private final KafkaRaftServer server;
   private final Admin admin;
   private final Duration startupTime;
   private volatile boolean closed;
 
-  private EmbeddedKafka(Path dataDir, int brokerPort, KafkaRaftServer server, Admin admin, Duration startupTime) {
+  private EmbeddedKafka(
+      Path dataDir, String bootstrapServers, Map<String, String> clientSettings, KafkaRaftServer server, Admin admin,
+      Duration startupTime) {
     this.dataDir = dataDir;
-    this.brokerPort = brokerPort;
+    this.bootstrapServers = bootstrapServers;
+    this.clientSettings = Map.copyOf(clientSettings);
     this.server = server;
     this.admin = admin;
     this.startupTime = startupTime;
@@ -63,23 +76,76 @@ public final class EmbeddedKafka implements AutoCloseable {
    */
   public static EmbeddedKafka start(Map<String, String> overrides) {
     long begin = System.nanoTime();
-    Path dataDir;
-    try {
-      dataDir = Files.createTempDirectory("courier-kafka-");
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot create the broker's data directory", e);
-    }
+    Path dataDir = createDataDir();
     int[] ports = freePorts(2);
     int brokerPort = ports[0];
     int controllerPort = ports[1];
     Properties config = brokerConfig(dataDir, 1, brokerPort, controllerPort, "1@localhost:" + controllerPort, 1);
     config.putAll(overrides);
     format(dataDir, config, Uuid.randomUuid().toString());
+    String bootstrap = "localhost:" + brokerPort;
+    return run(begin, dataDir, config, bootstrap, bootstrap, Map.of());
+  }
+
+  /**
+   * A broker whose client listener ({@link #bootstrapServers()}) is SASL_SSL: TLS with a certificate for
+   * {@code localhost} signed by a CA made for this broker, and SCRAM-SHA-512 with one user, created when the
+   * storage is formatted (KRaft keeps SCRAM credentials in the metadata log, so they exist before any client
+   * connects). The controller and inter-broker listeners stay PLAINTEXT, and so does {@link #admin()}.
+   * {@link #clientSettings()} says what a client needs; the certificates lie in the data directory, removed
+   * on {@link #close()}. Generating them adds a few seconds to the start.
+   */
+  public static EmbeddedKafka startSaslSsl(String username, String password) {
+    long begin = System.nanoTime();
+    Path dataDir = createDataDir();
+    TestCertificates tls = TestCertificates.generate(dataDir.resolve("tls"), "store-" + Uuid.randomUuid());
+    int[] ports = freePorts(3);
+    int brokerPort = ports[0];
+    int controllerPort = ports[1];
+    int securedPort = ports[2];
+    Properties config = brokerConfig(dataDir, 1, brokerPort, controllerPort, "1@localhost:" + controllerPort, 1);
+    config.put("listeners", config.get("listeners") + ",SASL_SSL://localhost:" + securedPort);
+    config.put("advertised.listeners", config.get("advertised.listeners") + ",SASL_SSL://localhost:" + securedPort);
+    config.put("listener.security.protocol.map", config.get("listener.security.protocol.map") + ",SASL_SSL:SASL_SSL");
+    config.put("sasl.enabled.mechanisms", SCRAM_MECHANISM);
+    config.put("listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config", ScramLoginModule.class.getName() + " required;");
+    config.put("listener.name.sasl_ssl.ssl.keystore.type", tls.type());
+    config.put("listener.name.sasl_ssl.ssl.keystore.location", tls.keystore().toString());
+    config.put("listener.name.sasl_ssl.ssl.keystore.password", tls.password());
+    config.put("listener.name.sasl_ssl.ssl.key.password", tls.password());
+    format(
+        dataDir, config, Uuid.randomUuid().toString(),
+        "--add-scram", SCRAM_MECHANISM + "=[name=" + username + ",password=" + password + "]");
+    Map<String, String> client = new LinkedHashMap<>();
+    client.put(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, "SASL_SSL");
+    client.put(SaslConfigs.SASL_MECHANISM, SCRAM_MECHANISM);
+    client.put(SaslConfigs.SASL_JAAS_CONFIG, jaasConfig(username, password));
+    client.put(SslConfigs.SSL_TRUSTSTORE_TYPE_CONFIG, tls.type());
+    client.put(SslConfigs.SSL_TRUSTSTORE_LOCATION_CONFIG, tls.truststore().toString());
+    client.put(SslConfigs.SSL_TRUSTSTORE_PASSWORD_CONFIG, tls.password());
+    return run(begin, dataDir, config, "localhost:" + securedPort, "localhost:" + brokerPort, client);
+  }
+
+  /** The {@code sasl.jaas.config} of a SCRAM client. */
+  public static String jaasConfig(String username, String password) {
+    return ScramLoginModule.class.getName() + " required username=\"" + username + "\" password=\"" + password + "\";";
+  }
+
+  private static Path createDataDir() {
+    try {
+      return Files.createTempDirectory("courier-kafka-");
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create the broker's data directory", e);
+    }
+  }
+
+  private static EmbeddedKafka run(
+      long begin, Path dataDir, Properties config, String bootstrap, String adminBootstrap, Map<String, String> clientSettings) {
     KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(config), Time.SYSTEM);
     server.startup();
-    Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, "localhost:" + brokerPort));
+    Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, adminBootstrap));
     EmbeddedKafka kafka =
-        new EmbeddedKafka(dataDir, brokerPort, server, admin, Duration.ofNanos(System.nanoTime() - begin));
+        new EmbeddedKafka(dataDir, bootstrap, clientSettings, server, admin, Duration.ofNanos(System.nanoTime() - begin));
     kafka.awaitReady();
     LOGGER.info(
         "Embedded Kafka ready bootstrapServers={} startupMillis={}",
@@ -90,7 +156,16 @@ public final class EmbeddedKafka implements AutoCloseable {
 
   /** {@code localhost:<port>} of the broker's client listener. */
   public String bootstrapServers() {
-    return "localhost:" + brokerPort;
+    return bootstrapServers;
+  }
+
+  /**
+   * The Kafka client settings, besides {@code bootstrap.servers}, that the client listener needs: none for
+   * {@link #start()}; for {@link #startSaslSsl} {@code security.protocol}, {@code sasl.mechanism}, {@code
+   * sasl.jaas.config} (its user) and the {@code ssl.truststore.*} settings.
+   */
+  public Map<String, String> clientSettings() {
+    return clientSettings;
   }
 
   /** How long {@link #start()} took, format to ready. */
@@ -197,7 +272,8 @@ public final class EmbeddedKafka implements AutoCloseable {
     return p;
   }
 
-  static void format(Path dataDir, Properties config, String clusterId) {
+  /** Formats the storage of a node; {@code extraArguments} go to {@code kafka-storage format} (e.g. {@code --add-scram}). */
+  static void format(Path dataDir, Properties config, String clusterId, String... extraArguments) {
     Path file = dataDir.resolve("server.properties");
     try (OutputStream out = Files.newOutputStream(file)) {
       config.store(out, "courier embedded kafka");
@@ -207,17 +283,10 @@ public final class EmbeddedKafka implements AutoCloseable {
     ByteArrayOutputStream output = new ByteArrayOutputStream();
     int rc;
     try (PrintStream print = new PrintStream(output, true, StandardCharsets.UTF_8)) {
-      rc =
-          StorageTool.execute(
-              new String[] {
-                "format",
-                "--cluster-id",
-                clusterId,
-                "--config",
-                file.toString(),
-                "--ignore-formatted"
-              },
-              print);
+      List<String> arguments =
+          new ArrayList<>(List.of("format", "--cluster-id", clusterId, "--config", file.toString(), "--ignore-formatted"));
+      arguments.addAll(List.of(extraArguments));
+      rc = StorageTool.execute(arguments.toArray(String[]::new), print);
     }
     if (rc != 0) {
       throw new IllegalStateException(
