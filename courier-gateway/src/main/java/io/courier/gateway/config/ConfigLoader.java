@@ -36,7 +36,7 @@ import org.yaml.snakeyaml.nodes.Node;
  * value validated, every default applied. The first mistake fails with its file, line and key path.
  */
 public final class ConfigLoader {
-  private static final Set<String> METHODS = Set.of("GET", "POST", "PUT", "PATCH", "DELETE");
+  static final Set<String> METHODS = Set.of("GET", "POST", "PUT", "PATCH", "DELETE");
   /** Hop-by-hop and framing headers (RFC 9110 section 7.6.1): they describe one connection, not the request. */
   private static final Set<String> NOT_FORWARDABLE =
       Set.of("connection", "keep-alive", "proxy-connection", "transfer-encoding", "te", "trailer", "upgrade",
@@ -80,7 +80,8 @@ public final class ConfigLoader {
     // Header fields twice: forwarded, and one of them perhaps again as the record key.
     int recordRoom = maxRequestSize(kafkaNode, kafka) - 2 * http.maxHeaderBytes() - Defaults.ENVELOPE_ALLOWANCE;
     ResultsConfig results = results(root.child(Setting.RESULTS.key()), kafka.responseTopic());
-    List<RouteConfig> routes = services(root.required(Setting.SERVICES.key()), recordRoom, results, warnings);
+    CorsConfig cors = CorsConfig.read(root.child(Setting.CORS.key()), CorsConfig.OFF);
+    List<RouteConfig> routes = services(root.required(Setting.SERVICES.key()), recordRoom, results, cors, warnings);
     AccessLogConfig accessLog = accessLog(root.child(Setting.ACCESS_LOG.key()));
     TracingConfig tracing = tracing(root.child(Setting.TRACING.key()));
     return new GatewayConfig(instanceId, http, kafka, routes, results, accessLog, tracing, warnings);
@@ -353,7 +354,7 @@ public final class ConfigLoader {
   }
 
   /** A list of HTTP header names, lower-cased; any header may be named (it is read, not forwarded). */
-  private static List<String> headerNames(YamlNode node) {
+  static List<String> headerNames(YamlNode node) {
     List<String> names = new ArrayList<>();
     for (YamlNode item : node.asList()) {
       String name = item.asString().toLowerCase(Locale.ROOT);
@@ -376,7 +377,8 @@ public final class ConfigLoader {
     }
   }
 
-  private static List<RouteConfig> services(YamlNode node, int recordRoom, ResultsConfig results, List<String> warnings) {
+  private static List<RouteConfig> services(
+      YamlNode node, int recordRoom, ResultsConfig results, CorsConfig cors, List<String> warnings) {
     List<Declared> routes = new ArrayList<>();
     Set<String> serviceNames = new HashSet<>();
     for (YamlNode service : node.asList()) {
@@ -384,7 +386,7 @@ public final class ConfigLoader {
       if (!serviceNames.add(name)) {
         throw service.required(Setting.SERVICE_NAME.key()).error("duplicate service name \"" + name + "\"");
       }
-      routes.addAll(service(service, name, recordRoom, results, warnings));
+      routes.addAll(service(service, name, recordRoom, results, cors, warnings));
     }
     if (routes.isEmpty()) {
       throw node.error("at least one service with one route is required");
@@ -393,7 +395,8 @@ public final class ConfigLoader {
     return routes.stream().map(Declared::config).toList();
   }
 
-  private static List<Declared> service(YamlNode service, String name, int recordRoom, ResultsConfig results, List<String> warnings) {
+  private static List<Declared> service(
+      YamlNode service, String name, int recordRoom, ResultsConfig results, CorsConfig cors, List<String> warnings) {
     service.rejectUnknownKeys(keysUnder("services[]"));
     String topic = topic(service.required(Setting.SERVICE_REQUEST_TOPIC.key()));
     Profile profile = profile(service.child(Setting.SERVICE_PROFILE.key()));
@@ -406,6 +409,7 @@ public final class ConfigLoader {
     Idempotency serviceIdempotency =
         idempotency(service, Setting.SERVICE_IDEMPOTENCY, Setting.SERVICE_IDEMPOTENCY_DUPLICATES,
             Setting.SERVICE_IDEMPOTENCY_FINGERPRINT_HEADERS, Idempotency.OFF, results);
+    CorsConfig serviceCors = CorsConfig.read(service.child(Setting.SERVICE_CORS.key()), cors);
 
     List<Declared> routes = new ArrayList<>();
     for (YamlNode route : service.required(Setting.SERVICE_ROUTES.key()).asList()) {
@@ -443,7 +447,8 @@ public final class ConfigLoader {
               routeForward,
               responderGroup,
               idempotency(route, Setting.ROUTE_IDEMPOTENCY, Setting.ROUTE_IDEMPOTENCY_DUPLICATES,
-                  Setting.ROUTE_IDEMPOTENCY_FINGERPRINT_HEADERS, serviceIdempotency, results));
+                  Setting.ROUTE_IDEMPOTENCY_FINGERPRINT_HEADERS, serviceIdempotency, results),
+              CorsConfig.read(route.child(Setting.ROUTE_CORS.key()), serviceCors));
       if (config.idempotency().enabled() && config.forwardHeaders().contains(HeaderNames.IDEMPOTENCY_KEY)) {
         throw route.error("forwards idempotency-key, which the gateway sets itself on routes with idempotency");
       }

@@ -21,6 +21,7 @@ import java.util.List;
  * @param responderGroup the consumer group of the service's responders, watched for members; {@code null}
  *     when not configured (then a service without responders is only noticed at the deadline)
  * @param idempotency how the route treats {@code Idempotency-Key}
+ * @param cors which browser pages of other origins may call the route ({@link CorsConfig#OFF}: none)
  */
 public record RouteConfig(
     String name,
@@ -35,11 +36,32 @@ public record RouteConfig(
     int maxBodyBytes,
     List<String> forwardHeaders,
     String responderGroup,
-    Idempotency idempotency) {
+    Idempotency idempotency,
+    CorsConfig cors) {
 
   public RouteConfig {
     forwardHeaders = List.copyOf(forwardHeaders);
     idempotency = idempotency == null ? Idempotency.OFF : idempotency;
+    cors = cors == null ? CorsConfig.OFF : cors;
+  }
+
+  /** A route without CORS. */
+  public RouteConfig(
+      String name,
+      String service,
+      String requestTopic,
+      Profile profile,
+      String method,
+      String path,
+      KeySource key,
+      Duration timeout,
+      int maxInFlight,
+      int maxBodyBytes,
+      List<String> forwardHeaders,
+      String responderGroup,
+      Idempotency idempotency) {
+    this(name, service, requestTopic, profile, method, path, key, timeout, maxInFlight, maxBodyBytes, forwardHeaders,
+        responderGroup, idempotency, CorsConfig.OFF);
   }
 
   /** A route whose service's responder group is not watched. */
@@ -55,6 +77,6 @@ public record RouteConfig(
       int maxInFlight,
       int maxBodyBytes,
       List<String> forwardHeaders) {
-    this(name, service, requestTopic, profile, method, path, key, timeout, maxInFlight, maxBodyBytes, forwardHeaders, null, null);
+    this(name, service, requestTopic, profile, method, path, key, timeout, maxInFlight, maxBodyBytes, forwardHeaders, null, null, CorsConfig.OFF);
   }
 }

@@ -47,6 +47,13 @@ public enum Setting {
   RESULTS_RETENTION("results.retention", YamlNode.format(Defaults.RESULTS_RETENTION), "How long a result, and an idempotency key, is kept after its command was accepted (1s-30d); after it, `GET` answers 404 and the key may be used again."),
   RESULTS_MAX_MEMORY_BYTES("results.max-memory-bytes", Long.toString(Defaults.RESULTS_MAX_MEMORY), "The most memory each instance's copy of the results may take (results of the retention window: rate × retention × size); past it the oldest are dropped early and counted in `courier_results_evicted_total`."),
   RESULTS_MAX_WAIT("results.max-wait", YamlNode.format(Defaults.RESULTS_MAX_WAIT), "The longest `Prefer: wait=N` honoured (1s-10m), on a command sent with `respond-async` and on a `GET` of a result."),
+  CORS("cors", "{}", "Cross-origin requests from browser pages (CORS), for every route: the default of `services[].cors` and `services[].routes[].cors`. Off while `allowed-origins` is empty. Preflights (`OPTIONS`) are answered by the gateway, never produced (docs/operations.md, \"CORS\")."),
+  CORS_ALLOWED_ORIGINS("cors.allowed-origins", "[]", "Origins whose pages may call the routes: exact (`https://app.example.com`, `http://localhost:8080`), patterns whose `*` is one whole leftmost label (`https://*.example.com`; scheme and port must match), or `*` for any (not with `allow-credentials`). `[]`: CORS off."),
+  CORS_ALLOWED_METHODS("cors.allowed-methods", "the route's method", "Methods a page of an allowed origin may use; a route whose method is not listed is not open to other origins."),
+  CORS_ALLOWED_HEADERS("cors.allowed-headers", CorsConfig.OFF.allowedHeaders().toString(), "Request headers a page may send besides the CORS-safelisted ones (`content-type` is needed for JSON bodies)."),
+  CORS_EXPOSED_HEADERS("cors.exposed-headers", CorsConfig.OFF.exposedHeaders().toString(), "Response headers a page may read besides the CORS-safelisted ones."),
+  CORS_ALLOW_CREDENTIALS("cors.allow-credentials", "false", "Whether pages may send cookies or HTTP authentication and read the answer (`Access-Control-Allow-Credentials: true`); the origin is then always echoed, never `*`."),
+  CORS_MAX_AGE("cors.max-age", YamlNode.format(CorsConfig.OFF.maxAge()), "How long a browser may reuse a preflight's answer (`Access-Control-Max-Age`, 0s-24h; browsers cap it, Chromium at 2h)."),
   SERVICES("services", "required", "The services, each with its request topic and routes."),
   SERVICE_NAME("services[].name", "required", "Unique service name."),
   SERVICE_REQUEST_TOPIC("services[].request-topic", "required", "Topic the service consumes. Must exist."),
@@ -59,6 +66,7 @@ public enum Setting {
   SERVICE_IDEMPOTENCY("services[].idempotency", "off", "`Idempotency-Key` on the service's routes: `off` (ignored), `optional` (a request that has one runs at most once per key) or `required` (400 without one). Needs `results.enabled`."),
   SERVICE_IDEMPOTENCY_DUPLICATES("services[].idempotency-duplicates", "wait", "What a retry gets while the first request with its key is still in progress: `wait` (its result, waiting up to the route's timeout) or `conflict` (409 at once)."),
   SERVICE_IDEMPOTENCY_FINGERPRINT_HEADERS("services[].idempotency-fingerprint-headers", "[]", "Request headers that, with method, route and body, make a retry the same request; a key reused with a different fingerprint gets 422."),
+  SERVICE_CORS("services[].cors", "`cors`", "The keys of `cors` for the service's routes, each given one replacing the top-level value."),
   SERVICE_ROUTES("services[].routes", "required", "The service's routes."),
   ROUTE_NAME("services[].routes[].name", "`<service>.<METHOD> <path>`", "Unique route name, sent as `courier-route` and used as the metrics tag."),
   ROUTE_METHOD("services[].routes[].method", "required", "GET, POST, PUT, PATCH or DELETE."),
@@ -70,7 +78,8 @@ public enum Setting {
   ROUTE_FORWARD_HEADERS("services[].routes[].forward-headers", "[]", "Headers forwarded in addition to the service's."),
   ROUTE_IDEMPOTENCY("services[].routes[].idempotency", "the service's", "`off`, `optional` or `required`, for this route."),
   ROUTE_IDEMPOTENCY_DUPLICATES("services[].routes[].idempotency-duplicates", "the service's", "`wait` or `conflict`, for this route."),
-  ROUTE_IDEMPOTENCY_FINGERPRINT_HEADERS("services[].routes[].idempotency-fingerprint-headers", "the service's", "Fingerprint headers of this route, instead of the service's.");
+  ROUTE_IDEMPOTENCY_FINGERPRINT_HEADERS("services[].routes[].idempotency-fingerprint-headers", "the service's", "Fingerprint headers of this route, instead of the service's."),
+  ROUTE_CORS("services[].routes[].cors", "the service's", "The keys of `cors` for this route, each given one replacing the service's value; `allowed-origins: []` turns CORS off for it.");
 
   private final String path;
   private final String defaultValue;

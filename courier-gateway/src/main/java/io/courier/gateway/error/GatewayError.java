@@ -17,6 +17,7 @@ public enum GatewayError {
   MALFORMED_BODY(400, "malformed-body", "The request body is not valid JSON", false),
   MISSING_KEY(400, "missing-key", "The request lacks the value its record key comes from", false),
   MALFORMED_IDEMPOTENCY_KEY(400, "malformed-idempotency-key", "The Idempotency-Key header is missing or malformed", false),
+  CORS_REJECTED(403, "cors-rejected", "The route's CORS policy does not allow this cross-origin request", false),
   RESULT_NOT_FOUND(404, "result-not-found", "No such result", false),
   IDEMPOTENCY_IN_PROGRESS(409, "idempotency-in-progress", "A request with this Idempotency-Key is still in progress", true),
   NOT_CANCELLABLE(409, "not-cancellable", "The command can no longer be cancelled", false),

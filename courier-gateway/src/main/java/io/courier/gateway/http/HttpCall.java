@@ -1,5 +1,6 @@
 package io.courier.gateway.http;
 
+import io.courier.gateway.cors.CorsPolicy;
 import io.courier.gateway.error.GatewayError;
 import io.courier.gateway.error.RateLimitedLog;
 import io.courier.gateway.exchange.CallerRequest;
@@ -29,8 +30,11 @@ final class HttpCall implements CallerRequest, FrontEnd {
   private final String query;
   private final ResponseWriter writer;
   private final Context context;
+  /** The route's CORS policy, {@code null} when off. */
+  private final CorsPolicy cors;
 
-  HttpCall(HttpServerRequest request, RequestTarget target, String query, ResponseWriter writer) {
+  HttpCall(HttpServerRequest request, RequestTarget target, String query, ResponseWriter writer, CorsPolicy cors) {
+    this.cors = cors;
     this.request = request;
     this.target = target;
     this.query = query;
@@ -65,7 +69,7 @@ final class HttpCall implements CallerRequest, FrontEnd {
   @Override
   public void answer(Outcome outcome) {
     try {
-      writer.write(request, outcome);
+      writer.write(request, outcome, cors);
     } catch (RuntimeException e) {
       // The answer must still reach the caller: as a 500 if nothing went out yet, else by closing.
       WARNINGS.warn("answer", e, "Writing a response failed path={} error={}", request.path(), e.toString());
@@ -79,6 +83,9 @@ final class HttpCall implements CallerRequest, FrontEnd {
         request.response().headers().clear();
         if (connection != null) {
           request.response().putHeader(HttpHeaders.CONNECTION, connection); // a close decided earlier stands
+        }
+        if (cors != null) {
+          writer.cors(request, cors); // the page must be able to read this problem too
         }
         writer.problem(request, GatewayError.INTERNAL_ERROR, "the gateway failed to write the response");
       } catch (RuntimeException again) {

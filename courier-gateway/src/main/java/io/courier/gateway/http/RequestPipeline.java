@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * <ol>
  *   <li>receive: management endpoints first ({@link ManagementEndpoints}), then results ({@link
  *       ResultsEndpoint}); the path must be readable ({@link RequestTarget}): 400
- *   <li>match route ({@link RouteTable}): 404 or 405
+ *   <li>match route ({@link RouteTable}): 404 or 405; a CORS preflight ({@link CorsPreflights}) is answered here, 204 or 403
  *   <li>admit ({@link Exchanges#open}): 503 when not ready, draining or at the route's in-flight cap
  *   <li>read body ({@link BodyReader}): 413 as soon as it is too large (before reading when {@code
  *       Content-Length} says so, and before {@code 100 Continue}), 408 when it does not come in time
@@ -55,6 +55,7 @@ public final class RequestPipeline {
   private final ResponseWriter writer;
   private final Duration bodyTimeout;
   private final ConnectionGuard connectionGuard;
+  private final CorsPreflights preflights;
   /** {@code null} when the access log is off. */
   private final AccessLog accessLog;
 
@@ -76,6 +77,7 @@ public final class RequestPipeline {
         routes.routes().stream().filter(route -> route.config().profile() == io.courier.protocol.Profile.COURIER)
             .map(route -> route.name()).collect(java.util.stream.Collectors.toUnmodifiableSet())::contains);
     this.bodyTimeout = http.bodyTimeout();
+    this.preflights = new CorsPreflights(routes, writer, metrics);
     this.connectionGuard = new ConnectionGuard(http.headerTimeout(), http.idleTimeout(), http.bodyTimeout(), metrics::unrouted);
   }
 
@@ -135,6 +137,9 @@ public final class RequestPipeline {
     String query = request.query() == null ? null : RequestTarget.utf8(request.query());
     RouteMatch match = routes.match(request.method().name(), target);
     if (match instanceof RouteMatch.MethodNotAllowed notAllowed) {
+      if (preflights.answer(request, target)) {
+        return; // a CORS preflight: answered by the gateway, never admitted or produced
+      }
       request.response().putHeader(HttpHeaders.ALLOW, String.join(", ", notAllowed.allowed()));
       unrouted(request, GatewayError.METHOD_NOT_ALLOWED, request.method() + " is not allowed on " + target.path());
       return;
@@ -143,7 +148,7 @@ public final class RequestPipeline {
       unrouted(request, GatewayError.ROUTE_NOT_FOUND, "no route for " + target.path());
       return;
     }
-    HttpCall call = new HttpCall(request, target, query, writer);
+    HttpCall call = new HttpCall(request, target, query, writer, found.route().cors());
     Exchange exchange = exchanges.open(found, call, call);
     if (line != null) {
       line.routed(exchange);

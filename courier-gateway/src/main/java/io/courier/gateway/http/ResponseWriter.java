@@ -1,5 +1,6 @@
 package io.courier.gateway.http;
 
+import io.courier.gateway.cors.CorsPolicy;
 import io.courier.gateway.error.GatewayError;
 import io.courier.gateway.error.Problem;
 import io.courier.gateway.pending.Outcome;
@@ -27,6 +28,17 @@ import io.vertx.core.http.HttpVersion;
 final class ResponseWriter {
   /** RFC 7240 section 3; lower case like every header the gateway writes. */
   private static final String PREFERENCE_APPLIED = "preference-applied";
+  private static final String CORS_PREFIX = "access-control-";
+  private static final CharSequence ALLOW_ORIGIN = HttpHeaders.createOptimized("access-control-allow-origin");
+  private static final CharSequence ALLOW_CREDENTIALS = HttpHeaders.createOptimized("access-control-allow-credentials");
+  private static final CharSequence ALLOW_METHODS = HttpHeaders.createOptimized("access-control-allow-methods");
+  private static final CharSequence ALLOW_HEADERS = HttpHeaders.createOptimized("access-control-allow-headers");
+  private static final CharSequence EXPOSE_HEADERS = HttpHeaders.createOptimized("access-control-expose-headers");
+  private static final CharSequence MAX_AGE = HttpHeaders.createOptimized("access-control-max-age");
+  private static final CharSequence TRUE = HttpHeaders.createOptimized("true");
+  private static final CharSequence VARY_ORIGIN = HttpHeaders.createOptimized("origin");
+  private static final CharSequence VARY_PREFLIGHT =
+      HttpHeaders.createOptimized("origin, access-control-request-method, access-control-request-headers");
 
   private final String retryAfterSeconds;
   private final String resultsPath;
@@ -39,8 +51,21 @@ final class ResponseWriter {
 
   /** Writes the outcome, unless the response is already written or its connection closed. */
   void write(HttpServerRequest request, Outcome outcome) {
+    write(request, outcome, null);
+  }
+
+  /**
+   * Writes the outcome of a route's exchange, with the route's CORS fields ({@link #cors}) when it has CORS:
+   * on the service's reply and on the gateway's own problems alike, so a page can read either.
+   *
+   * @param cors the route's CORS policy, {@code null} when off
+   */
+  void write(HttpServerRequest request, Outcome outcome, CorsPolicy cors) {
+    if (cors != null) {
+      cors(request, cors);
+    }
     if (outcome instanceof Outcome.Replied replied) {
-      reply(request, replied);
+      reply(request, replied, cors != null);
     } else if (outcome instanceof Outcome.Accepted accepted) {
       request.response().putHeader(PREFERENCE_APPLIED, accepted.preferenceApplied());
       document(request, 202, accepted.resultId(), accepted.statusDocument());
@@ -80,6 +105,11 @@ final class ResponseWriter {
   }
 
   void reply(HttpServerRequest request, Outcome.Replied reply) {
+    reply(request, reply, false);
+  }
+
+  /** @param gatewayCors whether the gateway answers CORS for the route: then the service's own CORS fields are left out */
+  private void reply(HttpServerRequest request, Outcome.Replied reply, boolean gatewayCors) {
     HttpServerResponse response = request.response();
     if (response.closed() || response.ended()) {
       return;
@@ -87,6 +117,9 @@ final class ResponseWriter {
     response.setStatusCode(reply.status());
     HeaderFields headers = reply.headers();
     for (int i = 0; i < headers.size(); i++) {
+      if (gatewayCors && headers.name(i).regionMatches(true, 0, CORS_PREFIX, 0, CORS_PREFIX.length())) {
+        continue; // two Access-Control-Allow-Origin fields fail in every browser; the route's policy decides
+      }
       response.headers().add(headers.name(i), new AsciiString(headers.value(i), false));
     }
     if (request.method() == HttpMethod.HEAD || reply.status() == 204 || reply.status() == 304) {
@@ -98,6 +131,63 @@ final class ResponseWriter {
     } else {
       response.end(Buffer.buffer(reply.body()));
     }
+  }
+
+  /**
+   * The CORS fields of an answer on a route with CORS: {@code Vary: Origin} always (a cache must not give
+   * one origin's answer to another, or an answer without {@code Origin} to a page), and, when the request's
+   * {@code Origin} and method are allowed, {@code Access-Control-Allow-Origin}, {@code
+   * -Allow-Credentials} (when allowed) and {@code -Expose-Headers}. A disallowed origin gets none of them.
+   */
+  void cors(HttpServerRequest request, CorsPolicy cors) {
+    HttpServerResponse response = request.response();
+    if (response.closed() || response.ended()) {
+      return;
+    }
+    response.headers().add(HttpHeaders.VARY, VARY_ORIGIN);
+    String origin = request.getHeader(HttpHeaders.ORIGIN);
+    if (origin == null || !cors.allowsActual(origin, request.method().name())) {
+      return;
+    }
+    response.putHeader(ALLOW_ORIGIN, cors.allowOrigin(origin));
+    if (cors.allowCredentials()) {
+      response.putHeader(ALLOW_CREDENTIALS, TRUE);
+    }
+    if (cors.exposeHeaders() != null) {
+      response.putHeader(EXPOSE_HEADERS, cors.exposeHeaders());
+    }
+  }
+
+  /** The answer to an allowed CORS preflight: 204 with what the page may do, for how long. */
+  void preflight(HttpServerRequest request, CorsPolicy cors, String origin, String method) {
+    HttpServerResponse response = request.response();
+    if (response.closed() || response.ended()) {
+      return;
+    }
+    response
+        .setStatusCode(204)
+        .putHeader(HttpHeaders.VARY, VARY_PREFLIGHT)
+        .putHeader(ALLOW_ORIGIN, cors.allowOrigin(origin))
+        .putHeader(ALLOW_METHODS, method)
+        .putHeader(MAX_AGE, cors.maxAgeSeconds());
+    if (cors.allowHeaders() != null) {
+      response.putHeader(ALLOW_HEADERS, cors.allowHeaders());
+    }
+    if (cors.allowCredentials()) {
+      response.putHeader(ALLOW_CREDENTIALS, TRUE);
+    }
+    response.end();
+  }
+
+  /**
+   * The answer to a refused CORS preflight: 403 {@code cors-rejected} without any {@code Access-Control-Allow-*}
+   * field, so the browser refuses the actual request; the problem tells a developer reading it which part.
+   */
+  void preflightRefused(HttpServerRequest request, String detail) {
+    if (!request.response().closed() && !request.response().ended()) {
+      request.response().putHeader(HttpHeaders.VARY, VARY_PREFLIGHT);
+    }
+    problem(request, GatewayError.CORS_REJECTED, detail);
   }
 
   /** Writes a problem of the gateway's own (RFC 9457), with {@code Retry-After} when it may pass. */

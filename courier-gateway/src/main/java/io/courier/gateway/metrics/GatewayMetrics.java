@@ -71,6 +71,15 @@ public final class GatewayMetrics implements ReplyEvents {
         .register(registry);
   }
 
+  /** {@code courier.cors.rejected} of a route with CORS, for one reason: preflights answered 403. */
+  public Counter corsRejected(Route route, io.courier.gateway.cors.CorsPolicy.Rejection reason) {
+    return Counter.builder("courier.cors.rejected")
+        .description("CORS preflights refused: the origin, the method or a header field is not allowed")
+        .tag("route", route.name())
+        .tag("reason", reason.tag())
+        .register(registry);
+  }
+
   public RouteMetrics route(Route route) {
     return new RouteMetrics(registry, route);
   }

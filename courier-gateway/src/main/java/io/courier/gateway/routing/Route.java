@@ -1,6 +1,7 @@
 package io.courier.gateway.routing;
 
 import io.courier.gateway.config.RouteConfig;
+import io.courier.gateway.cors.CorsPolicy;
 import io.courier.gateway.path.PathTemplate;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -11,10 +12,12 @@ public final class Route {
   private final RouteConfig config;
   private final PathTemplate template;
   private final AtomicInteger inFlight = new AtomicInteger();
+  private final CorsPolicy cors;
 
   public Route(RouteConfig config) {
     this.config = config;
     this.template = PathTemplate.parse(config.path());
+    this.cors = CorsPolicy.of(config.cors(), config.method());
   }
 
   public RouteConfig config() {
@@ -23,6 +26,11 @@ public final class Route {
 
   public String name() {
     return config.name();
+  }
+
+  /** The route's CORS decisions, or {@code null} when browser pages of other origins may not call it. */
+  public CorsPolicy cors() {
+    return cors;
   }
 
   PathTemplate template() {
