@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
     versionProvider = CourierCommand.Version.class,
     description = "HTTP request-response gateway for Apache Kafka.",
     subcommands = {
-      GatewayCommand.class, CheckCommand.class, RoutesCommand.class, ApiDocumentCommands.OpenApi.class,
+      GatewayCommand.class, CheckCommand.class, RoutesCommand.class, ApiKeyCommand.class, ApiDocumentCommands.OpenApi.class,
       ApiDocumentCommands.AsyncApi.class, DemoCommand.class, BenchCommand.class})
 public final class CourierCommand implements Runnable {
   @CommandLine.Spec private CommandLine.Model.CommandSpec spec;

@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
     description = "Print the routes a configuration defines, with each one's settings resolved.")
 final class RoutesCommand implements Callable<Integer> {
   private static final String[] HEADINGS = {
-    "METHOD", "PATH", "ROUTE", "REQUEST TOPIC", "PROFILE", "KEY", "TIMEOUT", "MAX-IN-FLIGHT", "MAX-BODY", "IDEMPOTENCY"};
+    "METHOD", "PATH", "ROUTE", "REQUEST TOPIC", "PROFILE", "KEY", "TIMEOUT", "MAX-IN-FLIGHT", "MAX-BODY", "IDEMPOTENCY", "AUTHENTICATION"};
 
   @Option(names = {"-c", "--config"}, required = true, description = "The configuration file (YAML).")
   Path config;
@@ -35,13 +35,22 @@ final class RoutesCommand implements Callable<Integer> {
       rows.add(new String[] {
         route.method(), route.path(), route.name(), route.requestTopic(), route.profile().name().toLowerCase(java.util.Locale.ROOT),
         route.key().text().equals("none") ? "-" : route.key().text(), route.timeout().toMillis() + "ms", Integer.toString(route.maxInFlight()),
-        Integer.toString(route.maxBodyBytes()), route.idempotency().mode().name().toLowerCase(java.util.Locale.ROOT)});
+        Integer.toString(route.maxBodyBytes()), route.idempotency().mode().name().toLowerCase(java.util.Locale.ROOT),
+        authentication(route)});
     }
     print(out, rows);
     out.println();
     out.println("Answered by the gateway itself: GET /health, /ready, /metrics, /openapi.json, /asyncapi.json, /status, /status.json"
         + (loaded.results().enabled() ? "; GET, DELETE " + loaded.results().path() + "/{id}" : ""));
     return 0;
+  }
+
+  /** {@code none}, or the methods with {@code |} and the scopes required, e.g. {@code jwt[orders:write]|api-key}. */
+  private static String authentication(RouteConfig route) {
+    return String.join("|", route.access().methods().stream()
+        .map(method -> method.slug() + (method == io.courier.gateway.config.AuthMethod.JWT && !route.access().scopes().isEmpty()
+            ? "[" + String.join(" ", route.access().scopes()) + "]" : ""))
+        .toList());
   }
 
   /** Columns padded to their widest cell, two spaces apart. */

@@ -2,6 +2,7 @@ package io.courier.gateway;
 
 import io.courier.gateway.accesslog.AccessLog;
 import io.courier.gateway.apidocs.AsyncApiDocument;
+import io.courier.gateway.auth.Authenticator;
 import io.courier.gateway.apidocs.OpenApiDocument;
 import io.courier.gateway.config.GatewayConfig;
 import io.courier.gateway.config.ReplyOwnership;
@@ -77,6 +78,7 @@ public final class Gateway implements AutoCloseable {
   private final ResultStore results;
   private final ClusterWatch clusterWatch;
   private final Tracing tracing;
+  private final Authenticator authenticator;
   private final Readiness readiness;
   private final RouteTable routes;
   private final int httpPort;
@@ -148,6 +150,7 @@ public final class Gateway implements AutoCloseable {
               resultsConfig.maxWait(),
               tracing);
       this.accessLog = config.accessLog().enabled() ? built(built, new AccessLog(config.accessLog(), config.instanceId())) : null;
+      this.authenticator = built(built, new Authenticator(config.authentication(), clock));
       if (accessLog != null) {
         io.micrometer.core.instrument.FunctionCounter.builder("courier.access.log.dropped", accessLog, AccessLog::dropped)
             .description("Access log lines dropped because the writer fell behind")
@@ -156,7 +159,8 @@ public final class Gateway implements AutoCloseable {
       this.httpPort =
           listen(new RequestPipeline(routes, exchanges, metrics, registry, config.http(), resultsConfig,
               OpenApiDocument.json(config).getBytes(java.nio.charset.StandardCharsets.UTF_8),
-              AsyncApiDocument.json(config).getBytes(java.nio.charset.StandardCharsets.UTF_8), accessLog, statusReport(clock)));
+              AsyncApiDocument.json(config).getBytes(java.nio.charset.StandardCharsets.UTF_8), accessLog, statusReport(clock),
+              authenticator));
     } catch (RuntimeException e) {
       for (int i = built.size() - 1; i >= 0; i--) {
         try {
@@ -363,6 +367,7 @@ public final class Gateway implements AutoCloseable {
         accessLog.close(); // after HTTP: every answered request's line is queued by now
       }
       tracing.close(); // after HTTP too: every answered request's span is ended by now
+      authenticator.close();
       registry.close();
       LOGGER.info("Gateway stopped instanceId={} unanswered={}", config.instanceId(), pending.size());
     }

@@ -35,6 +35,16 @@ public final class HeaderNames {
    */
   public static final String CANCEL = "courier-cancel";
   /**
+   * On a request record of a route with authentication: who the caller proved to be, UTF-8 (the API key's
+   * name, the JWT's {@code sub}, the client certificate's subject). A protocol header: a caller can never set
+   * it, and it is never among the request's HTTP header fields.
+   */
+  public static final String IDENTITY = "courier-identity";
+  /** How the caller of {@link #IDENTITY} authenticated: {@code api-key}, {@code jwt} or {@code mtls}. */
+  public static final String IDENTITY_KIND = "courier-identity-kind";
+  /** Prefix of one header per JWT claim the gateway forwards: {@code courier-identity-claim.tenant}. */
+  public static final String IDENTITY_CLAIM_PREFIX = "courier-identity-claim.";
+  /**
    * W3C Trace Context (https://www.w3.org/TR/trace-context/), as Kafka record headers the way OpenTelemetry's
    * and Spring's Kafka instrumentation write them: on a request record, the gateway's span (or the caller's
    * context); on a reply, the responder's span. Never copied from a reply to the HTTP response.

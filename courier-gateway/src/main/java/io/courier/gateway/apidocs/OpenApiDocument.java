@@ -3,6 +3,7 @@ package io.courier.gateway.apidocs;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.courier.gateway.config.AuthMethod;
 import io.courier.gateway.config.GatewayConfig;
 import io.courier.gateway.config.Idempotency;
 import io.courier.gateway.config.KeySource;
@@ -59,7 +60,9 @@ public final class OpenApiDocument {
       results(paths.putObject(config.results().path() + "/{id}"));
     }
     management(paths);
-    components(document.putObject("components"));
+    ObjectNode components = document.putObject("components");
+    components(components);
+    securitySchemes(components, config);
     return document;
   }
 
@@ -102,6 +105,7 @@ public final class OpenApiDocument {
       accepted(responses.putObject("202"));
     }
     problems(responses, errorsOf(route, config));
+    security(operation, route);
     if (config.results().enabled()) {
       // A 504 points to where a late reply will be kept.
       ((ObjectNode) responses.path("504")).putObject("headers").putObject("Location")
@@ -129,6 +133,13 @@ public final class OpenApiDocument {
     }
     if (route.responderGroup() != null) {
       errors.add(GatewayError.NO_RESPONDERS);
+    }
+    if (route.access().protectedRoute()) {
+      errors.add(GatewayError.UNAUTHORIZED);
+      if (route.access().methods().contains(AuthMethod.JWT)) {
+        errors.add(GatewayError.FORBIDDEN);
+        errors.add(GatewayError.AUTHENTICATION_UNAVAILABLE);
+      }
     }
     if (route.idempotency().enabled()) {
       errors.addAll(List.of(GatewayError.MALFORMED_IDEMPOTENCY_KEY, GatewayError.IDEMPOTENCY_KEY_REUSED,
@@ -208,6 +219,51 @@ public final class OpenApiDocument {
         problems(responses, EnumSet.of(GatewayError.NOT_READY, GatewayError.SHUTTING_DOWN));
       }
     });
+  }
+
+  /** The route's security requirements: any one of its methods (OpenAPI: one requirement object each). */
+  private static void security(ObjectNode operation, RouteConfig route) {
+    ArrayNode security = operation.putArray("security");
+    if (!route.access().protectedRoute()) {
+      security.addObject(); // {}: no credentials needed, stated rather than left to a global default
+      return;
+    }
+    for (AuthMethod method : route.access().methods()) {
+      ArrayNode scopes = security.addObject().putArray(scheme(method));
+      if (method == AuthMethod.JWT) {
+        route.access().scopes().forEach(scopes::add);
+      }
+    }
+  }
+
+  private static String scheme(AuthMethod method) {
+    return switch (method) {
+      case API_KEY -> "apiKey";
+      case JWT -> "bearer";
+      case MTLS -> "clientCertificate";
+      case NONE -> throw new IllegalArgumentException("none is no scheme");
+    };
+  }
+
+  /** One scheme per credential the gateway accepts; mutual TLS whenever a route names it. */
+  private static void securitySchemes(ObjectNode components, GatewayConfig config) {
+    ObjectNode schemes = JSON.createObjectNode();
+    if (config.authentication().apiKeys() != null) {
+      schemes.putObject("apiKey").put("type", "apiKey").put("in", "header").put("name", config.authentication().apiKeys().header())
+          .put("description", "An API key; its name is the caller's identity.");
+    }
+    if (config.authentication().jwt() != null) {
+      schemes.putObject("bearer").put("type", "http").put("scheme", "bearer").put("bearerFormat", "JWT")
+          .put("description", "A JWT from " + config.authentication().jwt().issuer() + " for audience "
+              + config.authentication().jwt().audience() + "; its sub is the caller's identity.");
+    }
+    if (config.routes().stream().anyMatch(route -> route.access().methods().contains(AuthMethod.MTLS))) {
+      schemes.putObject("clientCertificate").put("type", "mutualTLS")
+          .put("description", "A TLS client certificate the listener trusts; its subject is the caller's identity.");
+    }
+    if (!schemes.isEmpty()) {
+      components.set("securitySchemes", schemes);
+    }
   }
 
   private static void components(ObjectNode components) {

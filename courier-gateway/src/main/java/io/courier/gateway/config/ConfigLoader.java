@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.yaml.snakeyaml.LoaderOptions;
@@ -57,10 +58,19 @@ public final class ConfigLoader {
   }
 
   public static GatewayConfig parse(String yaml) {
-    return load(new StringReader(yaml), "<config>");
+    return load(new StringReader(yaml), "<config>", System::getenv);
+  }
+
+  /** Parses {@code yaml} reading environment variables (API keys' {@code env}) from {@code environment}. */
+  static GatewayConfig parse(String yaml, UnaryOperator<String> environment) {
+    return load(new StringReader(yaml), "<config>", environment);
   }
 
   static GatewayConfig load(Reader reader, String source) {
+    return load(reader, source, System::getenv);
+  }
+
+  private static GatewayConfig load(Reader reader, String source, UnaryOperator<String> environment) {
     Node document;
     try {
       document = new Yaml(new SafeConstructor(new LoaderOptions())).compose(reader);
@@ -81,10 +91,11 @@ public final class ConfigLoader {
     int recordRoom = maxRequestSize(kafkaNode, kafka) - 2 * http.maxHeaderBytes() - Defaults.ENVELOPE_ALLOWANCE;
     ResultsConfig results = results(root.child(Setting.RESULTS.key()), kafka.responseTopic());
     CorsConfig cors = CorsConfig.read(root.child(Setting.CORS.key()), CorsConfig.OFF);
-    List<RouteConfig> routes = services(root.required(Setting.SERVICES.key()), recordRoom, results, cors, warnings);
+    AuthenticationConfig authentication = AuthenticationSettings.parse(root.child(Setting.AUTHENTICATION.key()), environment);
+    List<RouteConfig> routes = services(root.required(Setting.SERVICES.key()), recordRoom, results, cors, authentication, warnings);
     AccessLogConfig accessLog = accessLog(root.child(Setting.ACCESS_LOG.key()));
     TracingConfig tracing = tracing(root.child(Setting.TRACING.key()));
-    return new GatewayConfig(instanceId, http, kafka, routes, results, accessLog, tracing, warnings);
+    return new GatewayConfig(instanceId, http, kafka, routes, results, accessLog, tracing, authentication, warnings);
   }
 
   private static String instanceId(YamlNode node) {
@@ -378,7 +389,8 @@ public final class ConfigLoader {
   }
 
   private static List<RouteConfig> services(
-      YamlNode node, int recordRoom, ResultsConfig results, CorsConfig cors, List<String> warnings) {
+      YamlNode node, int recordRoom, ResultsConfig results, CorsConfig cors, AuthenticationConfig authentication,
+      List<String> warnings) {
     List<Declared> routes = new ArrayList<>();
     Set<String> serviceNames = new HashSet<>();
     for (YamlNode service : node.asList()) {
@@ -386,7 +398,7 @@ public final class ConfigLoader {
       if (!serviceNames.add(name)) {
         throw service.required(Setting.SERVICE_NAME.key()).error("duplicate service name \"" + name + "\"");
       }
-      routes.addAll(service(service, name, recordRoom, results, cors, warnings));
+      routes.addAll(service(service, name, recordRoom, results, cors, authentication, warnings));
     }
     if (routes.isEmpty()) {
       throw node.error("at least one service with one route is required");
@@ -396,7 +408,8 @@ public final class ConfigLoader {
   }
 
   private static List<Declared> service(
-      YamlNode service, String name, int recordRoom, ResultsConfig results, CorsConfig cors, List<String> warnings) {
+      YamlNode service, String name, int recordRoom, ResultsConfig results, CorsConfig cors, AuthenticationConfig authentication,
+      List<String> warnings) {
     service.rejectUnknownKeys(keysUnder("services[]"));
     String topic = topic(service.required(Setting.SERVICE_REQUEST_TOPIC.key()));
     Profile profile = profile(service.child(Setting.SERVICE_PROFILE.key()));
@@ -410,6 +423,8 @@ public final class ConfigLoader {
         idempotency(service, Setting.SERVICE_IDEMPOTENCY, Setting.SERVICE_IDEMPOTENCY_DUPLICATES,
             Setting.SERVICE_IDEMPOTENCY_FINGERPRINT_HEADERS, Idempotency.OFF, results);
     CorsConfig serviceCors = CorsConfig.read(service.child(Setting.SERVICE_CORS.key()), cors);
+    RouteAccess serviceAccess =
+        AuthenticationSettings.access(service, Setting.SERVICE_AUTHENTICATION, Setting.SERVICE_SCOPES, Setting.SERVICE_CLAIMS, null, authentication);
 
     List<Declared> routes = new ArrayList<>();
     for (YamlNode route : service.required(Setting.SERVICE_ROUTES.key()).asList()) {
@@ -448,7 +463,8 @@ public final class ConfigLoader {
               responderGroup,
               idempotency(route, Setting.ROUTE_IDEMPOTENCY, Setting.ROUTE_IDEMPOTENCY_DUPLICATES,
                   Setting.ROUTE_IDEMPOTENCY_FINGERPRINT_HEADERS, serviceIdempotency, results),
-              CorsConfig.read(route.child(Setting.ROUTE_CORS.key()), serviceCors));
+              CorsConfig.read(route.child(Setting.ROUTE_CORS.key()), serviceCors),
+              access(route, serviceAccess, authentication));
       if (config.idempotency().enabled() && config.forwardHeaders().contains(HeaderNames.IDEMPOTENCY_KEY)) {
         throw route.error("forwards idempotency-key, which the gateway sets itself on routes with idempotency");
       }
@@ -468,6 +484,20 @@ public final class ConfigLoader {
       }
     }
     return routes;
+  }
+
+  /** A route's access: its own, else its service's; a gateway with credentials must be told, even {@code none}. */
+  private static RouteAccess access(YamlNode route, RouteAccess serviceAccess, AuthenticationConfig authentication) {
+    RouteAccess access =
+        AuthenticationSettings.access(route, Setting.ROUTE_AUTHENTICATION, Setting.ROUTE_SCOPES, Setting.ROUTE_CLAIMS, serviceAccess, authentication);
+    if (access != null) {
+      return access;
+    }
+    if (authentication.configured()) {
+      throw route.error("authentication is required here or on its service once the gateway has credentials"
+          + " (write authentication: none to leave it open)");
+    }
+    return RouteAccess.OPEN;
   }
 
   private static PathTemplate template(YamlNode node) {

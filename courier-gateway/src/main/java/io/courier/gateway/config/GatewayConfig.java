@@ -13,6 +13,7 @@ import java.util.List;
  * @param results where async results and idempotency claims are kept
  * @param accessLog the access log
  * @param tracing trace context and spans
+ * @param authentication the credentials the gateway accepts
  * @param warnings what the file does that works but is risky or has no effect, each as {@code file:line:
  *     key path: message}; the gateway logs them at start-up
  */
@@ -24,6 +25,7 @@ public record GatewayConfig(
     ResultsConfig results,
     AccessLogConfig accessLog,
     TracingConfig tracing,
+    AuthenticationConfig authentication,
     List<String> warnings) {
 
   public GatewayConfig {
@@ -33,7 +35,7 @@ public record GatewayConfig(
 
   /** A configuration without results and warnings, e.g. built in code. */
   public GatewayConfig(String instanceId, HttpConfig http, KafkaConfig kafka, List<RouteConfig> routes) {
-    this(instanceId, http, kafka, routes, ResultsConfig.disabled(), AccessLogConfig.OFF, TracingConfig.NONE, List.of());
+    this(instanceId, http, kafka, routes, ResultsConfig.disabled(), AccessLogConfig.OFF, TracingConfig.NONE, AuthenticationConfig.NONE, List.of());
   }
 
   /** This configuration under another instance id, e.g. from the command line. */
@@ -41,7 +43,7 @@ public record GatewayConfig(
     if (!CorrelationIds.isValidInstanceId(id)) {
       throw new ConfigException("instance id must be 1-64 characters of A-Z, a-z, 0-9, '_' or '-', was \"" + id + "\"");
     }
-    return new GatewayConfig(id, http, kafka, routes, results, accessLog, tracing, warnings);
+    return new GatewayConfig(id, http, kafka, routes, results, accessLog, tracing, authentication, warnings);
   }
 
   /** This configuration listening on another HTTP port, e.g. from the command line. */
@@ -49,7 +51,7 @@ public record GatewayConfig(
     if (port < 0 || port > 65535) {
       throw new ConfigException("port must be between 0 and 65535, was " + port);
     }
-    return new GatewayConfig(instanceId, http.withPort(port), kafka, routes, results, accessLog, tracing, warnings);
+    return new GatewayConfig(instanceId, http.withPort(port), kafka, routes, results, accessLog, tracing, authentication, warnings);
   }
 
   /** This configuration against another cluster, e.g. from the command line. */
@@ -58,7 +60,7 @@ public record GatewayConfig(
       throw new ConfigException("bootstrap servers must not be empty");
     }
     KafkaConfig moved = kafka.withBootstrapServers(bootstrapServers);
-    return new GatewayConfig(instanceId, http, moved, routes, results, accessLog, tracing, warnings);
+    return new GatewayConfig(instanceId, http, moved, routes, results, accessLog, tracing, authentication, warnings);
   }
 
   /** The responder groups the services name, without repeats. */

@@ -22,6 +22,7 @@ import java.util.List;
  *     when not configured (then a service without responders is only noticed at the deadline)
  * @param idempotency how the route treats {@code Idempotency-Key}
  * @param cors which browser pages of other origins may call the route ({@link CorsConfig#OFF}: none)
+ * @param access who may call the route
  */
 public record RouteConfig(
     String name,
@@ -37,15 +38,17 @@ public record RouteConfig(
     List<String> forwardHeaders,
     String responderGroup,
     Idempotency idempotency,
-    CorsConfig cors) {
+    CorsConfig cors,
+    RouteAccess access) {
 
   public RouteConfig {
     forwardHeaders = List.copyOf(forwardHeaders);
     idempotency = idempotency == null ? Idempotency.OFF : idempotency;
     cors = cors == null ? CorsConfig.OFF : cors;
+    access = access == null ? RouteAccess.OPEN : access;
   }
 
-  /** A route without CORS. */
+  /** An open route without CORS. */
   public RouteConfig(
       String name,
       String service,
@@ -61,7 +64,7 @@ public record RouteConfig(
       String responderGroup,
       Idempotency idempotency) {
     this(name, service, requestTopic, profile, method, path, key, timeout, maxInFlight, maxBodyBytes, forwardHeaders,
-        responderGroup, idempotency, CorsConfig.OFF);
+        responderGroup, idempotency, CorsConfig.OFF, null);
   }
 
   /** A route whose service's responder group is not watched. */
@@ -77,6 +80,6 @@ public record RouteConfig(
       int maxInFlight,
       int maxBodyBytes,
       List<String> forwardHeaders) {
-    this(name, service, requestTopic, profile, method, path, key, timeout, maxInFlight, maxBodyBytes, forwardHeaders, null, null, CorsConfig.OFF);
+    this(name, service, requestTopic, profile, method, path, key, timeout, maxInFlight, maxBodyBytes, forwardHeaders, null, null, CorsConfig.OFF, null);
   }
 }

@@ -137,6 +137,11 @@ final class YamlNode {
     throw error("must be true or false, was \"" + text + "\"");
   }
 
+  /** Whether this is a list ({@code [a, b]} or {@code - a}) rather than a single value or a mapping. */
+  boolean isList() {
+    return node instanceof SequenceNode;
+  }
+
   List<YamlNode> asList() {
     if (!(node instanceof SequenceNode sequence)) {
       throw error("must be a list");

@@ -15,6 +15,7 @@ import io.courier.gateway.results.ResultDocument;
 import io.courier.gateway.results.ResultStore;
 import io.courier.gateway.results.StoredResult;
 import io.courier.gateway.routing.Route;
+import io.courier.gateway.auth.Identity;
 import io.courier.gateway.tracing.RequestTrace;
 import io.courier.protocol.Profile;
 import java.time.Duration;
@@ -75,6 +76,8 @@ public final class Exchange implements PendingRequest.Listener {
   private final RouteMetrics metrics;
   private final FrontEnd frontEnd;
   private final RequestTrace trace;
+  /** Who the caller proved to be; {@code null} on open routes. */
+  private final Identity identity;
   private final long openedNanos = System.nanoTime();
   private State state = State.REFUSED;
   private Preferences preferences = Preferences.NONE;
@@ -97,9 +100,12 @@ public final class Exchange implements PendingRequest.Listener {
   private StoredResult acceptedResult;
   private final AtomicBoolean cancelSent = new AtomicBoolean();
 
-  Exchange(Exchanges core, Route route, Map<String, String> pathParams, RouteMetrics metrics, FrontEnd frontEnd, RequestTrace trace) {
+  Exchange(
+      Exchanges core, Route route, Map<String, String> pathParams, RouteMetrics metrics, FrontEnd frontEnd, RequestTrace trace,
+      Identity identity) {
     this.core = core;
     this.trace = trace;
+    this.identity = identity;
     this.route = route;
     this.pathParams = pathParams;
     this.metrics = metrics;
@@ -126,6 +132,11 @@ public final class Exchange implements PendingRequest.Listener {
   /** The {@code traceparent} the request record carries (or would): the caller's trace, continued or new. */
   public String traceparent() {
     return trace.traceparent();
+  }
+
+  /** Who may read this request's result: the caller's identity on routes with authentication, else anyone. */
+  private String owner() {
+    return identity == null ? null : identity.scope();
   }
 
   /** The correlation id, once published; {@code null} before. */
@@ -159,7 +170,7 @@ public final class Exchange implements PendingRequest.Listener {
       record =
           RequestRecords.record(
               config, correlationId, core.responseTopic, core.replyPartition.getAsInt(), deadline, request, pathParams,
-              idempotencyKey, key, body, trace);
+              idempotencyKey, key, body, trace, identity);
       trace.published(config.requestTopic(), correlationId);
       pending = new PendingRequest(correlationId, config.name(), deadline, this);
       if (idempotencyKey == null) {
@@ -168,8 +179,9 @@ public final class Exchange implements PendingRequest.Listener {
       }
       StoredResult claim =
           StoredResult.pending(
-              correlationId, config.name(), created, deadline, IdempotencyKeys.scope(config, idempotencyKey),
-              IdempotencyKeys.fingerprint(config, fingerprintHeaders(request, config), body), config.requestTopic(), -1);
+              correlationId, config.name(), created, deadline, IdempotencyKeys.scope(config, identity, idempotencyKey),
+              IdempotencyKeys.fingerprint(config, fingerprintHeaders(request, config), body), config.requestTopic(), -1)
+          .ownedBy(owner());
       state = State.CLAIMING;
       results
           .claim(claim)
@@ -428,7 +440,8 @@ public final class Exchange implements PendingRequest.Listener {
         known != null
             ? known
             : StoredResult.pending(
-                pending.correlationId(), route.name(), created, pending.deadline(), null, null, record.topic(), -1);
+                pending.correlationId(), route.name(), created, pending.deadline(), null, null, record.topic(), -1)
+                .ownedBy(owner());
     return base.inPartition(requestPartition);
   }
 

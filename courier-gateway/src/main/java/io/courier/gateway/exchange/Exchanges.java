@@ -7,6 +7,8 @@ import io.courier.gateway.routing.Route;
 import io.courier.gateway.routing.RouteMatch;
 import io.courier.protocol.CorrelationIds;
 import io.courier.gateway.results.ResultStore;
+import io.courier.gateway.auth.Authentication;
+import io.courier.gateway.auth.Identity;
 import io.courier.gateway.tracing.RequestTrace;
 import io.courier.gateway.tracing.Tracing;
 import java.time.Clock;
@@ -82,15 +84,23 @@ public final class Exchanges {
    * Step 3, admit: opens the exchange of a routed request. It takes a slot of the route when the gateway
    * takes requests and the route is under its in-flight cap; otherwise the exchange is answered at once (503
    * {@code shutting-down}, {@code not-ready} or {@code overloaded}) and comes back closed. The slot is given
-   * back when the exchange finishes, whichever way. Its trace starts here, continuing the caller's. Call on
+   * back when the exchange finishes, whichever way. Its trace starts here, continuing the caller's. A caller
+   * the front end's authentication refused is answered with that refusal first (401, 403, or 503). Call on
    * the front end's thread.
+   *
+   * @param authentication the outcome of step 3a, authenticate ({@link io.courier.gateway.auth.Authenticator})
    */
-  public Exchange open(RouteMatch.Found match, CallerRequest request, FrontEnd frontEnd) {
+  public Exchange open(RouteMatch.Found match, CallerRequest request, FrontEnd frontEnd, Authentication authentication) {
     Route route = match.route();
     RequestTrace trace = tracing.start(route.config(), request::headerValues);
-    Exchange exchange = new Exchange(this, route, match.pathParams(), metrics.get(route), frontEnd, trace);
+    RouteMetrics routeMetrics = metrics.get(route);
+    Identity identity = authentication instanceof Authentication.Allowed allowed ? allowed.identity() : null;
+    Exchange exchange = new Exchange(this, route, match.pathParams(), routeMetrics, frontEnd, trace, identity);
     Readiness.Refusal refusal = readiness.refusalForCallers(route.config());
-    if (refusal != null) {
+    if (authentication instanceof Authentication.Refused refused) {
+      routeMetrics.authenticationRefused(refused.reason());
+      exchange.refuse(refused.error(), refused.detail());
+    } else if (refusal != null) {
       exchange.refuse(refusal.error(), refusal.detail());
     } else if (!route.tryAdmit()) {
       exchange.refuse(

@@ -1,6 +1,7 @@
 package io.courier.gateway.exchange;
 
 import io.courier.gateway.config.RouteConfig;
+import io.courier.gateway.auth.Identity;
 import io.courier.gateway.tracing.RequestTrace;
 import io.courier.protocol.HeaderFields;
 import io.courier.protocol.HeaderNames;
@@ -15,7 +16,9 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * forwarded as the bytes the caller sent, every value of a repeated header in order: {@code content-type},
  * then each header the route lists in {@code forward-headers}, then {@code idempotency-key} (the key, unquoted)
  * when the route uses idempotency keys and the caller sent one, then the request's trace context ({@code
- * traceparent}, {@code tracestate}; never the caller's own fields, which the trace continues). Stateless.
+ * traceparent}, {@code tracestate}; never the caller's own fields, which the trace continues), then who the
+ * caller proved to be on routes with authentication ({@code courier-identity}, {@code courier-identity-kind},
+ * {@code courier-identity-claim.*}). Stateless.
  */
 final class RequestRecords {
   private RequestRecords() {}
@@ -31,7 +34,8 @@ final class RequestRecords {
       String idempotencyKey,
       byte[] key,
       byte[] body,
-      RequestTrace trace) {
+      RequestTrace trace,
+      Identity identity) {
     HeaderFields.Builder headers = HeaderFields.builder();
     forward(request, HeaderNames.CONTENT_TYPE, headers);
     for (String name : route.forwardHeaders()) {
@@ -43,6 +47,12 @@ final class RequestRecords {
       headers.add(HeaderNames.IDEMPOTENCY_KEY, idempotencyKey.getBytes(StandardCharsets.US_ASCII)); // as read: unquoted
     }
     trace.inject(headers);
+    if (identity != null) {
+      headers.add(HeaderNames.IDENTITY, identity.name().getBytes(StandardCharsets.UTF_8));
+      headers.add(HeaderNames.IDENTITY_KIND, identity.method().slug().getBytes(StandardCharsets.US_ASCII));
+      identity.claims().forEach((claim, value) ->
+          headers.add(HeaderNames.IDENTITY_CLAIM_PREFIX + claim, value.getBytes(StandardCharsets.UTF_8)));
+    }
     RequestEnvelope envelope =
         new RequestEnvelope(
             route.profile(),

@@ -3,6 +3,8 @@ package io.courier.gateway.http;
 import io.courier.gateway.accesslog.AccessLog;
 import io.courier.gateway.config.HttpConfig;
 import io.courier.gateway.config.ResultsConfig;
+import io.courier.gateway.auth.Authentication;
+import io.courier.gateway.auth.Authenticator;
 import io.courier.gateway.error.GatewayError;
 import io.courier.gateway.error.GatewayException;
 import io.courier.gateway.error.RateLimitedLog;
@@ -56,16 +58,20 @@ public final class RequestPipeline {
   private final Duration bodyTimeout;
   private final ConnectionGuard connectionGuard;
   private final CorsPreflights preflights;
+  private final CallerCredentials credentials;
   /** {@code null} when the access log is off. */
   private final AccessLog accessLog;
 
   /**
    * @param openApi the OpenAPI document served at {@code /openapi.json} ({@code asyncApi} likewise)
    * @param status the numbers of the status page, {@code /status}
+   * @param authenticator checks callers of routes with authentication
    */
   public RequestPipeline(
       RouteTable routes, Exchanges exchanges, GatewayMetrics metrics, PrometheusMeterRegistry registry, HttpConfig http,
-      ResultsConfig results, byte[] openApi, byte[] asyncApi, AccessLog accessLog, io.courier.gateway.status.StatusReport status) {
+      ResultsConfig results, byte[] openApi, byte[] asyncApi, AccessLog accessLog, io.courier.gateway.status.StatusReport status,
+      Authenticator authenticator) {
+    this.credentials = new CallerCredentials(authenticator);
     this.accessLog = accessLog;
     this.routes = routes;
     this.exchanges = exchanges;
@@ -75,10 +81,34 @@ public final class RequestPipeline {
         new ManagementEndpoints(exchanges.readiness(), registry, writer, new ManagementEndpoints.ApiDocuments(openApi, asyncApi), status);
     this.results = new ResultsEndpoint(results.path(), exchanges.results(), writer, results.maxWait(), metrics, exchanges::cancelPending,
         routes.routes().stream().filter(route -> route.config().profile() == io.courier.protocol.Profile.COURIER)
-            .map(route -> route.name()).collect(java.util.stream.Collectors.toUnmodifiableSet())::contains);
+            .map(route -> route.name()).collect(java.util.stream.Collectors.toUnmodifiableSet())::contains,
+        ownerCheck(routes, credentials));
     this.bodyTimeout = http.bodyTimeout();
     this.preflights = new CorsPreflights(routes, writer, metrics);
     this.connectionGuard = new ConnectionGuard(http.headerTimeout(), http.idleTimeout(), http.bodyTimeout(), metrics::unrouted);
+  }
+
+  /**
+   * Who may read a result: on routes with authentication, only the caller it belongs to; anyone else is
+   * told it does not exist, so that ids reveal nothing.
+   */
+  private static ResultsEndpoint.OwnerCheck ownerCheck(RouteTable routes, CallerCredentials credentials) {
+    java.util.Map<String, io.courier.gateway.config.RouteAccess> access = new java.util.HashMap<>();
+    routes.routes().forEach(route -> access.put(route.name(), route.config().access()));
+    return (result, request) -> {
+      if (result.owner() == null) {
+        return null;
+      }
+      Authentication outcome =
+          credentials.check(access.getOrDefault(result.route(), io.courier.gateway.config.RouteAccess.OPEN), request);
+      if (outcome instanceof Authentication.Refused refused) {
+        return refused;
+      }
+      Authentication.Allowed allowed = (Authentication.Allowed) outcome;
+      return allowed.identity() != null && result.owner().equals(allowed.identity().scope())
+          ? null
+          : new Authentication.Refused(GatewayError.RESULT_NOT_FOUND, "forbidden", "no result " + result.id(), null);
+    };
   }
 
   /** The header, idle and drain timeouts every connection of this front end gets. */
@@ -149,7 +179,7 @@ public final class RequestPipeline {
       return;
     }
     HttpCall call = new HttpCall(request, target, query, writer, found.route().cors());
-    Exchange exchange = exchanges.open(found, call, call);
+    Exchange exchange = exchanges.open(found, call, call, credentials.check(found.route().config().access(), request));
     if (line != null) {
       line.routed(exchange);
     }

@@ -48,14 +48,25 @@ final class ResultsEndpoint {
   private final GatewayMetrics metrics;
   private final java.util.function.Consumer<String> cancelPending;
   private final java.util.function.Predicate<String> cancellableRoute;
+  private final OwnerCheck ownerCheck;
+
+  /** Whether the caller of a request may see a result. */
+  @FunctionalInterface
+  interface OwnerCheck {
+    /** {@code null} when it may; else how to refuse it (401/403 for bad credentials, 404 for another's result). */
+    io.courier.gateway.auth.Authentication.Refused refusal(StoredResult result, HttpServerRequest request);
+  }
 
   /**
    * @param cancelPending ends the wait for the reply of a cancelled request, if this instance waits for it
    * @param cancellableRoute whether a route's service takes cancel markers (profile courier)
+   * @param ownerCheck whether the caller may see a result at all
    */
   ResultsEndpoint(
       String path, ResultStore results, ResponseWriter writer, Duration maxWait, GatewayMetrics metrics,
-      java.util.function.Consumer<String> cancelPending, java.util.function.Predicate<String> cancellableRoute) {
+      java.util.function.Consumer<String> cancelPending, java.util.function.Predicate<String> cancellableRoute,
+      OwnerCheck ownerCheck) {
+    this.ownerCheck = ownerCheck;
     this.cancelPending = cancelPending;
     this.cancellableRoute = cancellableRoute;
     this.prefix = path + "/";
@@ -99,7 +110,15 @@ final class ResultsEndpoint {
           } else if (found == null) {
             problem(request, GatewayError.RESULT_NOT_FOUND, "no result " + id + " (unknown, or older than the retention window)");
           } else {
-            then.accept(request, found);
+            io.courier.gateway.auth.Authentication.Refused refused = ownerCheck.refusal(found, request);
+            if (refused == null) {
+              then.accept(request, found);
+            } else if (refused.error() == GatewayError.RESULT_NOT_FOUND) {
+              // Another caller's result: the same answer as for an unknown id, so that ids reveal nothing.
+              problem(request, GatewayError.RESULT_NOT_FOUND, "no result " + id + " (unknown, or older than the retention window)");
+            } else {
+              problem(request, refused.error(), refused.detail());
+            }
           }
         }));
   }

@@ -21,6 +21,8 @@ public final class RouteMetrics {
   private final Map<GatewayError, Counter> errors = new EnumMap<>(GatewayError.class);
   private final Counter droppedReplyHeaders;
   private final Counter cancels;
+  /** Refused callers by reason; only routes with authentication have them. */
+  private final Map<String, Counter> authenticationRefused = new java.util.HashMap<>();
   private final Map<IdempotencyOutcome, Counter> idempotency = new EnumMap<>(IdempotencyOutcome.class);
 
   /** What became of a request that carried an {@code Idempotency-Key}. */
@@ -65,6 +67,17 @@ public final class RouteMetrics {
               .tag("outcome", outcome.tag())
               .register(registry));
     }
+    if (route.config().access().protectedRoute()) {
+      for (String reason : io.courier.gateway.auth.Authenticator.REASONS) {
+        authenticationRefused.put(
+            reason,
+            Counter.builder("courier.authentication.refused")
+                .description("Callers refused by the route's authentication: missing, invalid or expired credentials (401), forbidden (403), unavailable keys (503)")
+                .tag("route", this.route)
+                .tag("reason", reason)
+                .register(registry));
+      }
+    }
     cancels =
         Counter.builder("courier.cancels")
             .description("Cancel markers sent for requests whose callers went away")
@@ -85,6 +98,14 @@ public final class RouteMetrics {
   /** A request with an {@code Idempotency-Key} was found to be a first request, a retry, or a reuse. */
   public void idempotency(IdempotencyOutcome outcome) {
     Counter counter = idempotency.get(outcome);
+    if (counter != null) {
+      counter.increment();
+    }
+  }
+
+  /** A caller was refused by the route's authentication, for {@code reason} ({@link io.courier.gateway.auth.Authenticator#REASONS}). */
+  public void authenticationRefused(String reason) {
+    Counter counter = authenticationRefused.get(reason);
     if (counter != null) {
       counter.increment();
     }

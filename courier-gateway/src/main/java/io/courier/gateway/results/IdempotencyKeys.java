@@ -92,8 +92,9 @@ public final class IdempotencyKeys {
   }
 
   /** The scope a key is unique in: the route (and, once callers are authenticated, the caller). */
-  public static String scope(RouteConfig route, String key) {
-    return route.name() + "\n" + key;
+  public static String scope(RouteConfig route, io.courier.gateway.auth.Identity identity, String key) {
+    // Each caller's keys are its own: two callers picking the same key never see each other's result.
+    return identity == null ? route.name() + "\n" + key : route.name() + "\n" + identity.scope() + "\n" + key;
   }
 
   /**

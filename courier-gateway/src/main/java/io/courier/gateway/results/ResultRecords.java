@@ -28,6 +28,7 @@ final class ResultRecords {
   static final String FINGERPRINT = "courier-idempotency-fingerprint";
   static final String REQUEST_TOPIC = "courier-request-topic";
   static final String REQUEST_PARTITION = "courier-request-partition";
+  static final String OWNER = "courier-result-owner";
   private static final byte[] EMPTY = new byte[0];
 
   private ResultRecords() {}
@@ -49,6 +50,9 @@ final class ResultRecords {
     if (result.requestTopic() != null) {
       headers.add(REQUEST_TOPIC, utf8(result.requestTopic()));
       headers.add(REQUEST_PARTITION, utf8(Integer.toString(result.requestPartition())));
+    }
+    if (result.owner() != null) {
+      headers.add(OWNER, utf8(result.owner()));
     }
     byte[] value = result.reply() == null ? EMPTY : result.reply().body(); // never null: that is a tombstone
     return new ProducerRecord<>(topic, partition, utf8(result.id()), value, headers);
@@ -96,7 +100,8 @@ final class ResultRecords {
         string(headers, FINGERPRINT),
         requestTopic,
         requestTopic == null ? -1 : (int) number(headers, REQUEST_PARTITION),
-        reply);
+        reply,
+        string(headers, OWNER));
   }
 
   private static String required(Headers headers, String name) {

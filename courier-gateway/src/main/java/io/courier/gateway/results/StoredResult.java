@@ -19,6 +19,8 @@ import java.time.Instant;
  * @param requestPartition the partition the request went to, or -1 while not known (a claim written before
  *     its request)
  * @param reply the service's reply once {@link State#DONE}, else {@code null}
+ * @param owner the identity ({@code <kind>:<name>}) of the caller whose command it is, on routes with
+ *     authentication; only that caller may read or cancel it. {@code null} on open routes.
  */
 public record StoredResult(
     String id,
@@ -30,7 +32,8 @@ public record StoredResult(
     String fingerprint,
     String requestTopic,
     int requestPartition,
-    Outcome.Replied reply) {
+    Outcome.Replied reply,
+    String owner) {
 
   /** Where a result is in its life. A later state never gives way to an earlier one. */
   public enum State {
@@ -53,22 +56,27 @@ public record StoredResult(
   /** A pending result. */
   public static StoredResult pending(
       String id, String route, Instant created, Instant deadline, String scope, String fingerprint, String requestTopic, int requestPartition) {
-    return new StoredResult(id, State.PENDING, route, created, deadline, scope, fingerprint, requestTopic, requestPartition, null);
+    return new StoredResult(id, State.PENDING, route, created, deadline, scope, fingerprint, requestTopic, requestPartition, null, null);
+  }
+
+  /** This result, the command of the caller {@code owner} ({@link io.courier.gateway.auth.Identity#scope()}), or of nobody in particular. */
+  public StoredResult ownedBy(String owner) {
+    return new StoredResult(id, state, route, created, deadline, scope, fingerprint, requestTopic, requestPartition, reply, owner);
   }
 
   /** This result, done with {@code reply}. */
   public StoredResult done(Outcome.Replied reply) {
-    return new StoredResult(id, State.DONE, route, created, deadline, scope, fingerprint, requestTopic, requestPartition, reply);
+    return new StoredResult(id, State.DONE, route, created, deadline, scope, fingerprint, requestTopic, requestPartition, reply, owner);
   }
 
   /** This result, cancelled. */
   public StoredResult cancelled() {
-    return new StoredResult(id, State.CANCELLED, route, created, deadline, scope, fingerprint, requestTopic, requestPartition, null);
+    return new StoredResult(id, State.CANCELLED, route, created, deadline, scope, fingerprint, requestTopic, requestPartition, null, owner);
   }
 
   /** This result, its request now known to be in {@code partition}. */
   public StoredResult inPartition(int partition) {
-    return new StoredResult(id, state, route, created, deadline, scope, fingerprint, requestTopic, partition, reply);
+    return new StoredResult(id, state, route, created, deadline, scope, fingerprint, requestTopic, partition, reply, owner);
   }
 
   public boolean isFinal() {
@@ -77,7 +85,7 @@ public record StoredResult(
 
   /** A rough size in memory, for the view's bound: the body, the reply's header fields and the fields. */
   long weight() {
-    long weight = 256 + id.length() + route.length() + (scope == null ? 0 : scope.length() + 64);
+    long weight = 256 + id.length() + route.length() + (scope == null ? 0 : scope.length() + 64) + (owner == null ? 0 : owner.length());
     if (reply != null) {
       weight += reply.body().length;
       for (int i = 0; i < reply.headers().size(); i++) {

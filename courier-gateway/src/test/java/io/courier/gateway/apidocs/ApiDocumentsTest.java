@@ -31,6 +31,9 @@ class ApiDocumentsTest {
     if (which.equals("example")) {
       return ConfigLoader.load(Path.of("..", "courier.yaml"));
     }
+    if (which.equals("secured")) {
+      return ConfigLoader.parse(SECURED);
+    }
     return ConfigLoader.parse("""
         kafka: {bootstrap-servers: "k1:9092,k2:9092", response-topic: gw.replies}
         results: {enabled: false}
@@ -49,6 +52,22 @@ class ApiDocumentsTest {
         """.replace("zilla requests?", "zilla.requests"));
   }
 
+  private static final String SECURED = """
+      kafka: {bootstrap-servers: "k1:9092"}
+      authentication:
+        api-keys: {header: x-key, keys: [{name: billing, sha256: "%s"}]}
+        jwt: {jwks-file: /etc/courier/jwks.json, issuer: "https://idp.example.com/", audience: courier}
+      services:
+        - name: orders
+          request-topic: orders.requests
+          authentication: [jwt, api-key]
+          routes:
+            - {method: POST, path: /orders}
+            - {method: DELETE, path: "/orders/{id}", authentication: jwt, scopes: [orders:admin]}
+            - {method: GET, path: "/orders/{id}", authentication: mtls}
+            - {method: GET, path: /ping, authentication: none}
+      """.formatted("0".repeat(64));
+
   private static JsonSchema schema(String file, SpecVersion.VersionFlag version) throws IOException {
     try (InputStream in = ApiDocumentsTest.class.getResourceAsStream("/schemas/" + file)) {
       return JsonSchemaFactory.getInstance(version).getSchema(JSON.readTree(in));
@@ -56,7 +75,7 @@ class ApiDocumentsTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"example", "other"})
+  @ValueSource(strings = {"example", "other", "secured"})
   void theOpenApiDocumentIsValidOpenApi31AndListsEveryRoute(String which) throws IOException {
     GatewayConfig config = config(which);
     JsonNode document = JSON.readTree(OpenApiDocument.json(config));
@@ -92,6 +111,26 @@ class ApiDocumentsTest {
           .isEqualTo("$message.header#/" + route.profile().correlationHeader());
       assertThat(message.path("headers").path("required").toString()).contains("courier-deadline");
     }
+  }
+
+  @org.junit.jupiter.api.Test
+  void eachRouteStatesItsSecurityAndTheDocumentItsSchemes() throws IOException {
+    JsonNode document = JSON.readTree(OpenApiDocument.json(ConfigLoader.parse(SECURED)));
+
+    JsonNode schemes = document.path("components").path("securitySchemes");
+    assertThat(schemes.path("apiKey").path("name").asText()).isEqualTo("x-key");
+    assertThat(schemes.path("bearer").path("bearerFormat").asText()).isEqualTo("JWT");
+    assertThat(schemes.path("clientCertificate").path("type").asText()).isEqualTo("mutualTLS");
+    JsonNode create = document.path("paths").path("/orders").path("post");
+    assertThat(create.path("security").toString()).isEqualTo("[{\"bearer\":[]},{\"apiKey\":[]}]");
+    assertThat(create.path("responses").has("401")).isTrue();
+    JsonNode remove = document.path("paths").path("/orders/{id}").path("delete");
+    assertThat(remove.path("security").toString()).isEqualTo("[{\"bearer\":[\"orders:admin\"]}]");
+    assertThat(remove.path("responses").has("403")).isTrue();
+    JsonNode ping = document.path("paths").path("/ping").path("get");
+    assertThat(ping.path("security").toString()).isEqualTo("[{}]");
+    assertThat(ping.path("responses").has("401")).isFalse();
+    assertThat(JSON.readTree(OpenApiDocument.json(config("other"))).path("components").has("securitySchemes")).isFalse();
   }
 
   @org.junit.jupiter.api.Test

@@ -213,7 +213,7 @@ class AsyncExchangeTest {
     harness.acknowledgeAllResults(); // the claim, then its tombstone
 
     assertThat(harness.published).isEmpty();
-    assertThat(harness.view.claimOf(io.courier.gateway.results.IdempotencyKeys.scope(idempotent("/payments", OPTIONAL), "k-5"))).isNull();
+    assertThat(harness.view.claimOf(io.courier.gateway.results.IdempotencyKeys.scope(idempotent("/payments", OPTIONAL), null, "k-5"))).isNull();
   }
 
   @Test

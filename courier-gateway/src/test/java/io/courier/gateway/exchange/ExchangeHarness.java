@@ -160,7 +160,7 @@ final class ExchangeHarness {
   /** Opens the exchange of a request, as the front end does after routing. */
   Exchange open(Caller caller) {
     RouteMatch match = routes.match(caller.method, caller.target());
-    return exchanges.open((RouteMatch.Found) match, caller, caller);
+    return exchanges.open((RouteMatch.Found) match, caller, caller, io.courier.gateway.auth.Authentication.Allowed.ANONYMOUS);
   }
 
   /** Opens and publishes a request without a body. */

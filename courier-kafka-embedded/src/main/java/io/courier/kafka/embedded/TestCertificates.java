@@ -51,6 +51,11 @@ public record TestCertificates(Path keystore, Path truststore, String password) 
     return new TestCertificates(keystore, truststore, password);
   }
 
+  /** The CA's certificate as PEM, beside the stores: what a client given PEM trust (not a store) trusts. */
+  public Path caCertificate() {
+    return keystore.resolveSibling("ca.pem");
+  }
+
   /** The store type of {@link #keystore()} and {@link #truststore()}: {@code PKCS12}. */
   public String type() {
     return TYPE;
