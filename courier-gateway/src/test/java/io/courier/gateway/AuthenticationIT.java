@@ -111,6 +111,8 @@ class AuthenticationIT {
       assertThat(header(byToken, "courier-identity")).isEqualTo("alice");
       assertThat(header(byToken, "courier-identity-kind")).isEqualTo("jwt");
       assertThat(header(byToken, "courier-identity-claim.tenant")).isEqualTo("acme");
+      assertThat(io.courier.protocol.RequestEnvelope.fromHeaders(byToken.headers()).identity())
+          .isEqualTo(new io.courier.protocol.CallerIdentity("jwt", "alice", java.util.Map.of("tenant", "acme")));
       for (var recorded : byToken.headers()) {
         assertThat(new String(recorded.value(), StandardCharsets.ISO_8859_1)).doesNotContain(alice.substring(7));
       }

@@ -26,6 +26,7 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  * @param pathParams path template parameters, in template order
  * @param headers forwarded HTTP header fields, lower-case names, values the bytes the caller sent, repeated
  *     names once per value and in order; including {@code content-type}
+ * @param identity who the caller proved to be at the gateway, or {@code null} on open routes
  */
 public record RequestEnvelope(
     Profile profile,
@@ -38,14 +39,15 @@ public record RequestEnvelope(
     String path,
     String query,
     Map<String, String> pathParams,
-    HeaderFields headers) {
+    HeaderFields headers,
+    CallerIdentity identity) {
 
   public RequestEnvelope {
     pathParams = Collections.unmodifiableMap(new LinkedHashMap<>(pathParams));
     headers = headers == null ? HeaderFields.EMPTY : headers;
   }
 
-  /** A builder, for code that would otherwise call the eleven-argument constructor. */
+  /** A builder, for code that would otherwise call the twelve-argument constructor. */
   public static Builder builder() {
     return new Builder();
   }
@@ -63,7 +65,8 @@ public record RequestEnvelope(
         .path(path)
         .query(query)
         .pathParams(pathParams)
-        .headers(headers);
+        .headers(headers)
+        .identity(identity);
   }
 
   /** The Kafka headers of this request, in its profile. */
@@ -92,6 +95,11 @@ public record RequestEnvelope(
       out.add(HeaderNames.ZILLA_PATH, Codec.utf8(query == null ? path : path + '?' + query));
     }
     headers.forEach(out::add);
+    if (identity != null) {
+      out.add(HeaderNames.IDENTITY, Codec.utf8(identity.name()));
+      out.add(HeaderNames.IDENTITY_KIND, Codec.utf8(identity.kind()));
+      identity.claims().forEach((claim, value) -> out.add(HeaderNames.IDENTITY_CLAIM_PREFIX + claim, Codec.utf8(value)));
+    }
     return out;
   }
 
@@ -128,6 +136,7 @@ public record RequestEnvelope(
                 Codec.parseLong(HeaderNames.DEADLINE, deadlineHeader.value(), 0, Long.MAX_VALUE));
 
     Map<String, String> pathParams = new LinkedHashMap<>();
+    Map<String, String> claims = new LinkedHashMap<>();
     HeaderFields.Builder headers = HeaderFields.builder();
     for (Header header : in) {
       String name = header.key();
@@ -136,6 +145,8 @@ public record RequestEnvelope(
       }
       if (name.startsWith(HeaderNames.PATH_PARAM_PREFIX)) {
         pathParams.put(name.substring(HeaderNames.PATH_PARAM_PREFIX.length()), new String(header.value(), StandardCharsets.UTF_8));
+      } else if (name.startsWith(HeaderNames.IDENTITY_CLAIM_PREFIX)) {
+        claims.put(name.substring(HeaderNames.IDENTITY_CLAIM_PREFIX.length()), new String(header.value(), StandardCharsets.UTF_8));
       } else if (!HeaderNames.isProtocolHeader(name)) {
         headers.add(name, header.value());
       }
@@ -162,7 +173,18 @@ public record RequestEnvelope(
         path,
         query,
         pathParams,
-        headers.build());
+        headers.build(),
+        identity(in, claims));
+  }
+
+  /** The caller's identity, when the record has {@code courier-identity}; its kind defaults to {@code unknown}. */
+  private static CallerIdentity identity(Headers in, Map<String, String> claims) {
+    String name = Codec.string(in, HeaderNames.IDENTITY);
+    if (name == null) {
+      return null;
+    }
+    String kind = Codec.string(in, HeaderNames.IDENTITY_KIND);
+    return new CallerIdentity(kind == null ? "unknown" : kind, name, claims);
   }
 
   private static String firstNonNull(String first, String second) {
@@ -182,6 +204,7 @@ public record RequestEnvelope(
     private String query;
     private Map<String, String> pathParams = Map.of();
     private HeaderFields headers = HeaderFields.EMPTY;
+    private CallerIdentity identity;
 
     private Builder() {}
 
@@ -240,9 +263,15 @@ public record RequestEnvelope(
       return this;
     }
 
+    /** Who the caller proved to be; {@code null} (the default) on open routes. */
+    public Builder identity(CallerIdentity identity) {
+      this.identity = identity;
+      return this;
+    }
+
     public RequestEnvelope build() {
       return new RequestEnvelope(
-          profile, correlationId, replyTopic, replyPartition, deadline, route, method, path, query, pathParams, headers);
+          profile, correlationId, replyTopic, replyPartition, deadline, route, method, path, query, pathParams, headers, identity);
     }
   }
 }

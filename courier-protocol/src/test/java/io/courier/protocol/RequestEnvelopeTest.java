@@ -78,6 +78,22 @@ class RequestEnvelopeTest {
   }
 
   @Test
+  void theCallersIdentityTravelsAsProtocolHeadersAndComesBackWhole() {
+    CallerIdentity alice = new CallerIdentity("jwt", "alice@example.com", java.util.Map.of("tenant", "acme"));
+    Headers headers = request(Profile.COURIER).toBuilder().identity(alice).build().toHeaders();
+
+    RequestEnvelope received = RequestEnvelope.fromHeaders(headers);
+
+    assertThat(new String(headers.lastHeader("courier-identity").value(), StandardCharsets.UTF_8)).isEqualTo("alice@example.com");
+    assertThat(new String(headers.lastHeader("courier-identity-kind").value(), StandardCharsets.UTF_8)).isEqualTo("jwt");
+    assertThat(new String(headers.lastHeader("courier-identity-claim.tenant").value(), StandardCharsets.UTF_8)).isEqualTo("acme");
+    assertThat(received.identity()).isEqualTo(alice);
+    assertThat(received.headers().toMap()).as("never among the HTTP header fields").doesNotContainKeys(
+        "courier-identity", "courier-identity-kind", "courier-identity-claim.tenant");
+    assertThat(RequestEnvelope.fromHeaders(request(Profile.COURIER).toHeaders()).identity()).isNull();
+  }
+
+  @Test
   void repeatedHeadersTravelOncePerValueInOrderAndTheirBytesUnchanged() {
     // given two x-forwarded-for fields and values that are not ASCII: UTF-8, and a Latin-1 byte
     byte[] tokyo = "東京".getBytes(StandardCharsets.UTF_8);

@@ -77,6 +77,15 @@ public final class Request {
     return Optional.ofNullable(envelope.query());
   }
 
+  /**
+   * Who the caller proved to be at the gateway, on routes with authentication (docs/security.md): the API
+   * key's name, the JWT's {@code sub} or the client certificate's subject, how, and the claims the gateway
+   * forwards. Empty on open routes. Callers cannot set it: the gateway writes it as protocol headers.
+   */
+  public Optional<io.courier.protocol.CallerIdentity> identity() {
+    return Optional.ofNullable(envelope.identity());
+  }
+
   /** The first value of a forwarded HTTP header, by name in any letter case, read as UTF-8. */
   public Optional<String> header(String name) {
     return envelope.headers().first(name);

@@ -3,6 +3,7 @@ package io.courier.gateway.exchange;
 import io.courier.gateway.config.RouteConfig;
 import io.courier.gateway.auth.Identity;
 import io.courier.gateway.tracing.RequestTrace;
+import io.courier.protocol.CallerIdentity;
 import io.courier.protocol.HeaderFields;
 import io.courier.protocol.HeaderNames;
 import io.courier.protocol.RequestEnvelope;
@@ -47,12 +48,6 @@ final class RequestRecords {
       headers.add(HeaderNames.IDEMPOTENCY_KEY, idempotencyKey.getBytes(StandardCharsets.US_ASCII)); // as read: unquoted
     }
     trace.inject(headers);
-    if (identity != null) {
-      headers.add(HeaderNames.IDENTITY, identity.name().getBytes(StandardCharsets.UTF_8));
-      headers.add(HeaderNames.IDENTITY_KIND, identity.method().slug().getBytes(StandardCharsets.US_ASCII));
-      identity.claims().forEach((claim, value) ->
-          headers.add(HeaderNames.IDENTITY_CLAIM_PREFIX + claim, value.getBytes(StandardCharsets.UTF_8)));
-    }
     RequestEnvelope envelope =
         new RequestEnvelope(
             route.profile(),
@@ -65,7 +60,8 @@ final class RequestRecords {
             request.target().path(),
             request.query(),
             pathParams,
-            headers.build());
+            headers.build(),
+            identity == null ? null : new CallerIdentity(identity.method().slug(), identity.name(), identity.claims()));
     return new ProducerRecord<>(route.requestTopic(), null, key, body, envelope.toHeaders());
   }
 
