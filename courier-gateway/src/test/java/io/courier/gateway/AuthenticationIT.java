@@ -71,6 +71,7 @@ class AuthenticationIT {
               - {name: create, method: POST, path: /orders}
               - {name: remove, method: DELETE, path: "/orders/{id}", authentication: jwt, scopes: [orders:admin]}
               - {name: ping, method: GET, path: /ping, authentication: none}
+              - {name: quote, method: GET, path: /quote, rate-limit: {requests-per-second: 0.2, burst: 2}}
         """.formatted(HexFormat.of().formatHex(AuthenticationConfig.ApiKey.hash(KEY)), jwksServer.getAddress().getPort(),
             certificates.caCertificate(), TestTokens.ISSUER, TestTokens.AUDIENCE);
     String alice = "Bearer " + issuer.rs256(TestTokens.claims("alice", Instant.now()).claim("tenant", "acme").build());
@@ -128,6 +129,19 @@ class AuthenticationIT {
       // an open route asks nothing, and sends no identity
       assertThat(gateway.send("GET", "/ping", null).statusCode()).isEqualTo(200);
       assertThat(service.takeRequest().headers().lastHeader("courier-identity")).isNull();
+
+      // a rate limit per caller: billing's third request in a row is 429, alice still has hers
+      assertThat(gateway.send("GET", "/quote", null, "x-api-key", KEY).statusCode()).isEqualTo(200);
+      assertThat(gateway.send("GET", "/quote", null, "x-api-key", KEY).statusCode()).isEqualTo(200);
+      HttpResponse<String> limited = gateway.send("GET", "/quote", null, "x-api-key", KEY);
+      assertThat(limited.statusCode()).isEqualTo(429);
+      assertThat(limited.body()).contains("urn:courier:problem:rate-limited");
+      assertThat(Integer.parseInt(limited.headers().firstValue("retry-after").orElseThrow())).isBetween(1, 5);
+      assertThat(gateway.send("GET", "/quote", null, "authorization", alice).statusCode()).isEqualTo(200);
+      assertThat(gateway.counter("courier.errors", "route", "quote", "error", "rate-limited")).isEqualTo(1);
+      service.takeRequest();
+      service.takeRequest();
+      service.takeRequest();
 
       assertThat(gateway.counter("courier.authentication.refused", "route", "create", "reason", "missing")).isEqualTo(1);
       assertThat(gateway.counter("courier.authentication.refused", "route", "create", "reason", "invalid")).isEqualTo(2);

@@ -141,6 +141,9 @@ public final class OpenApiDocument {
         errors.add(GatewayError.AUTHENTICATION_UNAVAILABLE);
       }
     }
+    if (route.rateLimit() != null) {
+      errors.add(GatewayError.RATE_LIMITED);
+    }
     if (route.idempotency().enabled()) {
       errors.addAll(List.of(GatewayError.MALFORMED_IDEMPOTENCY_KEY, GatewayError.IDEMPOTENCY_KEY_REUSED,
           GatewayError.CANCELLED, GatewayError.RESULTS_UNAVAILABLE));

@@ -423,6 +423,7 @@ public final class ConfigLoader {
         idempotency(service, Setting.SERVICE_IDEMPOTENCY, Setting.SERVICE_IDEMPOTENCY_DUPLICATES,
             Setting.SERVICE_IDEMPOTENCY_FINGERPRINT_HEADERS, Idempotency.OFF, results);
     CorsConfig serviceCors = CorsConfig.read(service.child(Setting.SERVICE_CORS.key()), cors);
+    RateLimitConfig serviceRateLimit = RateLimitConfig.read(service.child(Setting.SERVICE_RATE_LIMIT.key()), null);
     RouteAccess serviceAccess =
         AuthenticationSettings.access(service, Setting.SERVICE_AUTHENTICATION, Setting.SERVICE_SCOPES, Setting.SERVICE_CLAIMS, null, authentication);
 
@@ -464,7 +465,8 @@ public final class ConfigLoader {
               idempotency(route, Setting.ROUTE_IDEMPOTENCY, Setting.ROUTE_IDEMPOTENCY_DUPLICATES,
                   Setting.ROUTE_IDEMPOTENCY_FINGERPRINT_HEADERS, serviceIdempotency, results),
               CorsConfig.read(route.child(Setting.ROUTE_CORS.key()), serviceCors),
-              access(route, serviceAccess, authentication));
+              access(route, serviceAccess, authentication),
+              RateLimitConfig.read(route.child(Setting.ROUTE_RATE_LIMIT.key()), serviceRateLimit));
       if (config.idempotency().enabled() && config.forwardHeaders().contains(HeaderNames.IDEMPOTENCY_KEY)) {
         throw route.error("forwards idempotency-key, which the gateway sets itself on routes with idempotency");
       }

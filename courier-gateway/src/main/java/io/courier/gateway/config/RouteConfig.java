@@ -23,6 +23,7 @@ import java.util.List;
  * @param idempotency how the route treats {@code Idempotency-Key}
  * @param cors which browser pages of other origins may call the route ({@link CorsConfig#OFF}: none)
  * @param access who may call the route
+ * @param rateLimit how many requests each caller may make, or {@code null} for no limit
  */
 public record RouteConfig(
     String name,
@@ -39,7 +40,8 @@ public record RouteConfig(
     String responderGroup,
     Idempotency idempotency,
     CorsConfig cors,
-    RouteAccess access) {
+    RouteAccess access,
+    RateLimitConfig rateLimit) {
 
   public RouteConfig {
     forwardHeaders = List.copyOf(forwardHeaders);
@@ -64,7 +66,7 @@ public record RouteConfig(
       String responderGroup,
       Idempotency idempotency) {
     this(name, service, requestTopic, profile, method, path, key, timeout, maxInFlight, maxBodyBytes, forwardHeaders,
-        responderGroup, idempotency, CorsConfig.OFF, null);
+        responderGroup, idempotency, CorsConfig.OFF, null, null);
   }
 
   /** A route whose service's responder group is not watched. */
@@ -80,6 +82,6 @@ public record RouteConfig(
       int maxInFlight,
       int maxBodyBytes,
       List<String> forwardHeaders) {
-    this(name, service, requestTopic, profile, method, path, key, timeout, maxInFlight, maxBodyBytes, forwardHeaders, null, null, CorsConfig.OFF, null);
+    this(name, service, requestTopic, profile, method, path, key, timeout, maxInFlight, maxBodyBytes, forwardHeaders, null, null, CorsConfig.OFF, null, null);
   }
 }

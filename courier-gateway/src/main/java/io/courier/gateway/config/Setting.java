@@ -89,6 +89,9 @@ public enum Setting {
   SERVICE_AUTHENTICATION("services[].authentication", "`none` without `authentication`; else required", "How callers of the service's routes authenticate: `none`, `api-key`, `jwt`, `mtls`, or a list of them (any one suffices). Failures: 401 (missing or invalid credentials) or 403 (valid, but not allowed)."),
   SERVICE_SCOPES("services[].scopes", "[]", "JWT scopes a token must all have; otherwise 403."),
   SERVICE_CLAIMS("services[].claims", "{}", "JWT claim values a token must have, `name: value`; otherwise 403."),
+  SERVICE_RATE_LIMIT("services[].rate-limit", "none", "Requests each caller may make on each of the service's routes: a token bucket per caller and route (the caller's identity on routes with authentication, else its IP address). Past it: 429 `rate-limited` with `Retry-After`. Each instance counts on its own."),
+  SERVICE_RATE_LIMIT_REQUESTS_PER_SECOND("services[].rate-limit.requests-per-second", "required", "The sustained rate per caller, above 0 (0.5: one every two seconds)."),
+  SERVICE_RATE_LIMIT_BURST("services[].rate-limit.burst", "requests-per-second, rounded up", "The most requests a caller may make at once after a quiet spell."),
   SERVICE_ROUTES("services[].routes", "required", "The service's routes."),
   ROUTE_NAME("services[].routes[].name", "`<service>.<METHOD> <path>`", "Unique route name, sent as `courier-route` and used as the metrics tag."),
   ROUTE_METHOD("services[].routes[].method", "required", "GET, POST, PUT, PATCH or DELETE."),
@@ -102,6 +105,7 @@ public enum Setting {
   ROUTE_IDEMPOTENCY_DUPLICATES("services[].routes[].idempotency-duplicates", "the service's", "`wait` or `conflict`, for this route."),
   ROUTE_IDEMPOTENCY_FINGERPRINT_HEADERS("services[].routes[].idempotency-fingerprint-headers", "the service's", "Fingerprint headers of this route, instead of the service's."),
   ROUTE_CORS("services[].routes[].cors", "the service's", "The keys of `cors` for this route, each given one replacing the service's value; `allowed-origins: []` turns CORS off for it."),
+  ROUTE_RATE_LIMIT("services[].routes[].rate-limit", "the service's", "`{requests-per-second, burst}` for this route instead of the service's, or `off`."),
   ROUTE_AUTHENTICATION("services[].routes[].authentication", "the service's", "`none`, `api-key`, `jwt`, `mtls` or a list, for this route."),
   ROUTE_SCOPES("services[].routes[].scopes", "the service's", "JWT scopes for this route, instead of the service's."),
   ROUTE_CLAIMS("services[].routes[].claims", "the service's", "JWT claim values for this route, instead of the service's.");

@@ -142,6 +142,11 @@ final class YamlNode {
     return node instanceof SequenceNode;
   }
 
+  /** Whether this is a mapping ({@code {a: 1}} or indented keys). */
+  boolean isMapping() {
+    return node instanceof MappingNode;
+  }
+
   List<YamlNode> asList() {
     if (!(node instanceof SequenceNode sequence)) {
       throw error("must be a list");

@@ -25,6 +25,7 @@ public enum GatewayError {
   NOT_CANCELLABLE(409, "not-cancellable", "The command can no longer be cancelled", false),
   CANCELLED(409, "cancelled", "The command was cancelled", false),
   IDEMPOTENCY_KEY_REUSED(422, "idempotency-key-reused", "The Idempotency-Key was used for a different request", false),
+  RATE_LIMITED(429, "rate-limited", "Too many requests from this caller", true),
   REQUEST_TIMEOUT(408, "request-timeout", "The request was not received in time", false),
   BODY_TOO_LARGE(413, "body-too-large", "The request body is too large", false),
   EXPECTATION_FAILED(417, "expectation-failed", "The Expect header cannot be met", false),

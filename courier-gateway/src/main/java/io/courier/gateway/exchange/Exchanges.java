@@ -98,7 +98,7 @@ public final class Exchanges {
     Exchange exchange = new Exchange(this, route, match.pathParams(), routeMetrics, frontEnd, trace, identity);
     Readiness.Refusal refusal = readiness.refusalForCallers(route.config());
     if (authentication instanceof Authentication.Refused refused) {
-      routeMetrics.authenticationRefused(refused.reason());
+      routeMetrics.authenticationRefused(refused.reason()); // a 429 has no series here: courier_errors_total counts it
       exchange.refuse(refused.error(), refused.detail());
     } else if (refusal != null) {
       exchange.refuse(refusal.error(), refusal.detail());

@@ -5,6 +5,8 @@ import io.courier.gateway.config.HttpConfig;
 import io.courier.gateway.config.ResultsConfig;
 import io.courier.gateway.auth.Authentication;
 import io.courier.gateway.auth.Authenticator;
+import io.courier.gateway.routing.RateLimiter;
+import io.courier.gateway.routing.Route;
 import io.courier.gateway.error.GatewayError;
 import io.courier.gateway.error.GatewayException;
 import io.courier.gateway.error.RateLimitedLog;
@@ -179,7 +181,7 @@ public final class RequestPipeline {
       return;
     }
     HttpCall call = new HttpCall(request, target, query, writer, found.route().cors());
-    Exchange exchange = exchanges.open(found, call, call, credentials.check(found.route().config().access(), request));
+    Exchange exchange = exchanges.open(found, call, call, rateLimited(found.route(), credentials.check(found.route().config().access(), request), request));
     if (line != null) {
       line.routed(exchange);
     }
@@ -192,6 +194,27 @@ public final class RequestPipeline {
         exchange.fail(GatewayError.INTERNAL_ERROR, "the gateway failed unexpectedly");
       }
     }
+  }
+
+  /**
+   * Step 3b: an authenticated (or anonymous) caller past its route's {@code rate-limit} is refused with 429
+   * and a {@code Retry-After} of when its next token comes. The caller is its identity, else its IP address.
+   */
+  private static Authentication rateLimited(Route route, Authentication authentication, HttpServerRequest request) {
+    RateLimiter limiter = route.rateLimiter();
+    if (limiter == null || !(authentication instanceof Authentication.Allowed allowed)) {
+      return authentication;
+    }
+    String caller =
+        allowed.identity() != null ? allowed.identity().scope() : "ip:" + (request.remoteAddress() == null ? "" : request.remoteAddress().hostAddress());
+    long waitNanos = limiter.acquire(caller, System.nanoTime());
+    if (waitNanos == 0) {
+      return authentication;
+    }
+    long seconds = Math.max(1, (waitNanos + 999_999_999L) / 1_000_000_000L);
+    request.response().putHeader(HttpHeaders.RETRY_AFTER, Long.toString(seconds));
+    return new Authentication.Refused(GatewayError.RATE_LIMITED, "rate-limited",
+        "more than the route's rate-limit allows for this caller; retry in " + seconds + " s", null);
   }
 
   /** Step 4: checks what the headers promise, answers {@code Expect}, then reads the body and publishes. */

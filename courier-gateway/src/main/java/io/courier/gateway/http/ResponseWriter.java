@@ -202,8 +202,8 @@ final class ResponseWriter {
       return;
     }
     response.setStatusCode(error.status()).putHeader(HttpHeaders.CONTENT_TYPE, Problem.CONTENT_TYPE);
-    if (error.retryable()) {
-      response.putHeader(HttpHeaders.RETRY_AFTER, retryAfterSeconds);
+    if (error.retryable() && !response.headers().contains(HttpHeaders.RETRY_AFTER)) {
+      response.putHeader(HttpHeaders.RETRY_AFTER, retryAfterSeconds); // unless the step that refused knows better (429)
     }
     boolean close = mustClose(request, error);
     if (close) {

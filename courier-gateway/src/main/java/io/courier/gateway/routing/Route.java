@@ -13,11 +13,18 @@ public final class Route {
   private final PathTemplate template;
   private final AtomicInteger inFlight = new AtomicInteger();
   private final CorsPolicy cors;
+  private final RateLimiter rateLimiter;
 
   public Route(RouteConfig config) {
     this.config = config;
     this.template = PathTemplate.parse(config.path());
     this.cors = CorsPolicy.of(config.cors(), config.method());
+    this.rateLimiter = config.rateLimit() == null ? null : new RateLimiter(config.rateLimit());
+  }
+
+  /** The route's per-caller limit, or {@code null} when it has none. */
+  public RateLimiter rateLimiter() {
+    return rateLimiter;
   }
 
   public RouteConfig config() {
