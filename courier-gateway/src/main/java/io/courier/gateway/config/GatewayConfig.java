@@ -13,6 +13,8 @@ import java.util.List;
  * @param results where async results and idempotency claims are kept
  * @param accessLog the access log
  * @param tracing trace context and spans
+ * @param management the management endpoints on a listener of their own, or {@code null} to serve them
+ *     with the routes on {@code http.port}
  * @param warnings what the file does that works but is risky or has no effect, each as {@code file:line:
  *     key path: message}; the gateway logs them at start-up
  */
@@ -24,11 +26,19 @@ public record GatewayConfig(
     ResultsConfig results,
     AccessLogConfig accessLog,
     TracingConfig tracing,
-    List<String> warnings) {
+    List<String> warnings,
+    ManagementConfig management) {
 
   public GatewayConfig {
     routes = List.copyOf(routes);
     warnings = List.copyOf(warnings);
+  }
+
+  /** Management endpoints on the routes' listener. */
+  public GatewayConfig(
+      String instanceId, HttpConfig http, KafkaConfig kafka, List<RouteConfig> routes, ResultsConfig results,
+      AccessLogConfig accessLog, TracingConfig tracing, List<String> warnings) {
+    this(instanceId, http, kafka, routes, results, accessLog, tracing, warnings, null);
   }
 
   /** A configuration without results and warnings, e.g. built in code. */
@@ -41,7 +51,7 @@ public record GatewayConfig(
     if (!CorrelationIds.isValidInstanceId(id)) {
       throw new ConfigException("instance id must be 1-64 characters of A-Z, a-z, 0-9, '_' or '-', was \"" + id + "\"");
     }
-    return new GatewayConfig(id, http, kafka, routes, results, accessLog, tracing, warnings);
+    return new GatewayConfig(id, http, kafka, routes, results, accessLog, tracing, warnings, management);
   }
 
   /** This configuration listening on another HTTP port, e.g. from the command line. */
@@ -49,7 +59,7 @@ public record GatewayConfig(
     if (port < 0 || port > 65535) {
       throw new ConfigException("port must be between 0 and 65535, was " + port);
     }
-    return new GatewayConfig(instanceId, http.withPort(port), kafka, routes, results, accessLog, tracing, warnings);
+    return new GatewayConfig(instanceId, http.withPort(port), kafka, routes, results, accessLog, tracing, warnings, management);
   }
 
   /** This configuration against another cluster, e.g. from the command line. */
@@ -58,7 +68,7 @@ public record GatewayConfig(
       throw new ConfigException("bootstrap servers must not be empty");
     }
     KafkaConfig moved = kafka.withBootstrapServers(bootstrapServers);
-    return new GatewayConfig(instanceId, http, moved, routes, results, accessLog, tracing, warnings);
+    return new GatewayConfig(instanceId, http, moved, routes, results, accessLog, tracing, warnings, management);
   }
 
   /** The responder groups the services name, without repeats. */

@@ -2,6 +2,7 @@ package io.courier.gateway.http;
 
 import io.courier.gateway.accesslog.AccessLog;
 import io.courier.gateway.config.HttpConfig;
+import io.courier.gateway.config.ManagementPaths;
 import io.courier.gateway.config.ResultsConfig;
 import io.courier.gateway.error.GatewayError;
 import io.courier.gateway.error.GatewayException;
@@ -46,6 +47,7 @@ public final class RequestPipeline {
   private static final Logger LOGGER = LoggerFactory.getLogger(RequestPipeline.class);
   private static final RateLimitedLog WARNINGS = new RateLimitedLog(LOGGER, Duration.ofSeconds(10));
   private static final String CONTINUE = "100-continue";
+  private static final String MANAGEMENT_PATHS = String.join(", ", ManagementPaths.ALL.stream().sorted().toList());
 
   private final ManagementEndpoints management;
   private final ResultsEndpoint results;
@@ -84,7 +86,26 @@ public final class RequestPipeline {
     return connectionGuard;
   }
 
-  public void handle(HttpServerRequest request) {
+  /** What a listener serves: the routes and the management endpoints on one port, or either alone. */
+  public enum Listener {
+    /** Routes, results and management endpoints on {@code http.port} (no {@code management} configured). */
+    SHARED(true, true),
+    /** Routes and results only; the management paths answer 404 ({@code management} has a port of its own). */
+    ROUTES(true, false),
+    /** The management endpoints only, on {@code management.port}; everything else answers 404. */
+    MANAGEMENT(false, true);
+
+    private final boolean routes;
+    private final boolean management;
+
+    Listener(boolean routes, boolean management) {
+      this.routes = routes;
+      this.management = management;
+    }
+  }
+
+  /** A request that arrived on {@code listener}. */
+  public void handle(HttpServerRequest request, Listener listener) {
     AccessLine line = accessLog != null && accessLog.sampled() ? new AccessLine(request, accessLog) : null;
     try {
       String ambiguous = RequestFraming.problem(request);
@@ -92,7 +113,13 @@ public final class RequestPipeline {
         // Nothing after it on the connection can be trusted to be read as the client meant it.
         request.response().putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
         unrouted(request, GatewayError.MALFORMED_REQUEST, ambiguous);
-      } else if (!management.handle(request) && !results.handle(request)) {
+      } else if (listener.management && management.handle(request)) {
+        // answered
+      } else if (!listener.routes) {
+        unrouted(request, GatewayError.ROUTE_NOT_FOUND, "the management port serves only " + MANAGEMENT_PATHS);
+      } else if (!listener.management && ManagementPaths.ALL.contains(request.path())) {
+        unrouted(request, GatewayError.ROUTE_NOT_FOUND, "no route for " + request.path() + " (management endpoints are on the management port)");
+      } else if (!results.handle(request)) {
         route(request, line);
       }
     } catch (GatewayException e) {
