@@ -16,10 +16,13 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = {"-p", "--port"}, defaultValue = "8080", description = "HTTP port of the gateway (default ${DEFAULT-VALUE}).")
   int port;
 
+  @Option(names = "--tls", description = "Serve HTTPS with a self-signed certificate made for this run; the commands printed trust it with curl --cacert.")
+  boolean tls;
+
   @Override
   public Integer call() {
     System.out.println("Starting Kafka, the example services and the gateway...");
-    Demo demo = Demo.start(port);
+    Demo demo = Demo.start(port, tls);
     System.out.println(DemoScript.banner(demo));
     ShutdownSignal.awaitThenClose(demo);
     System.out.println("Courier demo stopped.");

@@ -26,7 +26,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The README's quickstart, executed: the demo comes up, every curl command it prints gives the documented
- * answer, the README shows the same commands, and closing the demo stops everything.
+ * answer (also over TLS, with curl trusting the demo's self-signed certificate), the README shows the same
+ * commands, and closing the demo stops everything.
  */
 class DemoIT {
   private static final Pattern LOCATION = Pattern.compile("(?im)^location: /orders/(\\S+)\\s*$");
@@ -34,12 +35,30 @@ class DemoIT {
 
   @Test
   void thePrintedCurlCommandsGiveTheDocumentedAnswers() throws Exception {
-    Demo demo = Demo.start(0);
+    runTheDemosCommands(false);
+  }
+
+  @Test
+  void withTlsThePrintedCurlCommandsTrustTheSelfSignedCertificateAndGiveTheSameAnswers() throws Exception {
+    Path certificate = runTheDemosCommands(true);
+    assertThat(certificate).as("the certificate is deleted with the demo").doesNotExist();
+  }
+
+  /** Starts the demo, runs every command it prints with the real curl, stops it; the demo's certificate, if any. */
+  private static Path runTheDemosCommands(boolean tls) throws Exception {
+    Demo demo = Demo.start(0, tls);
     int port = demo.httpPort();
+    Path certificate = demo.certificate();
     try {
+      assertThat(DemoScript.banner(demo)).contains(tls ? "https://localhost:" + port : "http://localhost:" + port);
+      if (tls) {
+        assertThat(certificate).exists();
+        assertThat(DemoScript.banner(demo)).contains(certificate.toString())
+            .contains("curl --cacert " + certificate + " -s https://localhost:" + port + "/customers/c-1001");
+      }
       String orderId = null;
       String resultId = null;
-      for (DemoScript.Step step : DemoScript.steps(port)) {
+      for (DemoScript.Step step : DemoScript.steps(port, certificate)) {
         String command = step.command();
         if (command.contains(DemoScript.ORDER_ID)) {
           assertThat(orderId).as("an order was created before it is fetched").isNotNull();
@@ -67,6 +86,7 @@ class DemoIT {
       demo.close();
     }
     assertThat(accepts(port)).as("the gateway port is closed after the demo stops").isFalse();
+    return certificate;
   }
 
   @Test

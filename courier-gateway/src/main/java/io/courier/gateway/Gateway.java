@@ -5,11 +5,13 @@ import io.courier.gateway.apidocs.AsyncApiDocument;
 import io.courier.gateway.auth.Authenticator;
 import io.courier.gateway.apidocs.OpenApiDocument;
 import io.courier.gateway.config.GatewayConfig;
+import io.courier.gateway.config.HttpConfig;
+import io.courier.gateway.config.ManagementConfig;
 import io.courier.gateway.config.ReplyOwnership;
 import io.courier.gateway.config.ResultsConfig;
 import io.courier.gateway.exchange.Exchanges;
 import io.courier.gateway.exchange.Readiness;
-import io.courier.gateway.http.HttpVerticle;
+import io.courier.gateway.http.HttpListener;
 import io.courier.gateway.http.RequestPipeline;
 import io.courier.gateway.http.ResponseBatches;
 import io.courier.gateway.http.VertxDeadlines;
@@ -29,10 +31,8 @@ import io.courier.gateway.status.StatusReport;
 import io.courier.protocol.CorrelationIds;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-import io.vertx.core.http.HttpServerOptions;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -82,6 +82,7 @@ public final class Gateway implements AutoCloseable {
   private final Readiness readiness;
   private final RouteTable routes;
   private final int httpPort;
+  private final int managementPort;
 
   private Gateway(GatewayConfig config, Clock clock, Tracing tracing) {
     this.config = config;
@@ -156,11 +157,14 @@ public final class Gateway implements AutoCloseable {
             .description("Access log lines dropped because the writer fell behind")
             .register(registry);
       }
-      this.httpPort =
+      int[] ports =
           listen(new RequestPipeline(routes, exchanges, metrics, registry, config.http(), resultsConfig,
               OpenApiDocument.json(config).getBytes(java.nio.charset.StandardCharsets.UTF_8),
               AsyncApiDocument.json(config).getBytes(java.nio.charset.StandardCharsets.UTF_8), accessLog, statusReport(clock),
-              authenticator));
+              authenticator,
+              config.management() == null ? io.courier.gateway.config.RouteAccess.OPEN : config.management().access()));
+      this.httpPort = ports[0];
+      this.managementPort = ports[1];
     } catch (RuntimeException e) {
       for (int i = built.size() - 1; i >= 0; i--) {
         try {
@@ -240,44 +244,35 @@ public final class Gateway implements AutoCloseable {
     Gateway gateway = new Gateway(config, clock, tracing);
     config.warnings().forEach(warning -> LOGGER.warn("Configuration: {}", warning));
     LOGGER.info(
-        "Gateway started instanceId={} port={} routes={} responseTopic={}",
+        "Gateway started instanceId={} port={} tls={} managementPort={} routes={} responseTopic={}",
         config.instanceId(),
         gateway.httpPort,
+        config.http().tls() != null,
+        gateway.managementPort,
         config.routes().size(),
         config.kafka().responseTopic());
     return gateway;
   }
 
-  private int listen(RequestPipeline pipeline) {
-    // One server per event loop, sharing one socket. Vert.x shares a random port only when it is asked
-    // for as a negative number (-1), so port 0 in configuration becomes -1 here.
-    int port = config.http().port() == 0 ? -1 : config.http().port();
-    HttpServerOptions options =
-        new HttpServerOptions()
-            .setHost(config.http().host())
-            .setPort(port)
-            .setMaxHeaderSize(config.http().maxHeaderBytes())
-            // h2c only when asked for: Vert.x serves it by default, untested and undocumented until it is.
-            .setHttp2ClearTextEnabled(config.http().http2Cleartext())
-            // 100 Continue is answered by the pipeline once the request is admitted, never before.
-            .setHandle100ContinueAutomatically(false)
-            // Vert.x's idle timeout would also close connections whose request waits for its reply:
-            // ConnectionGuard closes only connections with nothing in progress.
-            .setIdleTimeout(0);
-    List<HttpVerticle> servers = new java.util.concurrent.CopyOnWriteArrayList<>();
-    await(
-        vertx.deployVerticle(
-            () -> {
-              HttpVerticle server = new HttpVerticle(options, pipeline);
-              servers.add(server);
-              return server;
-            },
-            new DeploymentOptions().setInstances(config.http().eventLoops())));
-    return servers.get(0).actualPort();
+  /** Starts the routes' listener and, when configured apart, the management listener; returns their ports. */
+  private int[] listen(RequestPipeline pipeline) {
+    ManagementConfig management = config.management();
+    HttpConfig http = config.http();
+    int httpPort = await(new HttpListener("http", management == null ? RequestPipeline.Listener.SHARED : RequestPipeline.Listener.ROUTES,
+        http.host(), http.port(), http.tls()).start(vertx, http, pipeline, registry));
+    int managementPort = management == null ? httpPort : await(
+        new HttpListener("management", RequestPipeline.Listener.MANAGEMENT, management.host(), management.port(), management.tls())
+            .start(vertx, http, pipeline, registry));
+    return new int[] {httpPort, managementPort};
   }
 
   public int httpPort() {
     return httpPort;
+  }
+
+  /** The port of the management endpoints: {@link #httpPort()} unless {@code management} sets one apart. */
+  public int managementPort() {
+    return managementPort;
   }
 
   public String instanceId() {

@@ -23,15 +23,27 @@ public final class Demo implements AutoCloseable {
   private final EmbeddedKafka kafka;
   private final ExampleServices services;
   private final Gateway gateway;
+  /** The self-signed certificate the gateway serves, or {@code null} for plain HTTP. */
+  private final SelfSigned tls;
 
-  private Demo(EmbeddedKafka kafka, ExampleServices services, Gateway gateway) {
+  private Demo(EmbeddedKafka kafka, ExampleServices services, Gateway gateway, SelfSigned tls) {
     this.kafka = kafka;
     this.services = services;
     this.gateway = gateway;
+    this.tls = tls;
   }
 
   /** Starts all three parts and returns once the gateway is ready and the services answer. */
   public static Demo start(int httpPort) {
+    return start(httpPort, false);
+  }
+
+  /**
+   * Starts all three parts, the gateway over TLS with a new self-signed certificate for {@code localhost}
+   * when {@code tls}, and returns once the gateway is ready and the services answer.
+   */
+  public static Demo start(int httpPort, boolean tls) {
+    SelfSigned certificate = tls ? SelfSigned.create() : null;
     EmbeddedKafka kafka = EmbeddedKafka.start();
     ExampleServices services = null;
     Gateway gateway = null;
@@ -44,13 +56,17 @@ public final class Demo implements AutoCloseable {
       services = ExampleServices.start(kafka.bootstrapServers());
       String yaml =
           config().replace("${bootstrap}", kafka.bootstrapServers()).replace("${port}", Integer.toString(httpPort));
+      if (certificate != null) {
+        yaml = yaml.replace("\nhttp:\n", "\nhttp:\n  tls: {certificate: \"" + certificate.certificate() + "\", key: \"" + certificate.key() + "\"}\n");
+      }
       gateway = Gateway.start(ConfigLoader.parse(yaml));
       awaitReady(gateway, services);
-      return new Demo(kafka, services, gateway);
+      return new Demo(kafka, services, gateway, certificate);
     } catch (RuntimeException e) {
       closeQuietly(gateway);
       closeQuietly(services);
       kafka.close();
+      closeQuietly(certificate);
       throw e;
     }
   }
@@ -63,11 +79,17 @@ public final class Demo implements AutoCloseable {
     return kafka.bootstrapServers();
   }
 
+  /** The PEM file of the self-signed certificate the gateway serves (for {@code curl --cacert}), or {@code null}. */
+  public java.nio.file.Path certificate() {
+    return tls == null ? null : tls.certificate();
+  }
+
   @Override
   public void close() {
     gateway.close();
     services.close();
     kafka.close();
+    closeQuietly(tls);
   }
 
   private static void awaitReady(Gateway gateway, ExampleServices services) {

@@ -74,16 +74,37 @@ public final class DemoScript {
         new Step("Prometheus metrics", "curl -s " + base + "/metrics | grep '^courier_replies_total'", "courier_replies_total{outcome=\"matched\",source=\"response-topic\"}"));
   }
 
+  /**
+   * The same commands against a gateway serving TLS with the self-signed {@code certificate}: {@code https://}
+   * and {@code curl --cacert <certificate>}, so curl checks the gateway's certificate against it.
+   */
+  public static List<Step> steps(int port, java.nio.file.Path certificate) {
+    if (certificate == null) {
+      return steps(port);
+    }
+    String base = "localhost:" + port;
+    return steps(port).stream()
+        .map(step -> new Step(step.comment(),
+            step.command().replace("curl ", "curl --cacert " + certificate + " ").replace(base, "https://" + base), step.answers()))
+        .toList();
+  }
+
   /** What {@code courier demo} prints once everything is up. */
   public static String banner(Demo demo) {
     StringBuilder text =
         new StringBuilder()
-            .append("\nCourier demo is up: gateway on http://localhost:")
+            .append("\nCourier demo is up: gateway on ")
+            .append(demo.certificate() == null ? "http" : "https")
+            .append("://localhost:")
             .append(demo.httpPort())
             .append(", Kafka on ")
-            .append(demo.bootstrapServers())
-            .append("\nTry:\n");
-    for (Step step : steps(demo.httpPort())) {
+            .append(demo.bootstrapServers());
+    if (demo.certificate() != null) {
+      text.append("\nTLS with a self-signed certificate for localhost, made for this run: ").append(demo.certificate())
+          .append("\n(curl trusts it with --cacert; it is deleted when the demo stops)");
+    }
+    text.append("\nTry:\n");
+    for (Step step : steps(demo.httpPort(), demo.certificate())) {
       text.append("\n  # ").append(step.comment()).append("\n  ").append(step.command()).append('\n');
     }
     return text.append("\nCtrl-C stops everything.\n").toString();

@@ -93,9 +93,17 @@ public final class ConfigLoader {
     CorsConfig cors = CorsConfig.read(root.child(Setting.CORS.key()), CorsConfig.OFF);
     AuthenticationConfig authentication = AuthenticationSettings.parse(root.child(Setting.AUTHENTICATION.key()), environment);
     List<RouteConfig> routes = services(root.required(Setting.SERVICES.key()), recordRoom, results, cors, authentication, warnings);
+    boolean clientCertificates = http.tls() != null && http.tls().clientAuth() != TlsConfig.ClientAuth.NONE;
+    for (RouteConfig route : routes) {
+      if (route.access().methods().contains(AuthMethod.MTLS) && !clientCertificates) {
+        throw root.required(Setting.SERVICES.key()).error("route " + route.name() + " authenticates by mtls, but the listener asks"
+            + " callers for no certificate: set http.tls.client-auth (request or required) and http.tls.trust");
+      }
+    }
     AccessLogConfig accessLog = accessLog(root.child(Setting.ACCESS_LOG.key()));
     TracingConfig tracing = tracing(root.child(Setting.TRACING.key()));
-    return new GatewayConfig(instanceId, http, kafka, routes, results, accessLog, tracing, authentication, warnings);
+    ManagementConfig management = management(root.child(Setting.MANAGEMENT.key()), http, authentication);
+    return new GatewayConfig(instanceId, http, kafka, routes, results, accessLog, tracing, authentication, warnings, management);
   }
 
   private static String instanceId(YamlNode node) {
@@ -122,6 +130,7 @@ public final class ConfigLoader {
     YamlNode headers = node.child(Setting.HTTP_MAX_HEADER_BYTES.key());
     YamlNode retryAfter = node.child(Setting.HTTP_RETRY_AFTER.key());
     YamlNode http2 = node.child(Setting.HTTP_HTTP2_CLEARTEXT.key());
+    YamlNode tls = node.child(Setting.HTTP_TLS.key());
     return new HttpConfig(
         host == null ? Defaults.HTTP_HOST : host.asString(),
         port == null ? Defaults.HTTP_PORT : port.asInt(0, 65535),
@@ -131,7 +140,31 @@ public final class ConfigLoader {
         connectionTimeout(node.child(Setting.HTTP_HEADER_TIMEOUT.key()), Defaults.HEADER_TIMEOUT),
         connectionTimeout(node.child(Setting.HTTP_BODY_TIMEOUT.key()), Defaults.BODY_TIMEOUT),
         connectionTimeout(node.child(Setting.HTTP_IDLE_TIMEOUT.key()), Defaults.IDLE_TIMEOUT),
-        http2 != null && http2.asBoolean());
+        http2 != null && http2.asBoolean(),
+        tls == null ? null : TlsConfigLoader.tls(tls));
+  }
+
+  /** The management listener apart from the routes', or {@code null} when absent: served with the routes. */
+  private static ManagementConfig management(YamlNode node, HttpConfig http, AuthenticationConfig authentication) {
+    if (node == null) {
+      return null;
+    }
+    node.rejectUnknownKeys(keysUnder(Setting.MANAGEMENT.path()));
+    YamlNode port = node.required(Setting.MANAGEMENT_PORT.key());
+    int managementPort = port.asInt(0, 65535);
+    if (managementPort != 0 && managementPort == http.port()) {
+      throw port.error("must differ from http.port (" + http.port() + "); leave management out to serve it with the routes");
+    }
+    YamlNode host = node.child(Setting.MANAGEMENT_HOST.key());
+    YamlNode tls = node.child(Setting.MANAGEMENT_TLS.key());
+    TlsConfig managementTls = tls == null ? null : TlsConfigLoader.tls(tls);
+    RouteAccess access =
+        AuthenticationSettings.access(node, Setting.MANAGEMENT_AUTHENTICATION, Setting.MANAGEMENT_SCOPES, Setting.MANAGEMENT_CLAIMS,
+            RouteAccess.OPEN, authentication);
+    if (access.methods().contains(AuthMethod.MTLS) && (managementTls == null || managementTls.clientAuth() == TlsConfig.ClientAuth.NONE)) {
+      throw node.child(Setting.MANAGEMENT_AUTHENTICATION.key()).error("mtls needs management.tls with client-auth request or required");
+    }
+    return new ManagementConfig(host == null ? http.host() : host.asString(), managementPort, managementTls, access);
   }
 
   private static Duration connectionTimeout(YamlNode node, Duration fallback) {
@@ -379,7 +412,8 @@ public final class ConfigLoader {
     return names;
   }
 
-  private static <E extends Enum<E>> E choice(YamlNode node, Class<E> type, String allowed) {
+  /** One of an enum's constants, written in any case; the error lists {@code allowed}. */
+  static <E extends Enum<E>> E choice(YamlNode node, Class<E> type, String allowed) {
     String text = node.asString();
     try {
       return Enum.valueOf(type, text.toUpperCase(Locale.ROOT));

@@ -14,6 +14,7 @@ import java.time.Duration;
  * @param bodyTimeout time for a request's body to arrive once its headers have (408 beyond)
  * @param idleTimeout time a connection with no request in progress stays open
  * @param http2Cleartext whether HTTP/2 without TLS (h2c: prior knowledge or {@code Upgrade: h2c}) is served
+ * @param tls TLS on the listener, or {@code null} for plain HTTP
  */
 public record HttpConfig(
     String host,
@@ -24,11 +25,19 @@ public record HttpConfig(
     Duration headerTimeout,
     Duration bodyTimeout,
     Duration idleTimeout,
-    boolean http2Cleartext) {
+    boolean http2Cleartext,
+    TlsConfig tls) {
+
+  /** Plain HTTP. */
+  public HttpConfig(
+      String host, int port, int eventLoops, int maxHeaderBytes, Duration retryAfter, Duration headerTimeout,
+      Duration bodyTimeout, Duration idleTimeout, boolean http2Cleartext) {
+    this(host, port, eventLoops, maxHeaderBytes, retryAfter, headerTimeout, bodyTimeout, idleTimeout, http2Cleartext, null);
+  }
 
   /** This configuration on another port. */
   public HttpConfig withPort(int newPort) {
     return new HttpConfig(
-        host, newPort, eventLoops, maxHeaderBytes, retryAfter, headerTimeout, bodyTimeout, idleTimeout, http2Cleartext);
+        host, newPort, eventLoops, maxHeaderBytes, retryAfter, headerTimeout, bodyTimeout, idleTimeout, http2Cleartext, tls);
   }
 }

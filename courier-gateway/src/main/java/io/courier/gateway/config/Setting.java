@@ -17,6 +17,24 @@ public enum Setting {
   HTTP_BODY_TIMEOUT("http.body-timeout", YamlNode.format(Defaults.BODY_TIMEOUT), "Time for a request's body to arrive once its headers have; beyond it the gateway answers 408, closes the connection and frees the route's slot."),
   HTTP_IDLE_TIMEOUT("http.idle-timeout", YamlNode.format(Defaults.IDLE_TIMEOUT), "Time a connection with no request in progress stays open (HTTP/1.1). A request waiting for its reply is in progress. Keep it above your load balancer's idle timeout."),
   HTTP_HTTP2_CLEARTEXT("http.http2-cleartext", "false", "Serve HTTP/2 without TLS (h2c, by prior knowledge or `Upgrade: h2c`) besides HTTP/1.1."),
+  HTTP_TLS("http.tls", "none: plain HTTP", "TLS on the HTTP listener (docs/security.md): `certificate` + `key`, or `keystore`. The files are checked every `reload-interval` and a renewed certificate is used without a restart."),
+  HTTP_TLS_CERTIFICATE("http.tls.certificate", "none", "PEM file of the certificate chain, the server's certificate first. With `key`; instead of `keystore`."),
+  HTTP_TLS_KEY("http.tls.key", "none", "PEM file of the certificate's private key (PKCS#8, PKCS#1 or SEC 1, unencrypted)."),
+  HTTP_TLS_KEYSTORE("http.tls.keystore", "none", "PKCS#12 file (`.p12`, `.pfx`) holding the private key and its certificate chain; instead of `certificate` and `key`."),
+  HTTP_TLS_KEYSTORE_PASSWORD("http.tls.keystore-password", "none: no password", "Where the keystore's password is: `env:NAME` (an environment variable) or `file:/path` (a file's content, e.g. a mounted Secret). Never the password itself."),
+  HTTP_TLS_PROTOCOLS("http.tls.protocols", "[TLSv1.3, TLSv1.2]", "TLS versions offered: `TLSv1.3` and/or `TLSv1.2`. Older versions are refused."),
+  HTTP_TLS_CIPHER_SUITES("http.tls.cipher-suites", "the JDK's defaults", "Cipher suites offered, by their standard names (e.g. `TLS_AES_128_GCM_SHA256`); each must be one the JDK supports."),
+  HTTP_TLS_CLIENT_AUTH("http.tls.client-auth", "none", "Client certificates (mTLS): `none`; `request` (asked for; a caller without one is served, one with an untrusted one refused); `required` (a caller without a trusted certificate is refused in the handshake). Needs `trust`."),
+  HTTP_TLS_TRUST("http.tls.trust", "none", "Certificate authorities a caller's certificate must come from: a PEM bundle, or a PKCS#12 store (`.p12`, `.pfx`). Required when `client-auth` is not `none`."),
+  HTTP_TLS_TRUST_PASSWORD("http.tls.trust-password", "none: no password", "Where the PKCS#12 trust store's password is: `env:NAME` or `file:/path`."),
+  HTTP_TLS_RELOAD_INTERVAL("http.tls.reload-interval", YamlNode.format(Defaults.TLS_RELOAD_INTERVAL), "How often the key, certificate and trust files are checked for a change (100ms-24h); a changed set that loads replaces the old one for new connections, one that does not is logged and counted, and the old one stays."),
+  MANAGEMENT("management", "none: on `http.port` with the routes", "The management endpoints (`/health`, `/ready`, `/metrics`, `/openapi.json`, `/asyncapi.json`, `/status`, `/status.json`) on a listener of their own, and only there: the routes' port answers them 404, this port answers only them."),
+  MANAGEMENT_HOST("management.host", "`http.host`", "Address the management listener binds."),
+  MANAGEMENT_PORT("management.port", "required", "Port of the management listener; 0 picks a free port. Must differ from `http.port`."),
+  MANAGEMENT_TLS("management.tls", "none: plain HTTP", "TLS on the management listener, with the keys of `http.tls` (e.g. `client-auth: required` so that only holders of a trusted certificate read the metrics)."),
+  MANAGEMENT_AUTHENTICATION("management.authentication", "none", "Who may call the management endpoints on their own port: `none`, `api-key`, `jwt`, `mtls` or a list, with the credentials of `authentication` (`mtls` needs `management.tls.client-auth`). Kubernetes probes send a key with `httpHeaders`."),
+  MANAGEMENT_SCOPES("management.scopes", "[]", "JWT scopes a token must all have to call the management endpoints."),
+  MANAGEMENT_CLAIMS("management.claims", "{}", "JWT claim values a token must have to call the management endpoints."),
   KAFKA_BOOTSTRAP_SERVERS("kafka.bootstrap-servers", "required", "Kafka bootstrap servers, `host:port[,host:port...]`."),
   KAFKA_RESPONSE_TOPIC("kafka.response-topic", Defaults.RESPONSE_TOPIC, "Topic services reply to. Must exist; the gateway instances sharing it divide its partitions (`kafka.replies`)."),
   KAFKA_CLIENT("kafka.client", "{}", "Any Kafka client setting, given to the producer, the reply and forward consumers and the admin client (e.g. `security.protocol`, `sasl.mechanism`)."),
@@ -163,6 +181,7 @@ public enum Setting {
     static final Duration HEADER_TIMEOUT = Duration.ofSeconds(10);
     static final Duration BODY_TIMEOUT = Duration.ofSeconds(30);
     static final Duration IDLE_TIMEOUT = Duration.ofSeconds(75);
+    static final Duration TLS_RELOAD_INTERVAL = Duration.ofMinutes(1);
     static final String RESPONSE_TOPIC = "courier.responses";
     static final int PUBLISH_QUEUE = 10_000;
     static final Duration READINESS_GRACE = Duration.ofSeconds(10);

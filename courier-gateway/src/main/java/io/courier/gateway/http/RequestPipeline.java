@@ -2,6 +2,7 @@ package io.courier.gateway.http;
 
 import io.courier.gateway.accesslog.AccessLog;
 import io.courier.gateway.config.HttpConfig;
+import io.courier.gateway.config.ManagementPaths;
 import io.courier.gateway.config.ResultsConfig;
 import io.courier.gateway.auth.Authentication;
 import io.courier.gateway.auth.Authenticator;
@@ -50,6 +51,7 @@ public final class RequestPipeline {
   private static final Logger LOGGER = LoggerFactory.getLogger(RequestPipeline.class);
   private static final RateLimitedLog WARNINGS = new RateLimitedLog(LOGGER, Duration.ofSeconds(10));
   private static final String CONTINUE = "100-continue";
+  private static final String MANAGEMENT_PATHS = String.join(", ", ManagementPaths.ALL.stream().sorted().toList());
 
   private final ManagementEndpoints management;
   private final ResultsEndpoint results;
@@ -61,6 +63,8 @@ public final class RequestPipeline {
   private final ConnectionGuard connectionGuard;
   private final CorsPreflights preflights;
   private final CallerCredentials credentials;
+  /** Who may call the management endpoints on their own listener. */
+  private final io.courier.gateway.config.RouteAccess managementAccess;
   /** {@code null} when the access log is off. */
   private final AccessLog accessLog;
 
@@ -68,12 +72,14 @@ public final class RequestPipeline {
    * @param openApi the OpenAPI document served at {@code /openapi.json} ({@code asyncApi} likewise)
    * @param status the numbers of the status page, {@code /status}
    * @param authenticator checks callers of routes with authentication
+   * @param managementAccess who may call the management endpoints when they have a listener of their own
    */
   public RequestPipeline(
       RouteTable routes, Exchanges exchanges, GatewayMetrics metrics, PrometheusMeterRegistry registry, HttpConfig http,
       ResultsConfig results, byte[] openApi, byte[] asyncApi, AccessLog accessLog, io.courier.gateway.status.StatusReport status,
-      Authenticator authenticator) {
+      Authenticator authenticator, io.courier.gateway.config.RouteAccess managementAccess) {
     this.credentials = new CallerCredentials(authenticator);
+    this.managementAccess = managementAccess;
     this.accessLog = accessLog;
     this.routes = routes;
     this.exchanges = exchanges;
@@ -113,12 +119,40 @@ public final class RequestPipeline {
     };
   }
 
+  /** Checks a caller of the management listener against {@code management.authentication}; answers a refusal. */
+  private boolean managementRefused(HttpServerRequest request) {
+    if (credentials.check(managementAccess, request) instanceof Authentication.Refused refused) {
+      unrouted(request, refused.error(), refused.detail());
+      return true;
+    }
+    return false;
+  }
+
   /** The header, idle and drain timeouts every connection of this front end gets. */
   ConnectionGuard connectionGuard() {
     return connectionGuard;
   }
 
-  public void handle(HttpServerRequest request) {
+  /** What a listener serves: the routes and the management endpoints on one port, or either alone. */
+  public enum Listener {
+    /** Routes, results and management endpoints on {@code http.port} (no {@code management} configured). */
+    SHARED(true, true),
+    /** Routes and results only; the management paths answer 404 ({@code management} has a port of its own). */
+    ROUTES(true, false),
+    /** The management endpoints only, on {@code management.port}; everything else answers 404. */
+    MANAGEMENT(false, true);
+
+    private final boolean routes;
+    private final boolean management;
+
+    Listener(boolean routes, boolean management) {
+      this.routes = routes;
+      this.management = management;
+    }
+  }
+
+  /** A request that arrived on {@code listener}. */
+  public void handle(HttpServerRequest request, Listener listener) {
     AccessLine line = accessLog != null && accessLog.sampled() ? new AccessLine(request, accessLog) : null;
     try {
       String ambiguous = RequestFraming.problem(request);
@@ -126,7 +160,15 @@ public final class RequestPipeline {
         // Nothing after it on the connection can be trusted to be read as the client meant it.
         request.response().putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
         unrouted(request, GatewayError.MALFORMED_REQUEST, ambiguous);
-      } else if (!management.handle(request) && !results.handle(request)) {
+      } else if (listener == Listener.MANAGEMENT && ManagementPaths.ALL.contains(request.path()) && managementRefused(request)) {
+        // answered 401, 403 or 503 by management.authentication
+      } else if (listener.management && management.handle(request)) {
+        // answered
+      } else if (!listener.routes) {
+        unrouted(request, GatewayError.ROUTE_NOT_FOUND, "the management port serves only " + MANAGEMENT_PATHS);
+      } else if (!listener.management && ManagementPaths.ALL.contains(request.path())) {
+        unrouted(request, GatewayError.ROUTE_NOT_FOUND, "no route for " + request.path() + " (management endpoints are on the management port)");
+      } else if (!results.handle(request)) {
         route(request, line);
       }
     } catch (GatewayException e) {

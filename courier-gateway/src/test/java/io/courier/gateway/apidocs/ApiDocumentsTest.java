@@ -32,7 +32,7 @@ class ApiDocumentsTest {
       return ConfigLoader.load(Path.of("..", "courier.yaml"));
     }
     if (which.equals("secured")) {
-      return ConfigLoader.parse(SECURED);
+      return secured();
     }
     return ConfigLoader.parse("""
         kafka: {bootstrap-servers: "k1:9092,k2:9092", response-topic: gw.replies}
@@ -52,10 +52,19 @@ class ApiDocumentsTest {
         """.replace("zilla requests?", "zilla.requests"));
   }
 
+  /** Routes of every authentication method; mtls needs a listener that asks for certificates, so real files. */
+  private static GatewayConfig secured() throws IOException {
+    Path dir = java.nio.file.Files.createTempDirectory("courier-apidocs");
+    io.courier.gateway.testing.TestCertificates.Authority ca = io.courier.gateway.testing.TestCertificates.authority("Docs CA");
+    io.courier.gateway.testing.TestCertificates.PemFiles server = ca.server().writePem(dir, "server");
+    return ConfigLoader.parse(SECURED.formatted(server.certificate(), server.key(), ca.writePem(dir.resolve("ca.pem"))));
+  }
+
   private static final String SECURED = """
+      http: {tls: {certificate: "%s", key: "%s", client-auth: request, trust: "%s"}}
       kafka: {bootstrap-servers: "k1:9092"}
       authentication:
-        api-keys: {header: x-key, keys: [{name: billing, sha256: "%s"}]}
+        api-keys: {header: x-key, keys: [{name: billing, sha256: "SHA"}]}
         jwt: {jwks-file: /etc/courier/jwks.json, issuer: "https://idp.example.com/", audience: courier}
       services:
         - name: orders
@@ -66,7 +75,7 @@ class ApiDocumentsTest {
             - {method: DELETE, path: "/orders/{id}", authentication: jwt, scopes: [orders:admin]}
             - {method: GET, path: "/orders/{id}", authentication: mtls}
             - {method: GET, path: /ping, authentication: none}
-      """.formatted("0".repeat(64));
+      """.replace("SHA", "0".repeat(64));
 
   private static JsonSchema schema(String file, SpecVersion.VersionFlag version) throws IOException {
     try (InputStream in = ApiDocumentsTest.class.getResourceAsStream("/schemas/" + file)) {
@@ -115,7 +124,7 @@ class ApiDocumentsTest {
 
   @org.junit.jupiter.api.Test
   void eachRouteStatesItsSecurityAndTheDocumentItsSchemes() throws IOException {
-    JsonNode document = JSON.readTree(OpenApiDocument.json(ConfigLoader.parse(SECURED)));
+    JsonNode document = JSON.readTree(OpenApiDocument.json(secured()));
 
     JsonNode schemes = document.path("components").path("securitySchemes");
     assertThat(schemes.path("apiKey").path("name").asText()).isEqualTo("x-key");
