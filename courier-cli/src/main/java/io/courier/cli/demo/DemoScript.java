@@ -13,6 +13,9 @@ public final class DemoScript {
   /** Stands for the result id taken from the {@code Location} of the async order just accepted. */
   public static final String RESULT_ID = "<result-id>";
 
+  /** The API key of the demo's protected route (its SHA-256 is in {@code courier-demo.yaml}). */
+  public static final String API_KEY = "demo-key-4b1f0c9e";
+
   /** The Idempotency-Key of the retried order. */
   public static final String IDEMPOTENCY_KEY = "order-7";
 
@@ -62,6 +65,12 @@ public final class DemoScript {
             "The same key with another body: a 422 problem, nothing produced",
             "curl -s -X POST " + base + "/orders" + json + keyed + " -d '{\"customerId\":\"c-1001\",\"items\":[]}'",
             "urn:courier:problem:idempotency-key-reused"),
+        new Step(
+            "Removing a basket item needs the demo's API key: without it, a 401 problem, nothing produced",
+            "curl -s -X DELETE " + base + "/baskets/c-1001/items/sku-42", "urn:courier:problem:unauthorized"),
+        new Step(
+            "With the key (the configuration holds only its SHA-256); the service learns the caller as courier-identity: demo-shop",
+            "curl -s -X DELETE " + base + "/baskets/c-1001/items/sku-42 -H 'x-api-key: " + API_KEY + "'", "\"items\":[]"),
         new Step("A path no route serves: a 404 problem from the gateway", "curl -s " + base + "/nowhere", "urn:courier:problem:route-not-found"),
         new Step("A path that cannot be read: a 400 problem, at once", "curl -s -m 5 " + base + "/customers/%ZZ", "urn:courier:problem:malformed-request"),
         new Step("HEAD wherever GET is: the status and headers, no body", "curl -sI " + base + "/customers/c-1001", "content-type: application/json"),
