@@ -1,9 +1,7 @@
 package io.courier.cli;
 
 import io.courier.gateway.config.AuthenticationConfig;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
@@ -35,13 +33,22 @@ final class ApiKeyCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     PrintStream out = System.out;
     if (hash) {
-      String key = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
-      if (key == null || key.isBlank()) {
+      // Read as the gateway reads a key file: all of it, surrounding white space dropped, one line.
+      String key = new String(System.in.readAllBytes(), StandardCharsets.UTF_8).strip();
+      if (key.isEmpty()) {
         System.err.println("courier: no key on standard input");
         return GatewayCommand.CONFIG_ERROR;
       }
-      out.println(HexFormat.of().formatHex(AuthenticationConfig.ApiKey.hash(key.strip())));
+      if (key.chars().anyMatch(c -> c < 0x21 || c == 0x7f)) {
+        System.err.println("courier: the key on standard input has a line break, space or control character; one key, on one line");
+        return GatewayCommand.CONFIG_ERROR;
+      }
+      out.println(HexFormat.of().formatHex(AuthenticationConfig.ApiKey.hash(key)));
       return 0;
+    }
+    if (!AuthenticationConfig.ApiKey.NAME.matcher(name).matches()) {
+      System.err.println("courier: --name must be 1-128 characters of A-Z a-z 0-9 . _ @ : -, was \"" + name + "\"");
+      return GatewayCommand.CONFIG_ERROR;
     }
     byte[] random = new byte[32];
     RANDOM.nextBytes(random);

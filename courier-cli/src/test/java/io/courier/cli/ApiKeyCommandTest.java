@@ -36,6 +36,29 @@ class ApiKeyCommandTest {
   }
 
   @Test
+  void aNameTheConfigurationWouldRefuseIsRefusedHere() {
+    Cli.Result result = Cli.run("api-key", "--name", "bad name: {x}");
+
+    assertThat(result.exitCode()).isEqualTo(GatewayCommand.CONFIG_ERROR);
+    assertThat(result.stderr()).contains("--name must be 1-128 characters");
+    assertThat(result.stdout()).isEmpty();
+  }
+
+  @Test
+  void aKeyOfSeveralLinesIsRefusedAsTheGatewayRefusesSuchAFile() {
+    InputStream original = System.in;
+    try {
+      System.setIn(new ByteArrayInputStream("SECRETVALUE1\nSECRETLINE2\n".getBytes(StandardCharsets.UTF_8)));
+      Cli.Result result = Cli.run("api-key", "--hash");
+
+      assertThat(result.exitCode()).isEqualTo(GatewayCommand.CONFIG_ERROR);
+      assertThat(result.stderr()).contains("one key, on one line").doesNotContain("SECRET");
+    } finally {
+      System.setIn(original);
+    }
+  }
+
+  @Test
   void hashPrintsTheSha256OfTheKeyOnStandardInput() {
     InputStream original = System.in;
     try {

@@ -156,9 +156,14 @@ class AuthenticationIT {
       assertThat(gateway.send("GET", location, null, "x-api-key", KEY).statusCode()).isEqualTo(200);
       assertThat(gateway.send("GET", location, null, "authorization", alice).statusCode()).isEqualTo(404);
       assertThat(gateway.send("DELETE", location, null, "authorization", alice).statusCode()).isEqualTo(404);
+      // without credentials, or with bad ones, the same 404 as an unknown id: nothing says the id exists
       HttpResponse<String> anonymous = gateway.send("GET", location, null);
-      assertThat(anonymous.statusCode()).isEqualTo(401);
-      assertThat(anonymous.headers().firstValue("www-authenticate")).isPresent();
+      assertThat(anonymous.statusCode()).isEqualTo(404);
+      assertThat(anonymous.headers().firstValue("www-authenticate")).isEmpty();
+      assertThat(gateway.send("GET", location, null, "x-api-key", KEY + "0").statusCode()).isEqualTo(404);
+      // a key sent twice is refused, whichever copy is right
+      assertThat(gateway.send(gateway.request("POST", "/orders", "{}").header("x-api-key", KEY).header("x-api-key", "wrong")).statusCode())
+          .isEqualTo(401);
     } finally {
       jwksServer.stop(0);
     }

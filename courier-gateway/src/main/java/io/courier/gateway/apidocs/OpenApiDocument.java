@@ -165,6 +165,11 @@ public final class OpenApiDocument {
         response.putObject("headers").putObject("Retry-After").put("description", "Seconds until a retry may succeed.")
             .putObject("schema").put("type", "integer");
       }
+      if (list.contains(GatewayError.UNAUTHORIZED)) {
+        response.putObject("headers").putObject("WWW-Authenticate")
+            .put("description", "One challenge per method the route accepts (RFC 9110 section 11.6.1; Bearer per RFC 6750).")
+            .putObject("schema").put("type", "string");
+      }
       response.putObject("content").putObject(Problem.CONTENT_TYPE).putObject("schema").put("$ref", PROBLEM_REF);
     });
   }

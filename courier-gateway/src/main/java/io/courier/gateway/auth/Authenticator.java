@@ -37,11 +37,12 @@ public final class Authenticator implements AutoCloseable {
 
   /**
    * @param access the route's access
-   * @param header the first value of a request header, by lower-case name, or {@code null}
+   * @param header every value of a request header, by lower-case name; a credential sent twice is refused as
+   *     invalid, whichever copy is right (a proxy that appends or reorders fields must not pick the caller)
    * @param clientCertificateSubject the subject (RFC 2253) of the TLS client certificate the listener
    *     verified, or {@code null}
    */
-  public Authentication authenticate(RouteAccess access, Function<String, String> header, Supplier<String> clientCertificateSubject) {
+  public Authentication authenticate(RouteAccess access, Function<String, List<String>> header, Supplier<String> clientCertificateSubject) {
     if (!access.protectedRoute()) {
       return Authentication.Allowed.ANONYMOUS;
     }
@@ -49,8 +50,9 @@ public final class Authenticator implements AutoCloseable {
     for (AuthMethod method : access.methods()) {
       Authentication outcome =
           switch (method) {
-            case API_KEY -> apiKey(header.apply(apiKeys.header()));
-            case JWT -> bearer(access, header.apply("authorization"));
+            case API_KEY -> once(header.apply(apiKeys.header()), this::apiKeyChallenge, this::apiKey);
+            case JWT -> once(header.apply("authorization"), () -> bearerChallenge("invalid_token", "the Authorization header is sent more than once", null),
+                authorization -> bearer(access, authorization));
             case MTLS -> clientCertificate(clientCertificateSubject.get());
             case NONE -> Authentication.Allowed.ANONYMOUS;
           };
@@ -62,6 +64,17 @@ public final class Authenticator implements AutoCloseable {
       }
     }
     return refused != null ? refused : missing(access);
+  }
+
+  /** {@code check} of the one value sent; {@code null} when none was; invalid when several were. */
+  private static Authentication once(List<String> values, Supplier<String> challenge, Function<String, Authentication> check) {
+    if (values.isEmpty()) {
+      return null;
+    }
+    if (values.size() > 1) {
+      return new Authentication.Refused(GatewayError.UNAUTHORIZED, "invalid", "the credential header is sent more than once", challenge.get());
+    }
+    return check.apply(values.get(0));
   }
 
   /** {@code null} when no key was sent. */

@@ -93,13 +93,18 @@ final class JwksSource implements AutoCloseable {
 
   /** URL mode: loads, then schedules the next load, sooner (doubling from 1 s) while no keys were ever loaded. */
   private void loadAndSchedule() {
-    load();
     Duration next = config.jwksRefresh();
-    if (keys == null) {
-      next = retry.compareTo(next) < 0 ? retry : next;
-      retry = retry.multipliedBy(2);
+    try {
+      load();
+      if (keys == null) {
+        next = retry.compareTo(next) < 0 ? retry : next;
+        retry = next.multipliedBy(2); // at most twice the refresh: never grows without bound
+      }
+    } finally {
+      if (!thread.isShutdown()) {
+        thread.schedule(this::loadAndSchedule, next.toMillis(), TimeUnit.MILLISECONDS); // whatever happened, there is a next time
+      }
     }
-    thread.schedule(this::loadAndSchedule, next.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   /** Loads the set once; keeps the old one on failure. Thread {@code courier-jwks} (or the constructor). */

@@ -37,6 +37,7 @@ import java.util.stream.Collectors;
 final class JwtVerifier {
   /** Longer than any real token: parsing a huge header value on the event loop is not free. */
   private static final int MAX_TOKEN_CHARS = 16 * 1024;
+  private static final int MAX_SUBJECT_CHARS = 1024;
 
   /** The outcome of checking a token. */
   sealed interface Result {}
@@ -117,7 +118,12 @@ final class JwtVerifier {
     } catch (JOSEException e) {
       return new Invalid(false, "the token's signature cannot be checked");
     }
-    return new Valid(new Identity(AuthMethod.JWT, claims.getSubject(), forwarded(claims)), claims);
+    String subject = claims.getClaim("sub") instanceof String text ? text : null;
+    if (subject == null || subject.isBlank() || subject.length() > MAX_SUBJECT_CHARS || subject.chars().anyMatch(Character::isISOControl)) {
+      // The subject is the caller's identity: it must name someone, and fit a header and a result's owner.
+      return new Invalid(false, "the token's sub is not a usable identity");
+    }
+    return new Valid(new Identity(AuthMethod.JWT, subject, forwarded(claims)), claims);
   }
 
   /**

@@ -39,6 +39,9 @@ public record AuthenticationConfig(ApiKeys apiKeys, Jwt jwt) {
    * @param sha256 the SHA-256 of the key's UTF-8 bytes, 32 bytes
    */
   public record ApiKey(String name, byte[] sha256) {
+    /** What a key's name may be: it becomes {@code courier-identity}. */
+    public static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile("[A-Za-z0-9._@:-]{1,128}");
+
     public ApiKey {
       sha256 = sha256.clone();
     }

@@ -25,7 +25,13 @@ import java.util.regex.Pattern;
  * hashed and forgotten, and never appear in an error message.
  */
 final class AuthenticationSettings {
-  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._@:-]{1,128}");
+  private static final Pattern NAME = AuthenticationConfig.ApiKey.NAME;
+  /** Fields HTTP or Courier give a meaning: a key there would be taken for something else, or forwarded. */
+  private static final java.util.Set<String> RESERVED_HEADERS = java.util.Set.of(
+      "proxy-authorization", "content-type", "content-length", "transfer-encoding", "host", "connection", "expect",
+      "idempotency-key", "prefer", "origin", "accept", "te", "upgrade");
+  /** Keys read from a file or the environment are unknown until start-up: too short is refused there. */
+  static final int MIN_KEY_CHARS = 16;
   private static final Pattern SHA256 = Pattern.compile("[0-9a-fA-F]{64}");
 
   private AuthenticationSettings() {}
@@ -49,6 +55,10 @@ final class AuthenticationSettings {
     }
     if (name.equals("authorization") || name.equals("cookie")) {
       throw header.error(name + " is for bearer tokens and sessions; API keys go in a header of their own");
+    }
+    if (io.courier.protocol.HeaderNames.isProtocolHeader(name) || io.courier.protocol.HeaderNames.isTraceContextHeader(name)
+        || RESERVED_HEADERS.contains(name)) {
+      throw header.error(name + " has a meaning of its own to HTTP or Courier; API keys go in a header of their own, e.g. x-api-key");
     }
     List<AuthenticationConfig.ApiKey> keys = new ArrayList<>();
     Set<String> names = new HashSet<>();
@@ -100,14 +110,26 @@ final class AuthenticationSettings {
       if (key.isEmpty()) {
         throw file.error("is empty");
       }
+      checkKey(key, file);
     } else {
       key = environment.apply(env.asString());
       if (key == null || key.isBlank()) {
         throw env.error("environment variable " + env.asString() + " is not set");
       }
       key = key.strip();
+      checkKey(key, env);
     }
     return AuthenticationConfig.ApiKey.hash(key);
+  }
+
+  /** One line of visible characters, long enough to guess no sooner than a random key; never quoted back. */
+  private static void checkKey(String key, YamlNode where) {
+    if (key.chars().anyMatch(c -> c < 0x21 || c == 0x7f)) {
+      throw where.error("holds a key with a line break, space or control character (one key per file or variable, on one line)");
+    }
+    if (key.length() < MIN_KEY_CHARS) {
+      throw where.error("holds a key shorter than " + MIN_KEY_CHARS + " characters: make one with `courier api-key`");
+    }
   }
 
   private static AuthenticationConfig.Jwt jwt(YamlNode node) {

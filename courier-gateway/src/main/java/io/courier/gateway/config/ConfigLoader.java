@@ -94,7 +94,18 @@ public final class ConfigLoader {
     AuthenticationConfig authentication = AuthenticationSettings.parse(root.child(Setting.AUTHENTICATION.key()), environment);
     List<RouteConfig> routes = services(root.required(Setting.SERVICES.key()), recordRoom, results, cors, authentication, warnings);
     boolean clientCertificates = http.tls() != null && http.tls().clientAuth() != TlsConfig.ClientAuth.NONE;
+    String apiKeyHeader = authentication.apiKeys() == null ? null : authentication.apiKeys().header();
     for (RouteConfig route : routes) {
+      if (route.key() instanceof KeySource.Header keyHeader
+          && (keyHeader.name().equals(apiKeyHeader) || CREDENTIALS.contains(keyHeader.name()))) {
+        throw root.required(Setting.SERVICES.key()).error("route " + route.name() + " takes its record key from " + keyHeader.name()
+            + ", a credential: it would be in Kafka in plain text (take the key from a path or body value instead)");
+      }
+      if (apiKeyHeader != null && route.forwardHeaders().contains(apiKeyHeader)) {
+        // Only the keys' hashes may exist anywhere; the request topic is readable by every service's reader.
+        throw root.required(Setting.SERVICES.key()).error("route " + route.name() + " forwards " + apiKeyHeader
+            + ", the header API keys come in: keys never go into Kafka (the service gets courier-identity instead)");
+      }
       if (route.access().methods().contains(AuthMethod.MTLS) && !clientCertificates) {
         throw root.required(Setting.SERVICES.key()).error("route " + route.name() + " authenticates by mtls, but the listener asks"
             + " callers for no certificate: set http.tls.client-auth (request or required) and http.tls.trust");

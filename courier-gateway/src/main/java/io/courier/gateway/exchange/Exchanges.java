@@ -28,6 +28,7 @@ import java.util.function.IntSupplier;
  * <p>Thread-safe: one instance serves every front-end thread.
  */
 public final class Exchanges {
+  private static final Tracing UNTRACED = Tracing.propagating();
   final PendingReplies pending;
   final RecordPublisher publisher;
   final IntSupplier replyPartition;
@@ -92,7 +93,10 @@ public final class Exchanges {
    */
   public Exchange open(RouteMatch.Found match, CallerRequest request, FrontEnd frontEnd, Authentication authentication) {
     Route route = match.route();
-    RequestTrace trace = tracing.start(route.config(), request::headerValues);
+    // A refused caller gets no span: whoever can send a sampled traceparent must not fill the exporter's queue.
+    RequestTrace trace =
+        authentication instanceof Authentication.Refused ? UNTRACED.start(route.config(), request::headerValues)
+            : tracing.start(route.config(), request::headerValues);
     RouteMetrics routeMetrics = metrics.get(route);
     Identity identity = authentication instanceof Authentication.Allowed allowed ? allowed.identity() : null;
     Exchange exchange = new Exchange(this, route, match.pathParams(), routeMetrics, frontEnd, trace, identity);

@@ -27,7 +27,7 @@ final class CallerCredentials {
     if (!access.protectedRoute()) {
       return Authentication.Allowed.ANONYMOUS;
     }
-    Authentication outcome = authenticator.authenticate(access, request::getHeader, () -> clientCertificateSubject(request));
+    Authentication outcome = authenticator.authenticate(access, request.headers()::getAll, () -> clientCertificateSubject(request));
     if (outcome instanceof Authentication.Refused refused && refused.challenge() != null) {
       request.response().putHeader("www-authenticate", refused.challenge());
     }

@@ -97,8 +97,8 @@ public final class RequestPipeline {
   }
 
   /**
-   * Who may read a result: on routes with authentication, only the caller it belongs to; anyone else is
-   * told it does not exist, so that ids reveal nothing.
+   * Who may read a result: on routes with authentication, only the caller it belongs to; anyone else, with
+   * other, bad or no credentials, is told it does not exist, so that ids reveal nothing.
    */
   private static ResultsEndpoint.OwnerCheck ownerCheck(RouteTable routes, CallerCredentials credentials) {
     java.util.Map<String, io.courier.gateway.config.RouteAccess> access = new java.util.HashMap<>();
@@ -110,7 +110,12 @@ public final class RequestPipeline {
       Authentication outcome =
           credentials.check(access.getOrDefault(result.route(), io.courier.gateway.config.RouteAccess.OPEN), request);
       if (outcome instanceof Authentication.Refused refused) {
-        return refused;
+        if (refused.error() == GatewayError.AUTHENTICATION_UNAVAILABLE) {
+          return refused; // about the gateway, not the id
+        }
+        // Bad or missing credentials get the answer an unknown id gets: a 401 would say the id exists.
+        request.response().headers().remove("www-authenticate");
+        return new Authentication.Refused(GatewayError.RESULT_NOT_FOUND, refused.reason(), "no result " + result.id(), null);
       }
       Authentication.Allowed allowed = (Authentication.Allowed) outcome;
       return allowed.identity() != null && result.owner().equals(allowed.identity().scope())

@@ -50,8 +50,20 @@ final class ServerTls {
   static final class UnusableException extends Exception {
     private static final long serialVersionUID = 1L;
 
+    /** Whether the files may become usable as they are, with time (a certificate not valid yet). */
+    private final boolean timeBound;
+
     UnusableException(String message, Throwable cause) {
+      this(message, cause, false);
+    }
+
+    UnusableException(String message, Throwable cause, boolean timeBound) {
       super(message, cause);
+      this.timeBound = timeBound;
+    }
+
+    boolean timeBound() {
+      return timeBound;
     }
   }
 
@@ -155,7 +167,8 @@ final class ServerTls {
           chain[0].checkValidity();
         } catch (GeneralSecurityException e) {
           throw new UnusableException(source + ": the certificate " + chain[0].getSubjectX500Principal().getName()
-              + " is not valid now (valid from " + chain[0].getNotBefore().toInstant() + " to " + chain[0].getNotAfter().toInstant() + ")", e);
+              + " is not valid now (valid from " + chain[0].getNotBefore().toInstant() + " to " + chain[0].getNotAfter().toInstant() + ")", e,
+              e instanceof java.security.cert.CertificateNotYetValidException);
         }
         first = first == null ? chain[0] : first;
       }

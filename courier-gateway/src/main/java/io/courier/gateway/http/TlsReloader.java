@@ -27,7 +27,8 @@ final class TlsReloader {
   private static final RateLimitedLog WARNINGS = new RateLimitedLog(LOGGER, Duration.ofSeconds(10));
 
   /** What one check found: nothing new ({@code null} everywhere but the digest), new settings, or an error. */
-  private record Check(byte[] digest, ServerTls.Loaded loaded, String error) {}
+  /** @param retry whether failed files are tried again as they are (a certificate not valid yet may become so) */
+  private record Check(byte[] digest, ServerTls.Loaded loaded, String error, boolean retry) {}
 
   private final String listener;
   private final TlsConfig config;
@@ -83,15 +84,16 @@ final class TlsReloader {
     try {
       files = ServerTls.read(config);
     } catch (ServerTls.UnusableException e) {
-      return new Check(digest(e.getMessage()), null, e.getMessage());
+      return new Check(digest(e.getMessage()), null, e.getMessage(), false);
     }
     if (MessageDigest.isEqual(files.digest(), current.digest()) || MessageDigest.isEqual(files.digest(), lastFailed)) {
       return null;
     }
     try {
-      return new Check(files.digest(), ServerTls.load(files, vertx), null);
+      return new Check(files.digest(), ServerTls.load(files, vertx), null, false);
     } catch (ServerTls.UnusableException e) {
-      return new Check(files.digest(), null, e.getMessage());
+      // A certificate issued a moment ahead of this clock (notBefore = now at the issuer) is tried again next time.
+      return new Check(files.digest(), null, e.getMessage(), e.timeBound());
     }
   }
 
@@ -101,7 +103,7 @@ final class TlsReloader {
       return Future.succeededFuture();
     }
     if (check.error() != null) {
-      return refused(check.digest(), check.error());
+      return refused(check.retry() ? null : check.digest(), check.error());
     }
     ServerTls.Loaded loaded = check.loaded();
     return Future.all(servers.stream().map(server -> server.updateSsl(loaded.options())).toList())
@@ -117,6 +119,7 @@ final class TlsReloader {
         .recover(e -> refused(check.digest(), "the server refused them: " + e.getMessage()));
   }
 
+  /** @param digest files that will fail again as they are, not to be tried again; {@code null}: try them next time */
   private Future<Void> refused(byte[] digest, String error) {
     lastFailed = digest;
     failed.increment();

@@ -60,7 +60,7 @@ class AuthenticatorTest {
   }
 
   private Authentication check(RouteAccess access) {
-    return authenticator.authenticate(access, headers::get, () -> clientCertificate);
+    return authenticator.authenticate(access, name -> headers.containsKey(name) ? List.of(headers.get(name)) : List.of(), () -> clientCertificate);
   }
 
   private static RouteAccess only(AuthMethod method) {
@@ -208,6 +208,45 @@ class AuthenticatorTest {
 
     headers.put("x-api-key", "k-billing-0123456789");
     assertThat(allowed(check(either)).name()).isEqualTo("billing");
+  }
+
+  @Test
+  void aCredentialSentTwiceIsInvalidWhicheverCopyIsRight() {
+    authenticator();
+    Map<String, List<String>> twice = Map.of(
+        "x-api-key", List.of("k-billing-0123456789", "wrong"),
+        "authorization", List.of("Bearer " + issuer.rs256(claims().build()), "Bearer x"));
+
+    for (AuthMethod method : List.of(AuthMethod.API_KEY, AuthMethod.JWT)) {
+      Authentication.Refused refused = refused(authenticator.authenticate(only(method), name -> twice.getOrDefault(name, List.of()), () -> null));
+      assertThat(refused.reason()).as(method.slug()).isEqualTo("invalid");
+      assertThat(refused.detail()).contains("more than once");
+    }
+  }
+
+  @Test
+  void aTokenWhoseSubjectNamesNobodyIsInvalid() {
+    authenticator();
+    List<JWTClaimsSet> subjects = List.of(
+        claims().claim("sub", null).build(),
+        claims().subject("").build(),
+        claims().subject("   ").build(),
+        claims().subject("a\nb").build(),
+        claims().subject("x".repeat(1025)).build());
+    for (JWTClaimsSet claims : subjects) {
+      headers.put("authorization", "Bearer " + issuer.rs256(claims));
+      assertThat(refused(check(only(AuthMethod.JWT))).reason()).as(String.valueOf(claims.getClaim("sub"))).isEqualTo("invalid");
+    }
+  }
+
+  @Test
+  void anEdDsaTokenOfAnotherKeyIsInvalid() throws Exception {
+    authenticator();
+    com.nimbusds.jose.jwk.OctetKeyPair stranger =
+        new com.nimbusds.jose.jwk.gen.OctetKeyPairGenerator(com.nimbusds.jose.jwk.Curve.Ed25519).keyID("ed-1").generate();
+    headers.put("authorization", "Bearer " + TestTokens.sign(JWSAlgorithm.EdDSA, "ed-1", claims().build(), TestTokens.signer(stranger)));
+
+    assertThat(refused(check(only(AuthMethod.JWT))).reason()).isEqualTo("invalid");
   }
 
   @Test

@@ -29,7 +29,7 @@ class AuthenticationConfigTest {
             routes:
               - {method: GET, path: /a %s}
               - {method: POST, path: /a}
-        """.formatted(authentication, service, route), name -> "CI_KEY".equals(name) ? "k-from-env" : null);
+        """.formatted(authentication, service, route), name -> "CI_KEY".equals(name) ? "  k-from-env-0123456789 " : "SHORT_KEY".equals(name) ? "short" : null);
   }
 
   private static final String KEYS = "authentication: {api-keys: {keys: [{name: billing, sha256: " + KEY_HASH + "}]}}";
@@ -44,7 +44,7 @@ class AuthenticationConfigTest {
 
   @Test
   void keysComeAsHashesFilesOrEnvironmentVariablesAndAreKeptOnlyAsHashes() throws Exception {
-    Path file = Files.writeString(dir.resolve("ops.key"), "k-from-file\n");
+    Path file = Files.writeString(dir.resolve("ops.key"), "k-from-file-0123456789\n");
     GatewayConfig config = load(
         "authentication: {api-keys: {header: X-Key, keys: [{name: billing, sha256: " + KEY_HASH.toUpperCase() + "}, {name: ops, file: \""
             + file + "\"}, {name: ci, env: CI_KEY}]}}",
@@ -53,8 +53,8 @@ class AuthenticationConfigTest {
     AuthenticationConfig.ApiKeys keys = config.authentication().apiKeys();
     assertThat(keys.header()).isEqualTo("x-key");
     assertThat(keys.keys()).extracting(AuthenticationConfig.ApiKey::name).containsExactly("billing", "ops", "ci");
-    assertThat(keys.keys().get(1).sha256()).isEqualTo(AuthenticationConfig.ApiKey.hash("k-from-file"));
-    assertThat(keys.keys().get(2).sha256()).isEqualTo(AuthenticationConfig.ApiKey.hash("k-from-env"));
+    assertThat(keys.keys().get(1).sha256()).isEqualTo(AuthenticationConfig.ApiKey.hash("k-from-file-0123456789"));
+    assertThat(keys.keys().get(2).sha256()).isEqualTo(AuthenticationConfig.ApiKey.hash("k-from-env-0123456789"));
     assertThat(config.routes().get(0).access()).isEqualTo(new RouteAccess(List.of(AuthMethod.API_KEY), List.of(), Map.of()));
   }
 
@@ -69,11 +69,22 @@ class AuthenticationConfigTest {
         .hasMessageContaining("environment variable NOT_SET is not set");
     assertThatThrownBy(() -> load("authentication: {api-keys: {keys: [{name: a, file: \"" + dir.resolve("none") + "\"}]}}", "authentication: none", ""))
         .hasMessageContaining("keys[0].file: cannot be read");
-    Files.writeString(dir.resolve("same.key"), "k-1");
-    assertThatThrownBy(() -> load("authentication: {api-keys: {keys: [{name: a, sha256: " + KEY_HASH + "}, {name: b, file: \"" + dir.resolve("same.key") + "\"}]}}",
+    Files.writeString(dir.resolve("two-lines.key"), "SECRETVALUE1-0123456789\nSECRETLINE2-0123456789\n");
+    assertThatThrownBy(() -> load("authentication: {api-keys: {keys: [{name: a, file: \"" + dir.resolve("two-lines.key") + "\"}]}}", "authentication: none", ""))
+        .hasMessageContaining("keys[0].file: holds a key with a line break").hasMessageNotContaining("SECRET");
+    assertThatThrownBy(() -> load("authentication: {api-keys: {keys: [{name: a, env: SHORT_KEY}]}}", "authentication: none", ""))
+        .hasMessageContaining("keys[0].env: holds a key shorter than 16 characters").hasMessageNotContaining("short\"");
+    for (String reserved : java.util.List.of("content-type", "traceparent", "courier-identity", "idempotency-key")) {
+      assertThatThrownBy(() -> load("authentication: {api-keys: {header: " + reserved + ", keys: [{name: a, sha256: " + KEY_HASH + "}]}}",
+              "authentication: none", ""))
+          .as(reserved).hasMessageContaining("api-keys.header: " + reserved + " has a meaning of its own");
+    }
+    Files.writeString(dir.resolve("same.key"), "k-same-0123456789abc");
+    String sameHash = HexFormat.of().formatHex(AuthenticationConfig.ApiKey.hash("k-same-0123456789abc"));
+    assertThatThrownBy(() -> load("authentication: {api-keys: {keys: [{name: a, sha256: " + sameHash + "}, {name: b, file: \"" + dir.resolve("same.key") + "\"}]}}",
             "authentication: none", ""))
         .hasMessageContaining("the same key is listed twice")
-        .hasMessageNotContaining("k-1\"");
+        .hasMessageNotContaining("k-same");
     assertThatThrownBy(() -> load("authentication: {api-keys: {keys: [{name: a, sha256: " + KEY_HASH + "}, {name: a, env: CI_KEY}]}}", "authentication: none", ""))
         .hasMessageContaining("two keys are named \"a\"");
     assertThatThrownBy(() -> load("authentication: {api-keys: {header: authorization, keys: [{name: a, sha256: " + KEY_HASH + "}]}}", "authentication: none", ""))
@@ -126,6 +137,16 @@ class AuthenticationConfigTest {
 
     assertThat(config.routes().get(0).access()).isEqualTo(new RouteAccess(List.of(AuthMethod.JWT), List.of("orders:write"), Map.of("tenant", "acme")));
     assertThat(config.routes().get(1).access()).isEqualTo(new RouteAccess(List.of(AuthMethod.JWT), List.of("orders:read"), Map.of("tenant", "acme")));
+  }
+
+  @Test
+  void aCredentialHeaderCanNeitherBeForwardedNorBeTheRecordKey() {
+    assertThatThrownBy(() -> load(KEYS, "authentication: api-key\n    forward-headers: [x-api-key]", ""))
+        .hasMessageContaining("forwards x-api-key, the header API keys come in");
+    for (String header : java.util.List.of("x-api-key", "authorization", "cookie")) {
+      assertThatThrownBy(() -> load(KEYS, "authentication: api-key", ", key: \"header:" + header + "\""))
+          .as(header).hasMessageContaining("takes its record key from " + header + ", a credential");
+    }
   }
 
   @Test

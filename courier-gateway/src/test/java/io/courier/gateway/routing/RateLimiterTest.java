@@ -53,19 +53,35 @@ class RateLimiterTest {
   }
 
   @Test
-  void pastTheCallerBoundIdleBucketsAreDroppedAndNewCallersShareOne() {
+  void pastTheCallerBoundNewCallersShareOneBucketUntilIdleOnesAreSweptAway() {
     RateLimiter limiter = new RateLimiter(new RateLimitConfig(1, 1));
     for (int i = 0; i < RateLimiter.MAX_CALLERS; i++) {
       limiter.acquire("busy-" + i, 0);
     }
+    assertThat(limiter.callers()).isEqualTo(RateLimiter.MAX_CALLERS);
 
     // all busy (just used): the next caller shares the overflow bucket with later strangers
     assertThat(limiter.acquire("stranger-1", 0)).isZero();
     assertThat(limiter.acquire("stranger-2", 0)).as("shares the overflow bucket").isPositive();
     assertThat(limiter.callers()).isEqualTo(RateLimiter.MAX_CALLERS + 1);
 
-    // a second later every bucket is full again: they are dropped and a new caller has its own
+    // a second later every bucket is full again: each new caller sweeps a bounded step, and has its own bucket
     assertThat(limiter.acquire("stranger-3", 2 * SECOND)).isZero();
-    assertThat(limiter.callers()).isLessThan(10);
+    assertThat(limiter.acquire("stranger-3", 2 * SECOND)).as("its own bucket, not the shared one").isPositive();
+    assertThat(limiter.callers()).isLessThanOrEqualTo(RateLimiter.MAX_CALLERS + 2 - RateLimiter.SWEEP_STEP_FULL + 1);
+  }
+
+  @Test
+  void idleCallersAreDroppedAsNewOnesCome() {
+    RateLimiter limiter = new RateLimiter(new RateLimitConfig(1, 1));
+    for (int i = 0; i < 1_000; i++) {
+      limiter.acquire("early-" + i, 0);
+    }
+
+    for (int i = 0; i < 1_000; i++) {
+      limiter.acquire("late-" + i, 10 * SECOND);
+    }
+
+    assertThat(limiter.callers()).as("the early callers, idle for 10 s, are swept as the late ones come").isLessThan(1_200);
   }
 }
