@@ -159,8 +159,13 @@ final class ExchangeHarness {
 
   /** Opens the exchange of a request, as the front end does after routing. */
   Exchange open(Caller caller) {
+    return open(caller, io.courier.gateway.auth.Authentication.Allowed.ANONYMOUS);
+  }
+
+  /** Opens the exchange of a request whose caller step 3a found as {@code authentication}. */
+  Exchange open(Caller caller, io.courier.gateway.auth.Authentication authentication) {
     RouteMatch match = routes.match(caller.method, caller.target());
-    return exchanges.open((RouteMatch.Found) match, caller, caller, io.courier.gateway.auth.Authentication.Allowed.ANONYMOUS);
+    return exchanges.open((RouteMatch.Found) match, caller, caller, authentication);
   }
 
   /** Opens and publishes a request without a body. */

@@ -247,6 +247,17 @@ class ExchangeTracingTest {
     }
 
     @Test
+    void aCallerRefusedByAuthenticationGetsNoSpanWhateverItsTraceparentAsks() {
+      Caller refused = harness.caller("POST", "/orders/7").header("traceparent", CALLER);
+
+      harness.open(refused, new io.courier.gateway.auth.Authentication.Refused(
+          io.courier.gateway.error.GatewayError.UNAUTHORIZED, "missing", "this route requires api-key", null));
+
+      assertThat(((Outcome.Failed) refused.onlyAnswer()).error()).isEqualTo(io.courier.gateway.error.GatewayError.UNAUTHORIZED);
+      assertThat(exported.getFinishedSpanItems()).as("a sampled traceparent without credentials fills no exporter queue").isEmpty();
+    }
+
+    @Test
     void aCallerThatLeavesEndsTheSpanWithoutAStatus() {
       Exchange exchange = harness.send(harness.caller("POST", "/orders/7"));
       harness.takePublished().acknowledge();
