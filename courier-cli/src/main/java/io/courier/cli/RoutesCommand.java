@@ -40,7 +40,7 @@ final class RoutesCommand implements Callable<Integer> {
     }
     print(out, rows);
     out.println();
-    out.println("Answered by the gateway itself: GET /health, /ready, /metrics, /openapi.json, /asyncapi.json, /status, /status.json"
+    out.println("Answered by the gateway itself: GET " + io.courier.gateway.config.ManagementPaths.LISTED
         + (loaded.results().enabled() ? "; GET, DELETE " + loaded.results().path() + "/{id}" : ""));
     return 0;
   }

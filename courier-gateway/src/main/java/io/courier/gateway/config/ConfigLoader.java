@@ -550,7 +550,7 @@ public final class ConfigLoader {
   private static PathTemplate template(YamlNode node) {
     String text = node.asString();
     if (ManagementPaths.ALL.contains(text)) {
-      throw node.error(text + " is reserved for the gateway's own endpoints (" + String.join(", ", ManagementPaths.ALL.stream().sorted().toList()) + ")");
+      throw node.error(text + " is reserved for the gateway's own endpoints (" + ManagementPaths.LISTED + ")");
     }
     try {
       return PathTemplate.parse(text);

@@ -18,6 +18,8 @@ public final class ManagementPaths {
   public static final String STATUS = "/status";
   public static final String STATUS_JSON = "/status.json";
   public static final Set<String> ALL = Set.of(HEALTH, READY, METRICS, OPENAPI, ASYNCAPI, STATUS, STATUS_JSON);
+  /** {@link #ALL} in the order messages and listings name them, joined with commas. */
+  public static final String LISTED = String.join(", ", HEALTH, READY, METRICS, OPENAPI, ASYNCAPI, STATUS, STATUS_JSON);
 
   private ManagementPaths() {}
 }

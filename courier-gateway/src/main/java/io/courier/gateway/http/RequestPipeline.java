@@ -51,7 +51,6 @@ public final class RequestPipeline {
   private static final Logger LOGGER = LoggerFactory.getLogger(RequestPipeline.class);
   private static final RateLimitedLog WARNINGS = new RateLimitedLog(LOGGER, Duration.ofSeconds(10));
   private static final String CONTINUE = "100-continue";
-  private static final String MANAGEMENT_PATHS = String.join(", ", ManagementPaths.ALL.stream().sorted().toList());
 
   private final ManagementEndpoints management;
   private final ResultsEndpoint results;
@@ -170,7 +169,7 @@ public final class RequestPipeline {
       } else if (listener.management && management.handle(request)) {
         // answered
       } else if (!listener.routes) {
-        unrouted(request, GatewayError.ROUTE_NOT_FOUND, "the management port serves only " + MANAGEMENT_PATHS);
+        unrouted(request, GatewayError.ROUTE_NOT_FOUND, "the management port serves only " + ManagementPaths.LISTED);
       } else if (!listener.management && ManagementPaths.ALL.contains(request.path())) {
         unrouted(request, GatewayError.ROUTE_NOT_FOUND, "no route for " + request.path() + " (management endpoints are on the management port)");
       } else if (!results.handle(request)) {
