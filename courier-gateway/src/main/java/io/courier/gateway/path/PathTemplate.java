@@ -83,6 +83,16 @@ public final class PathTemplate {
     return parameters;
   }
 
+  /** How many segments the template has; {@code /} has none. */
+  public int segmentCount() {
+    return segments.length;
+  }
+
+  /** Segment {@code index} if it is literal, {@code null} if it is a parameter. */
+  public String literal(int index) {
+    return parameterNames[index] == null ? segments[index] : null;
+  }
+
   /** Literal segments; a template with more of them wins over one with fewer when both match. */
   public int specificity() {
     return literalCount;
