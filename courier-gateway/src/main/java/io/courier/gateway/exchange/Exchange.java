@@ -79,6 +79,9 @@ public final class Exchange implements PendingRequest.Listener {
   /** Who the caller proved to be; {@code null} on open routes. */
   private final Identity identity;
   private final long openedNanos = System.nanoTime();
+  /** When Kafka acknowledged the request, and when its reply reached this exchange ({@code 0}: not yet). */
+  private volatile long producedNanos;
+  private volatile long repliedNanos;
   private State state = State.REFUSED;
   private Preferences preferences = Preferences.NONE;
   private ProducerRecord<byte[], byte[]> record;
@@ -360,6 +363,8 @@ public final class Exchange implements PendingRequest.Listener {
   /** The producer's callback: its I/O thread, or the publisher's thread when {@code send} failed at once. */
   private void produced(RecordMetadata metadata, Exception failure) {
     if (failure == null) {
+      producedNanos = System.nanoTime();
+      metrics.stage(RouteMetrics.Stage.PRODUCE, producedNanos - openedNanos);
       requestPartition = metadata.partition();
       trace.produced(metadata.partition(), metadata.offset());
       pending.markProduced();
@@ -453,6 +458,7 @@ public final class Exchange implements PendingRequest.Listener {
   @Override
   public void onOutcome(Outcome outcome) {
     if (outcome instanceof Outcome.Replied) {
+      repliedNanos = System.nanoTime();
       trace.replied();
     }
     Outcome answer = outcome;
@@ -545,6 +551,20 @@ public final class Exchange implements PendingRequest.Listener {
     metrics.answered(status, System.nanoTime() - openedNanos);
     trace.answered(status, outcomeName);
     frontEnd.answer(fitted);
+    recordStages(fitted);
+  }
+
+  /** The service and answer stages of a request answered with its reply (the produce stage is recorded on acknowledgement). */
+  private void recordStages(Outcome answered) {
+    long replied = repliedNanos;
+    long produced = producedNanos;
+    if (!(answered instanceof Outcome.Replied) || replied == 0) {
+      return; // a gateway error, a 202, or a retry answered with the first request's result
+    }
+    if (produced != 0) {
+      metrics.stage(RouteMetrics.Stage.SERVICE, replied - produced); // a reply may overtake the acknowledgement: 0
+    }
+    metrics.stage(RouteMetrics.Stage.ANSWER, System.nanoTime() - replied);
   }
 
   private static Duration positive(Duration duration) {

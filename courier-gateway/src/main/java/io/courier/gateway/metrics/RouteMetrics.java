@@ -24,6 +24,27 @@ public final class RouteMetrics {
   /** Refused callers by reason; only routes with authentication have them. */
   private final Map<String, Counter> authenticationRefused = new java.util.HashMap<>();
   private final Map<IdempotencyOutcome, Counter> idempotency = new EnumMap<>(IdempotencyOutcome.class);
+  private final Map<Stage, Timer> stages = new EnumMap<>(Stage.class);
+
+  /**
+   * The parts of a request's latency the gateway can see, one after the other; their sum is about the
+   * {@code courier.requests} time of a replied request.
+   */
+  public enum Stage {
+    /** Route matched → Kafka acknowledged the request record: body read, publisher queue, produce (acks=all). */
+    PRODUCE,
+    /**
+     * Kafka acknowledged the request → the gateway holding the caller has the reply: the service's fetch,
+     * handler and reply produce, the gateway's fetch, and a forward when the reply landed on another instance.
+     */
+    SERVICE,
+    /** The reply handed over → the response written to the caller's connection: the event-loop hop and the write. */
+    ANSWER;
+
+    String tag() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
 
   /** What became of a request that carried an {@code Idempotency-Key}. */
   public enum IdempotencyOutcome {
@@ -78,6 +99,16 @@ public final class RouteMetrics {
                 .register(registry));
       }
     }
+    for (Stage stage : Stage.values()) {
+      stages.put(
+          stage,
+          Timer.builder("courier.request.stages")
+              .description("Where a replied request's time goes: produce (to Kafka's acknowledgement), service (to the reply read), answer (to the response written)")
+              .tag("route", this.route)
+              .tag("stage", stage.tag())
+              .publishPercentileHistogram()
+              .register(registry));
+    }
     cancels =
         Counter.builder("courier.cancels")
             .description("Cancel markers sent for requests whose callers went away")
@@ -119,6 +150,11 @@ public final class RouteMetrics {
   /** One request answered, whoever answered it. */
   public void answered(int status, long nanos) {
     timer(status).record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  /** One stage of one request took {@code nanos} nanoseconds; negative values (clocks of two threads) count as 0. */
+  public void stage(Stage stage, long nanos) {
+    stages.get(stage).record(Math.max(0, nanos), TimeUnit.NANOSECONDS);
   }
 
   /** One request answered by the gateway with an error of its own. */

@@ -74,6 +74,54 @@ class ExchangeTest {
     assertThat(harness.clock.scheduled()).as("the deadline is cancelled").isZero();
   }
 
+  private long stageCount(String stage) {
+    return io.micrometer.core.instrument.search.Search.in(harness.registry).name("courier.request.stages").tag("stage", stage)
+        .timers().stream().mapToLong(io.micrometer.core.instrument.Timer::count).sum();
+  }
+
+  @Test
+  void aRepliedRequestRecordsEachStageOnceAndAGatewayErrorOnlyThoseItReached() {
+    // given: one request replied, one acknowledged then timed out, one never acknowledged
+    Caller replied = harness.caller("GET", "/orders/1");
+    harness.send(replied);
+    Published first = harness.takePublished();
+    first.acknowledge();
+    assertThat(stageCount("produce")).isEqualTo(1);
+    assertThat(stageCount("service")).isZero();
+    reply(first, 200, HeaderFields.of(), "{}");
+
+    Caller timedOut = harness.caller("GET", "/orders/2");
+    harness.send(timedOut);
+    harness.takePublished().acknowledge();
+    harness.clock.advance(ExchangeHarness.TIMEOUT);
+
+    Caller refused = harness.caller("GET", "/orders/3");
+    harness.send(refused);
+    harness.takePublished().fail(new TopicAuthorizationException("no"));
+
+    // then
+    assertThat(failed(timedOut.onlyAnswer()).error()).isEqualTo(GatewayError.TIMEOUT);
+    assertThat(refused.onlyAnswer()).isInstanceOf(Outcome.Failed.class);
+    assertThat(stageCount("produce")).as("acknowledged requests").isEqualTo(2);
+    assertThat(stageCount("service")).as("replies").isEqualTo(1);
+    assertThat(stageCount("answer")).as("replies answered").isEqualTo(1);
+  }
+
+  @Test
+  void aReplyThatOvertakesKafkasAcknowledgementStillRecordsItsAnswerStage() {
+    Caller caller = harness.caller("GET", "/orders/1");
+    harness.send(caller);
+    Published published = harness.takePublished();
+
+    reply(published, 200, HeaderFields.of(), "{}");
+    published.acknowledge();
+
+    assertThat(((Outcome.Replied) caller.onlyAnswer()).status()).isEqualTo(200);
+    assertThat(stageCount("answer")).isEqualTo(1);
+    assertThat(stageCount("service")).as("no acknowledgement before the reply: nothing to measure from").isZero();
+    assertThat(stageCount("produce")).isEqualTo(1);
+  }
+
   @Test
   void theDeadlineAfterKafkaAcknowledgedIsA504() {
     Caller caller = harness.caller("GET", "/orders/42");
