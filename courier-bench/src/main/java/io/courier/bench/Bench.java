@@ -3,6 +3,7 @@ package io.courier.bench;
 import io.courier.bench.load.LoadRunner;
 import io.courier.bench.load.Measurement;
 import io.courier.bench.load.RoundTrip;
+import io.courier.bench.load.WrkRunner;
 import io.courier.bench.process.ChildProcess;
 import io.courier.bench.process.GatewayMain;
 import io.courier.bench.process.HttpEchoMain;
@@ -126,7 +127,14 @@ public final class Bench {
             + "`mvn -B -DskipTests -pl courier-bench-spring-peer package`"));
     notes.forEach(note -> out.println("courier bench: " + note));
 
+    WrkRunner wrk =
+        options.generator() == BenchOptions.Generator.WRK ? WrkRunner.locate(Payload.json256(), notes::add).orElse(null) : null;
+    if (wrk != null) {
+      notes.add("closed loops of " + targets.stream().filter(Bench::wrkDriven).map(Target::name).toList()
+          + " driven by wrk (-t1, a process of its own); every other run by the Java generator in the bench JVM");
+    }
     ResultTable table = new ResultTable();
+    List<IdleCpu> idle = new ArrayList<>();
     try (LoadRunner load = new LoadRunner(Payload.json256())) {
       for (Target target : targets) {
         out.printf("courier bench: warming up %s for %ss%n", target.name(), options.warmup().toSeconds());
@@ -137,6 +145,12 @@ public final class Bench {
       for (int round = 1; round <= options.rounds(); round++) {
         for (int concurrency : options.concurrencies()) {
           for (Target target : targets) {
+            if (wrk != null && wrkDriven(target)) {
+              HttpTarget http = (HttpTarget) target;
+              record(table, round, wrk.closedLoop(target.name(), http.process().port(), http.uri(), concurrency,
+                  options.settle(), options.measure(), target::cpuSeconds));
+              continue;
+            }
             try (RoundTrip roundTrip = target.roundTrip(concurrency)) {
               record(table, round, load.closedLoop(target.name(), roundTrip, concurrency, options.settle(),
                   options.measure(), target::cpuSeconds));
@@ -153,6 +167,10 @@ public final class Bench {
         }
       }
     }
+    if (!options.idle().isZero()) {
+      out.printf("courier bench: watching every target idle for %ss...%n", options.idle().toSeconds());
+      idle.addAll(IdleCpu.measure(targets, options.idle()));
+    }
     targets.forEach(this::stopNow); // the in-flight scenario gets the machine to itself
 
     InFlightScenario.Result inFlight = null;
@@ -168,7 +186,7 @@ public final class Bench {
       inFlight = InFlightScenario.run(gateway, clients, options.inFlight(), options.slowServiceDelay());
     }
     Duration took = Duration.ofNanos(System.nanoTime() - begin);
-    String markdown = BenchReport.markdown(options, table, inFlight, notes, took);
+    String markdown = BenchReport.markdown(options, table, inFlight, idle, notes, took);
     Path file = write(markdown);
     out.println();
     out.println(markdown);
@@ -176,10 +194,15 @@ public final class Bench {
     return new BenchReport(table, inFlight, markdown, file);
   }
 
+  /** The plain echo of a process of its own: what wrk drives when asked to. */
+  private static boolean wrkDriven(Target target) {
+    return target instanceof HttpTarget http && http.plainEcho();
+  }
+
   private void record(ResultTable table, int round, Measurement m) {
     table.add(round, m);
-    out.printf("  round %d  %-12s %-14s %8.0f req/s  p50 %7.3f ms  p99 %7.3f ms  errors %d%n", round, m.target(),
-        m.mode(), m.requestsPerSecond(), m.p50Millis(), m.p99Millis(), m.errors());
+    out.printf("  round %d  %-12s %-14s %-4s %8.0f req/s  p50 %7.3f ms  p99 %7.3f ms  errors %d%n", round, m.target(),
+        m.mode(), m.generator(), m.requestsPerSecond(), m.p50Millis(), m.p99Millis(), m.errors());
   }
 
   private Path write(String markdown) {

@@ -17,6 +17,9 @@ import java.util.List;
  * @param slowServiceDelay how long the slow service holds each reply
  * @param gatewayJfr record a JFR profile of the gateway process into the output directory
  * @param outputDir where the Markdown results and child logs go
+ * @param generator what drives the closed loops of the HTTP echo targets (the Kafka floor, the open loop and
+ *     Courier's variants always use the Java generator)
+ * @param idle how long every target's process is watched doing nothing, for its idle CPU; zero skips it
  */
 public record BenchOptions(
     Duration warmup,
@@ -28,7 +31,17 @@ public record BenchOptions(
     int inFlight,
     Duration slowServiceDelay,
     boolean gatewayJfr,
-    Path outputDir) {
+    Path outputDir,
+    Generator generator,
+    Duration idle) {
+
+  /** What generates the closed-loop HTTP load. */
+  public enum Generator {
+    /** {@link io.courier.bench.load.LoadRunner}, inside the bench JVM (with the broker and the echo service). */
+    JAVA,
+    /** {@link io.courier.bench.load.WrkRunner}: {@code wrk}, a C program in a process of its own. */
+    WRK
+  }
 
   public BenchOptions {
     concurrencies = List.copyOf(concurrencies);
@@ -41,40 +54,45 @@ public record BenchOptions(
   public static BenchOptions quick() {
     return new BenchOptions(
         Duration.ofSeconds(5), Duration.ofSeconds(1), Duration.ofSeconds(3), List.of(1, 16, 64), 1000, 1,
-        10_000, Duration.ofSeconds(5), false, BenchPaths.defaultOutputDir());
+        10_000, Duration.ofSeconds(5), false, BenchPaths.defaultOutputDir(), Generator.JAVA, Duration.ofSeconds(5));
   }
 
   /** About 12 minutes: three interleaved rounds of 10-second windows. */
   public static BenchOptions full() {
     return new BenchOptions(
         Duration.ofSeconds(15), Duration.ofSeconds(2), Duration.ofSeconds(10), List.of(1, 16, 64), 1000, 3,
-        10_000, Duration.ofSeconds(5), false, BenchPaths.defaultOutputDir());
+        10_000, Duration.ofSeconds(5), false, BenchPaths.defaultOutputDir(), Generator.JAVA, Duration.ofSeconds(20));
   }
 
   /** A few seconds per target, for the smoke test: proves the harness works, measures nothing worth quoting. */
   public static BenchOptions smoke(Path outputDir) {
     return new BenchOptions(
         Duration.ofSeconds(1), Duration.ofMillis(200), Duration.ofSeconds(1), List.of(4), 50, 1,
-        50, Duration.ofMillis(500), false, outputDir);
+        50, Duration.ofMillis(500), false, outputDir, Generator.JAVA, Duration.ofSeconds(1));
   }
 
   public BenchOptions withRounds(int rounds) {
     return new BenchOptions(warmup, settle, measure, concurrencies, openLoopRate, rounds, inFlight,
-        slowServiceDelay, gatewayJfr, outputDir);
+        slowServiceDelay, gatewayJfr, outputDir, generator, idle);
   }
 
   public BenchOptions withGatewayJfr(boolean jfr) {
     return new BenchOptions(warmup, settle, measure, concurrencies, openLoopRate, rounds, inFlight,
-        slowServiceDelay, jfr, outputDir);
+        slowServiceDelay, jfr, outputDir, generator, idle);
   }
 
   public BenchOptions withInFlight(int count) {
     return new BenchOptions(warmup, settle, measure, concurrencies, openLoopRate, rounds, count,
-        slowServiceDelay, gatewayJfr, outputDir);
+        slowServiceDelay, gatewayJfr, outputDir, generator, idle);
   }
 
   public BenchOptions withOpenLoopRate(int rate) {
     return new BenchOptions(warmup, settle, measure, concurrencies, rate, rounds, inFlight,
-        slowServiceDelay, gatewayJfr, outputDir);
+        slowServiceDelay, gatewayJfr, outputDir, generator, idle);
+  }
+
+  public BenchOptions withGenerator(Generator load) {
+    return new BenchOptions(warmup, settle, measure, concurrencies, openLoopRate, rounds, inFlight,
+        slowServiceDelay, gatewayJfr, outputDir, load, idle);
   }
 }

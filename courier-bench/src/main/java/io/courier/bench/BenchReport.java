@@ -21,8 +21,8 @@ import java.util.Locale;
  */
 public record BenchReport(ResultTable table, InFlightScenario.Result inFlight, String markdown, Path file) {
 
-  static String markdown(BenchOptions o, ResultTable table, InFlightScenario.Result inFlight, List<String> notes,
-      Duration took) {
+  static String markdown(BenchOptions o, ResultTable table, InFlightScenario.Result inFlight, List<IdleCpu> idle,
+      List<String> notes, Duration took) {
     StringBuilder md = new StringBuilder();
     md.append("# courier bench results\n\n");
     md.append(String.format(Locale.ROOT,
@@ -33,15 +33,24 @@ public record BenchReport(ResultTable table, InFlightScenario.Result inFlight, S
     md.append(String.format(Locale.ROOT,
         "Settings: body 256 B JSON, POST /echo; warm-up %d s per target; %d round(s), interleaved; per run %d ms"
             + " settle + %d ms window; closed loop at %s; open loop at %d req/s (64 connections, latency from the"
-            + " due time).%n%n",
+            + " due time); closed-loop generator for the HTTP echo targets: %s.%n%n",
         o.warmup().toSeconds(), o.rounds(), o.settle().toMillis(), o.measure().toMillis(), o.concurrencies(),
-        o.openLoopRate()));
+        o.openLoopRate(), o.generator().name().toLowerCase(Locale.ROOT)));
     notes.forEach(note -> md.append("Note: ").append(note).append("\n\n"));
     md.append("## Medians over rounds\n\n").append(table.medians()).append('\n');
     md.append("Target CPU = the target's own process (gateway, Spring app, HTTP echo); the Kafka floor has none."
         + " Bench JVM CPU = broker + echo responder + load generator (+ the Kafka floor's client).\n\n");
     md.append("## Courier relative to the others (median of per-round ratios)\n\n").append(table.ratios()).append('\n');
     md.append("## Issue 4 targets\n\n").append(targets(o, table, inFlight)).append('\n');
+    md.append("## Issue 14 targets\n\n").append(tailAndCpuTargets(table, idle)).append('\n');
+    if (!idle.isEmpty()) {
+      md.append("## Idle CPU\n\n");
+      md.append(String.format(Locale.ROOT, "Each process watched for %d s after the load stopped, nobody calling it.%n%n",
+          o.idle().toSeconds()));
+      md.append("| target | CPU, % of one core |\n|---|---:|\n");
+      idle.forEach(i -> md.append("| ").append(i.target()).append(" | ").append(fmt(i.percentOfCore(), 2)).append(" |\n"));
+      md.append('\n');
+    }
     if (inFlight != null) {
       md.append("## In-flight scenario\n\n");
       md.append(String.format(Locale.ROOT,
@@ -77,6 +86,28 @@ public record BenchReport(ResultTable table, InFlightScenario.Result inFlight, S
     md.append("| gateway CPU per request (c=64) | ")
         .append(fmt(t.median(COURIER, c64, Measurement::targetCpuMicrosPerRequest), 1))
         .append(" µs | reported |\n");
+    return md.toString();
+  }
+
+  /** Issue 14: a tail no worse than the Spring peer's, a fraction of its CPU, and little burnt when idle. */
+  private static String tailAndCpuTargets(ResultTable t, List<IdleCpu> idle) {
+    StringBuilder md = new StringBuilder("| target | measured | met |\n|---|---|---|\n");
+    for (String mode : List.of("closed c=16", "closed c=64")) {
+      double p99 = t.ratio(mode, SPRING, Measurement::p99Millis);
+      row(md, mode + " p99 ≤ Spring peer's", fmt(p99, 2) + "×", p99 <= 1);
+      double p999 = t.ratio(mode, SPRING, Measurement::p999Millis);
+      row(md, mode + " p99.9 ≤ Spring peer's", fmt(p999, 2) + "×", p999 <= 1);
+    }
+    String c64 = "closed c=64";
+    double cpu = t.ratio(c64, SPRING, Measurement::targetCpuMicrosPerRequest);
+    row(md, "c=64 gateway CPU per request ≤ 0.3× Spring peer's", fmt(cpu, 2) + "×", cpu <= 0.3);
+    double c1Cpu = t.median(COURIER, "closed c=1", Measurement::targetCpuMicrosPerRequest);
+    row(md, "c=1 gateway CPU per request ≤ 100 µs", fmt(c1Cpu, 0) + " µs", c1Cpu <= 100);
+    double throughput = t.ratio(c64, SPRING, Measurement::requestsPerSecond);
+    row(md, "c=64 throughput ≥ 1.7× Spring peer's", fmt(throughput, 2) + "×", throughput >= 1.7);
+    double idleCourier = idle.stream().filter(i -> i.target().equals(COURIER)).mapToDouble(IdleCpu::percentOfCore)
+        .findFirst().orElse(Double.NaN);
+    row(md, "idle gateway ≤ 0.5 % of a core", fmt(idleCourier, 2) + " %", idleCourier <= 0.5);
     return md.toString();
   }
 

@@ -5,7 +5,10 @@ import io.courier.bench.BenchOptions;
 import io.courier.bench.JmhLauncher;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /** {@code courier bench}: the side-by-side benchmark of docs/benchmarks.md, or the JMH micro-benchmarks. */
 @Command(
@@ -31,9 +34,26 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--jfr", description = "Record a JFR profile of the gateway process (gateway.jfr in the output directory).")
   boolean jfr;
 
+  @Option(names = "--generator", paramLabel = "java|wrk", defaultValue = "java",
+      description = "What drives the closed loops of the HTTP echo targets (courier, spring-peer, http-floor): java"
+          + " (the bench's own generator, in the bench JVM) or wrk (a C program in its own process; installed with"
+          + " apt-get when missing and running as root, else the Java generator is used and the report says so)."
+          + " The Kafka floor, the open loop and Courier's variants always use the Java generator (default ${DEFAULT-VALUE}).")
+  String generator;
+
+  @Spec CommandSpec spec;
+
   @Option(names = "--jmh", arity = "0..1", fallbackValue = "", paramLabel = "REGEX",
       description = "Run the JMH micro-benchmarks (all, or those matching REGEX) instead.")
   String jmh;
+
+  private BenchOptions.Generator generator() {
+    return switch (generator) {
+      case "java" -> BenchOptions.Generator.JAVA;
+      case "wrk" -> BenchOptions.Generator.WRK;
+      default -> throw new ParameterException(spec.commandLine(), "--generator must be java or wrk, was: " + generator);
+    };
+  }
 
   @Override
   public Integer call() throws Exception {
@@ -41,7 +61,8 @@ final class BenchCommand implements Callable<Integer> {
       JmhLauncher.run(jmh);
       return 0;
     }
-    BenchOptions options = (quick ? BenchOptions.quick() : BenchOptions.full()).withOpenLoopRate(rate).withGatewayJfr(jfr);
+    BenchOptions options = (quick ? BenchOptions.quick() : BenchOptions.full()).withOpenLoopRate(rate).withGatewayJfr(jfr)
+        .withGenerator(generator());
     if (rounds != null) {
       options = options.withRounds(rounds);
     }

@@ -99,6 +99,7 @@ public final class LoadRunner implements AutoCloseable {
     return new Measurement(
         target,
         mode,
+        "java",
         window.answered(),
         window.errors(),
         nanos / 1e9,
@@ -129,7 +130,8 @@ public final class LoadRunner implements AutoCloseable {
     }
   }
 
-  static void sleep(Duration duration) {
+  /** {@link Thread#sleep} that turns an interrupt into an exception, keeping the flag. */
+  public static void sleep(Duration duration) {
     try {
       Thread.sleep(duration.toMillis());
     } catch (InterruptedException e) {

@@ -3,11 +3,14 @@ package io.courier.bench.load;
 /**
  * What one measurement window of one target in one mode gave. Latencies in milliseconds; CPU in seconds used
  * during the window by the target's own process ({@code NaN} when it has none) and by the bench JVM (broker,
- * echo responder, load generator, and the Kafka floor's client).
+ * echo responder, the Java load generator, and the Kafka floor's client). {@code generator} says what made the
+ * load: {@code java} ({@link LoadRunner}, inside the bench JVM) or {@code wrk} ({@link WrkRunner}, a process of
+ * its own).
  */
 public record Measurement(
     String target,
     String mode,
+    String generator,
     long answered,
     long errors,
     double seconds,

@@ -45,16 +45,16 @@ public final class ResultTable {
   /** One line per target and mode: the medians over rounds. */
   public String medians() {
     StringBuilder out = new StringBuilder();
-    out.append("| target | mode | req/s | p50 ms | p99 ms | p99.9 ms | errors | target CPU s | bench JVM CPU s | target CPU µs/req |\n");
-    out.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+    out.append("| target | mode | generator | req/s | p50 ms | p99 ms | p99.9 ms | errors | target CPU s | bench JVM CPU s | target CPU µs/req |\n");
+    out.append("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     for (String mode : modes) {
       for (String target : targets) {
         List<Measurement> runs = runs(target, mode);
         if (runs.isEmpty()) {
           continue;
         }
-        out.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %d | %s | %s | %s |%n",
-            target, mode,
+        out.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %d | %s | %s | %s |%n",
+            target, mode, runs.get(0).generator(),
             fmt(median(runs, Measurement::requestsPerSecond), 0),
             fmt(median(runs, Measurement::p50Millis), 3),
             fmt(median(runs, Measurement::p99Millis), 3),
@@ -106,12 +106,12 @@ public final class ResultTable {
   /** Every round's figures, for judging the noise. */
   public String raw() {
     StringBuilder out = new StringBuilder();
-    out.append("| round | target | mode | answered | errors | req/s | p50 ms | p99 ms | p99.9 ms | target CPU s | bench CPU s |\n");
-    out.append("|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+    out.append("| round | target | mode | generator | answered | errors | req/s | p50 ms | p99 ms | p99.9 ms | target CPU s | bench CPU s |\n");
+    out.append("|---:|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     for (Entry e : entries) {
       Measurement m = e.measurement();
-      out.append(String.format(Locale.ROOT, "| %d | %s | %s | %d | %d | %s | %s | %s | %s | %s | %s |%n",
-          e.round(), m.target(), m.mode(), m.answered(), m.errors(), fmt(m.requestsPerSecond(), 0),
+      out.append(String.format(Locale.ROOT, "| %d | %s | %s | %s | %d | %d | %s | %s | %s | %s | %s | %s |%n",
+          e.round(), m.target(), m.mode(), m.generator(), m.answered(), m.errors(), fmt(m.requestsPerSecond(), 0),
           fmt(m.p50Millis(), 3), fmt(m.p99Millis(), 3), fmt(m.p999Millis(), 3),
           fmt(m.targetCpuSeconds(), 2), fmt(m.benchCpuSeconds(), 2)));
     }

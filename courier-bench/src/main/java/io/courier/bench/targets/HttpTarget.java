@@ -44,6 +44,19 @@ public final class HttpTarget implements Target {
     return name;
   }
 
+  /**
+   * Whether this target is the plain {@code POST /echo} of its own process, the request an external
+   * generator sends; variants are not.
+   */
+  public boolean plainEcho() {
+    return ownsProcess && shape == HttpRoundTrip.Shape.ECHO;
+  }
+
+  /** The path requests go to. */
+  public String uri() {
+    return uri;
+  }
+
   public ChildProcess process() {
     return process;
   }

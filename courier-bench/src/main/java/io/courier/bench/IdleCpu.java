@@ -1,0 +1,33 @@
+package io.courier.bench;
+
+import io.courier.bench.load.LoadRunner;
+import io.courier.bench.targets.HttpTarget;
+import io.courier.bench.targets.Target;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * CPU a target's process burns while nobody calls it: what a sidecar or a low-traffic deployment pays all day
+ * (consumer polls, heartbeats, timers, the JVM's own threads). Measured for every target with a process of its
+ * own, all in the same window, after the load has stopped.
+ *
+ * @param percentOfCore CPU time over wall time, in percent of one core
+ */
+record IdleCpu(String target, double percentOfCore) {
+
+  /** Waits a moment for the last requests' work to end, then watches {@code window}. Blocks. */
+  static List<IdleCpu> measure(List<Target> targets, Duration window) {
+    List<Target> watched = targets.stream().filter(t -> t instanceof HttpTarget http && http.plainEcho()).toList();
+    LoadRunner.sleep(Duration.ofSeconds(2));
+    double[] before = watched.stream().mapToDouble(Target::cpuSeconds).toArray();
+    long start = System.nanoTime();
+    LoadRunner.sleep(window);
+    double seconds = (System.nanoTime() - start) / 1e9;
+    List<IdleCpu> idle = new ArrayList<>();
+    for (int i = 0; i < watched.size(); i++) {
+      idle.add(new IdleCpu(watched.get(i).name(), (watched.get(i).cpuSeconds() - before[i]) / seconds * 100));
+    }
+    return idle;
+  }
+}
