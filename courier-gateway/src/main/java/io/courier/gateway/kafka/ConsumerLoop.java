@@ -41,7 +41,18 @@ abstract class ConsumerLoop implements AutoCloseable {
   private static final Logger LOGGER = LoggerFactory.getLogger(ConsumerLoop.class);
   static final Duration RETRY_PAUSE = Duration.ofSeconds(1);
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
-  private static final Duration POLL_TIMEOUT = Duration.ofMillis(200);
+  /**
+   * How long a poll waits for records when nothing else needs the loop: the results consumer, whose lookups
+   * wait for a catch-up served after a poll.
+   */
+  static final Duration POLL_TIMEOUT = Duration.ofMillis(200);
+  /**
+   * The poll timeout of loops nothing waits on but records: the reply and forward consumers. A poll returns
+   * as soon as records come, so this costs no reply latency; it bounds how often an idle loop wakes (each wake
+   * of a classic consumer costs about 0.5 ms of CPU; docs/benchmarks.md, idle CPU) and how late partitions
+   * assigned by a rebalance are positioned.
+   */
+  static final Duration IDLE_POLL_TIMEOUT = Duration.ofSeconds(1);
   static final int POLL_FAILURES_BEFORE_RESTART = 10;
   static final int CRASHES_BEFORE_UNHEALTHY = 5;
 
@@ -70,6 +81,7 @@ abstract class ConsumerLoop implements AutoCloseable {
   private final RateLimitedLog warnings = new RateLimitedLog(LOGGER, Duration.ofSeconds(10));
   private final CountDownLatch closing = new CountDownLatch(1);
   private final long retryPauseMillis;
+  private final Duration pollTimeout;
   /** The consumer now; replaced after a crash. Written and used on the loop thread only (and by wakeup). */
   protected volatile org.apache.kafka.clients.consumer.Consumer<byte[], byte[]> consumer;
   private volatile String notReadyReason = "starting";
@@ -86,18 +98,24 @@ abstract class ConsumerLoop implements AutoCloseable {
       String threadName,
       Supplier<org.apache.kafka.clients.consumer.Consumer<byte[], byte[]>> consumers,
       Consumer<ConsumerRecord<byte[], byte[]>> handler,
-      RecordBatchListener batches) {
-    this(threadName, consumers, handler, batches, RETRY_PAUSE);
+      RecordBatchListener batches,
+      Duration pollTimeout) {
+    this(threadName, consumers, handler, batches, RETRY_PAUSE, pollTimeout);
   }
 
-  /** @param retryPause the first pause before a retry or restart; it doubles up to 30 s */
+  /**
+   * @param retryPause the first pause before a retry or restart; it doubles up to 30 s
+   * @param pollTimeout how long one poll waits for records ({@link #POLL_TIMEOUT} or {@link #IDLE_POLL_TIMEOUT})
+   */
   ConsumerLoop(
       String threadName,
       Supplier<org.apache.kafka.clients.consumer.Consumer<byte[], byte[]>> consumers,
       Consumer<ConsumerRecord<byte[], byte[]>> handler,
       RecordBatchListener batches,
-      Duration retryPause) {
+      Duration retryPause,
+      Duration pollTimeout) {
     this.retryPauseMillis = retryPause.toMillis();
+    this.pollTimeout = pollTimeout;
     this.consumers = consumers;
     this.consumer = consumers.get();
     this.handler = handler;
@@ -260,7 +278,7 @@ abstract class ConsumerLoop implements AutoCloseable {
     while (!closing()) {
       ConsumerRecords<byte[], byte[]> records;
       try {
-        records = consumer.poll(POLL_TIMEOUT);
+        records = consumer.poll(pollTimeout);
       } catch (WakeupException | InterruptException e) {
         throw e;
       } catch (KafkaException e) {

@@ -45,7 +45,7 @@ final class ResultsConsumer extends ConsumerLoop {
       ResultView view,
       Duration retention,
       Clock clock) {
-    super("courier-results-consumer", consumer, view::apply, NO_BATCHES);
+    super("courier-results-consumer", consumer, view::apply, NO_BATCHES, POLL_TIMEOUT);
     this.topic = topic;
     this.view = view;
     this.retention = retention;

@@ -33,7 +33,7 @@ class ConsumerLoopTest {
   /** Assigns itself one partition, positioned at 0. */
   private class TestLoop extends ConsumerLoop {
     TestLoop() {
-      super("test-loop", ConsumerLoopTest.this::newConsumer, ConsumerLoopTest.this::handle, NO_BATCHES, Duration.ofMillis(1));
+      super("test-loop", ConsumerLoopTest.this::newConsumer, ConsumerLoopTest.this::handle, NO_BATCHES, Duration.ofMillis(1), POLL_TIMEOUT);
     }
 
     @Override
