@@ -64,6 +64,20 @@ class StateExchangeTest {
         ("{\"id\":\"" + entity + "\",\"state\":\"" + state + "\"}").getBytes(StandardCharsets.UTF_8)));
   }
 
+  /** Sends a command and has Kafka acknowledge it; the record it became. */
+  private Published commanded(Caller caller) {
+    harness.send(caller);
+    Published command = harness.takePublished();
+    command.acknowledge();
+    return command;
+  }
+
+  /** The service replies to {@code command} with {@code status} and a JSON {@code body}. */
+  private void reply(Published command, int status, String body) {
+    harness.pending.complete(RequestEnvelope.fromHeaders(command.record().headers()).correlationId(),
+        new Outcome.Replied(status, HeaderFields.of("content-type", "application/json"), body.getBytes(StandardCharsets.UTF_8)));
+  }
+
   private static String body(Outcome outcome) {
     return new String(((Outcome.Replied) outcome).body(), StandardCharsets.UTF_8);
   }
@@ -71,8 +85,7 @@ class StateExchangeTest {
   @Test
   void theCommandIsAnsweredWithTheStateItsEntityReaches() {
     Caller caller = harness.caller("POST", "/orders/o-1");
-    harness.send(caller);
-    harness.takePublished().acknowledge();
+    commanded(caller);
 
     state("o-1", "CREATED");
     assertThat(caller.answers).as("not a state it waits for").isEmpty();
@@ -113,8 +126,7 @@ class StateExchangeTest {
   @Test
   void theFailedStateIsAProblemWithItsStatus() {
     Caller caller = harness.caller("POST", "/orders/o-4");
-    harness.send(caller);
-    harness.takePublished().acknowledge();
+    commanded(caller);
 
     state("o-4", "FAILED");
 
@@ -127,8 +139,7 @@ class StateExchangeTest {
   @Test
   void noAwaitedStateByTheDeadlineIsA504NamingTheLastStateSeen() {
     Caller caller = harness.caller("POST", "/orders/o-5");
-    harness.send(caller);
-    harness.takePublished().acknowledge();
+    commanded(caller);
     state("o-5", "CREATED");
 
     harness.clock.advance(ExchangeHarness.TIMEOUT);
@@ -142,12 +153,7 @@ class StateExchangeTest {
   @Test
   void anErrorReplyFromTheServiceAnswersAtOnce() {
     Caller caller = harness.caller("POST", "/orders/o-6");
-    harness.send(caller);
-    Published command = harness.takePublished();
-    command.acknowledge();
-
-    harness.pending.complete(RequestEnvelope.fromHeaders(command.record().headers()).correlationId(),
-        new Outcome.Replied(400, HeaderFields.of("content-type", "text/plain"), "no".getBytes(StandardCharsets.UTF_8)));
+    reply(commanded(caller), 400, "{\"error\":\"no\"}");
 
     assertThat(((Outcome.Replied) caller.onlyAnswer()).status()).isEqualTo(400);
   }
@@ -155,13 +161,7 @@ class StateExchangeTest {
   @Test
   void aServiceThatAssignsTheIdNamesItInItsReplyAndTheWaitStartsThen() {
     Caller caller = harness.caller("POST", "/orders");
-    harness.send(caller);
-    Published command = harness.takePublished();
-    command.acknowledge();
-    String correlationId = RequestEnvelope.fromHeaders(command.record().headers()).correlationId();
-
-    harness.pending.complete(correlationId,
-        new Outcome.Replied(201, HeaderFields.of("content-type", "application/json"), "{\"id\":\"o-7\"}".getBytes(StandardCharsets.UTF_8)));
+    reply(commanded(caller), 201, "{\"id\":\"o-7\"}");
     assertThat(caller.answers).as("a success reply only names the entity").isEmpty();
     state("o-7", "VALIDATED");
 
@@ -171,12 +171,7 @@ class StateExchangeTest {
   @Test
   void aReplyThatNamesNoEntityIsABadReply() {
     Caller caller = harness.caller("POST", "/orders");
-    harness.send(caller);
-    Published command = harness.takePublished();
-    command.acknowledge();
-
-    harness.pending.complete(RequestEnvelope.fromHeaders(command.record().headers()).correlationId(),
-        new Outcome.Replied(201, HeaderFields.of("content-type", "application/json"), "{}".getBytes(StandardCharsets.UTF_8)));
+    reply(commanded(caller), 201, "{}");
 
     assertThat(((Outcome.Failed) caller.onlyAnswer()).error()).isEqualTo(GatewayError.BAD_REPLY);
   }
@@ -184,7 +179,8 @@ class StateExchangeTest {
   @Test
   void aCallerThatLeavesWhileItsEntityIsAwaitedGivesItsSlotBack() {
     Caller caller = harness.caller("POST", "/orders/o-8");
-    Exchange exchange = harness.send(caller);
+    Exchange exchange = harness.open(caller);
+    exchange.publish(caller, new byte[0]);
     harness.takePublished().acknowledge();
 
     exchange.callerGone();
