@@ -96,7 +96,8 @@ class ApiDocumentsTest {
       JsonNode operation = document.path("paths").path(route.path()).path(route.method().toLowerCase(Locale.ROOT));
       assertThat(operation.path("x-courier-route").asText()).as(route.name()).isEqualTo(route.name());
       assertThat(operation.path("operationId").asText()).matches("[A-Za-z0-9._-]+");
-      assertThat(operation.path("responses").path("504").path("headers").has("Location")).isEqualTo(config.results().enabled());
+      assertThat(operation.path("responses").path("504").path("headers").has("Location"))
+          .isEqualTo(config.results().enabled() && route.state() == null); // a state route keeps no result
       assertThat(operation.path("responses").has("504")).as("the gateway's own timeout is listed").isTrue();
       assertThat(operation.path("responses").path("503").path("headers").has("Retry-After")).isTrue();
     }
@@ -151,6 +152,21 @@ class ApiDocumentsTest {
 
     assertThat(schema("openapi-3.1.json", SpecVersion.VersionFlag.V202012).validate(openApi)).isNotEmpty();
     assertThat(schema("asyncapi-3.0.0.json", SpecVersion.VersionFlag.V7).validate(asyncApi)).isNotEmpty();
+  }
+
+  @org.junit.jupiter.api.Test
+  void anEventDrivenRouteListsTheStatesItAnswersWithAndAQueryItsParameters() throws IOException {
+    JsonNode paths = JSON.readTree(OpenApiDocument.json(config("example"))).path("paths");
+
+    JsonNode command = paths.path("/orders/validated").path("post").path("responses");
+    assertThat(command.path("201").path("description").asText()).contains("State VALIDATED on orders.state");
+    assertThat(command.path("409").path("description").asText()).contains("State FAILED").contains("problem");
+    assertThat(command.path("504").path("description").asText()).contains("state-timeout");
+    assertThat(command.has("202")).as("never a 202").isFalse();
+    assertThat(command.has("default")).as("the service's reply is not the answer").isFalse();
+    JsonNode query = paths.path("/orders/{id}/state").path("get");
+    assertThat(query.path("parameters").findValuesAsText("name")).contains("state", "Prefer");
+    assertThat(query.path("responses").path("404").path("description").asText()).contains("entity-not-found");
   }
 
   @org.junit.jupiter.api.Test
