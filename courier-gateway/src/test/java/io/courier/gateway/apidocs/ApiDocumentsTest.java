@@ -14,6 +14,7 @@ import io.courier.gateway.config.RouteConfig;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -113,9 +114,12 @@ class ApiDocumentsTest {
     Set<ValidationMessage> errors = schema("asyncapi-3.0.0.json", SpecVersion.VersionFlag.V7).validate(document);
 
     assertThat(errors).isEmpty();
-    assertThat(document.path("operations").size()).isEqualTo(config.routes().size());
+    List<RouteConfig> producing = config.routes().stream().filter(AsyncApiDocument::produces).toList();
+    assertThat(document.path("operations").size()).isEqualTo(producing.size());
+    assertThat(producing.size()).as("state queries produce nothing")
+        .isEqualTo(config.routes().size() - (which.equals("example") ? 1 : 0));
     assertThat(document.path("channels").path("responseTopic").path("address").asText()).isEqualTo(config.kafka().responseTopic());
-    for (RouteConfig route : config.routes()) {
+    for (RouteConfig route : producing) {
       JsonNode message = document.path("components").path("messages").path(route.name().replaceAll("[^A-Za-z0-9._-]", "_"));
       assertThat(message.path("correlationId").path("location").asText())
           .isEqualTo("$message.header#/" + route.profile().correlationHeader());
