@@ -10,7 +10,7 @@ import picocli.CommandLine.Option;
 @Command(
     name = "demo",
     mixinStandardHelpOptions = true,
-    description = "Start an embedded Kafka broker, the example services (orders, customers, basket) and the"
+    description = "Start an embedded Kafka broker, the example services (orders, customers, basket, order validation) and the"
         + " gateway, and print curl commands to try. Ctrl-C stops everything.")
 final class DemoCommand implements Callable<Integer> {
   @Option(names = {"-p", "--port"}, defaultValue = "8080", description = "HTTP port of the gateway (default ${DEFAULT-VALUE}).")

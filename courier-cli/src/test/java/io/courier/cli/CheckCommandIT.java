@@ -56,6 +56,26 @@ class CheckCommandIT {
   }
 
   @Test
+  void aStateTopicMustExistAndIsWarnedAboutWhenNotCompacted(EmbeddedKafka kafka) throws IOException {
+    kafka.createTopic("check.requests", 1);
+    kafka.createTopic("check.st", 2);
+    kafka.createTopic("check.st.forwards", 1);
+    kafka.createTopic("check.st.results", 1, Map.of("cleanup.policy", "compact,delete"));
+    Path config = file(kafka.bootstrapServers(), "check.st", "");
+    Files.writeString(config, Files.readString(config).replace("routes: [{method: GET, path: /a}]",
+        "routes: [{method: GET, path: /a, state: {mode: query, topic: check.st.state, entity: header:x-id, field: value:/state}}]"));
+
+    Cli.Result missing = Cli.run("check", "--kafka", "--config", config.toString());
+    kafka.createTopic("check.st.state", 2, Map.of("cleanup.policy", "delete"));
+    Cli.Result present = Cli.run("check", "--kafka", "--config", config.toString());
+
+    assertThat(missing.exitCode()).isEqualTo(CheckCommand.CLUSTER_PROBLEM);
+    assertThat(missing.stderr()).contains("courier: topics do not exist: check.st.state");
+    assertThat(present.exitCode()).isZero();
+    assertThat(present.stderr()).contains("courier: warning: state topic check.st.state has cleanup.policy=delete");
+  }
+
+  @Test
   void staticOwnershipWithMoreInstancesThanPartitionsFails(EmbeddedKafka kafka) throws IOException {
     kafka.createTopic("check.requests", 1);
     kafka.createTopic("check.static", 2);

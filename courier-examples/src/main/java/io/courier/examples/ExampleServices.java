@@ -4,6 +4,8 @@ import io.courier.examples.basket.BasketService;
 import io.courier.examples.customers.CustomersService;
 import io.courier.examples.orders.OrdersService;
 import io.courier.examples.store.Topics;
+import io.courier.examples.validation.OrderChecks;
+import io.courier.examples.validation.OrderValidationService;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -18,7 +20,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The three example services (orders, customers, basket) in one process, as the demo runs them. Each answers
  * its own request topic in a consumer group named after it and keeps its state in its own compacted topic,
- * so it finds its state again after a restart. Thread-safe.
+ * so it finds its state again after a restart. Beside them, the order-validation service reacts to the
+ * orders service's events ({@link OrderValidationService}). Thread-safe.
  */
 public final class ExampleServices implements AutoCloseable {
   private static final Logger LOGGER = LoggerFactory.getLogger(ExampleServices.class);
@@ -34,9 +37,11 @@ public final class ExampleServices implements AutoCloseable {
       List.of(OrdersService::start, CustomersService::start, BasketService::start);
 
   private final List<RunningService> services;
+  private final OrderValidationService validation;
 
-  private ExampleServices(List<RunningService> services) {
+  private ExampleServices(List<RunningService> services, OrderValidationService validation) {
     this.services = List.copyOf(services);
+    this.validation = validation;
   }
 
   /**
@@ -53,26 +58,30 @@ public final class ExampleServices implements AutoCloseable {
               .toList());
     }
     List<RunningService> started = new ArrayList<>();
+    OrderValidationService validation;
     try {
       for (Function<String, RunningService> service : SERVICES) {
         started.add(service.apply(bootstrapServers));
       }
+      // After the orders service, which creates the topic it reads.
+      validation = OrderValidationService.start(bootstrapServers, new OrderChecks(OrderChecks.DEMO_STOCK));
     } catch (RuntimeException e) {
       closeAll(started);
       throw e;
     }
     LOGGER.info("Example services started requestTopics={}", REQUEST_TOPICS);
-    return new ExampleServices(started);
+    return new ExampleServices(started, validation);
   }
 
   /** Whether every service has its partitions assigned and is answering. */
   public boolean isRunning() {
-    return services.stream().allMatch(RunningService::isRunning);
+    return services.stream().allMatch(RunningService::isRunning) && validation.isRunning();
   }
 
   /** Stops the services, each finishing the requests in hand. Idempotent. */
   @Override
   public void close() {
+    validation.close();
     closeAll(services);
   }
 

@@ -25,6 +25,8 @@ import io.courier.gateway.metrics.GatewayMetrics;
 import io.courier.gateway.pending.PendingReplies;
 import io.courier.gateway.results.ResultStore;
 import io.courier.gateway.results.ResultView;
+import io.courier.gateway.state.States;
+import io.courier.gateway.kafka.StateTopics;
 import io.courier.gateway.routing.RouteTable;
 import io.courier.gateway.tracing.Tracing;
 import io.courier.gateway.status.StatusReport;
@@ -71,6 +73,8 @@ public final class Gateway implements AutoCloseable {
   private final RequestPublisher publisher;
   private final ReplyRouting replies;
   private final ResultsTopic resultsTopic;
+  /** The state topics of event-driven routes; {@code null} when no route has one. */
+  private final StateTopics stateTopics;
   /** {@code null} when the access log is off. */
   private final AccessLog accessLog;
   private final io.micrometer.core.instrument.Counter repliesKept;
@@ -127,6 +131,8 @@ public final class Gateway implements AutoCloseable {
       if (view != null) {
         metrics.results(view);
       }
+      States states = States.of(config.routes(), registry);
+      this.stateTopics = states == null ? null : built(built, new StateTopics(config.kafka(), config.instanceId(), states));
       this.repliesKept =
           io.micrometer.core.instrument.Counter.builder("courier.results.replies.kept")
               .description("Replies nobody waited for any more (late after a 504 or a 202, or read after a restart) kept as results")
@@ -149,7 +155,8 @@ public final class Gateway implements AutoCloseable {
               metrics::route,
               this.results,
               resultsConfig.maxWait(),
-              tracing);
+              tracing,
+              states);
       this.accessLog = config.accessLog().enabled() ? built(built, new AccessLog(config.accessLog(), config.instanceId())) : null;
       this.authenticator = built(built, new Authenticator(config.authentication(), clock));
       if (accessLog != null) {
@@ -180,6 +187,9 @@ public final class Gateway implements AutoCloseable {
     replies.start();
     if (resultsTopic != null) {
       resultsTopic.start();
+    }
+    if (stateTopics != null) {
+      stateTopics.start();
     }
     clusterWatch.start();
   }
@@ -214,12 +224,18 @@ public final class Gateway implements AutoCloseable {
     if (consumers == null && resultsTopic != null) {
       consumers = resultsTopic.notReadyReason();
     }
+    if (consumers == null && stateTopics != null) {
+      consumers = stateTopics.notReadyReason();
+    }
     return consumers != null ? consumers : clusterWatch.notReadyReason();
   }
 
   private String consumersUnhealthyReason() {
     String reason = replies.unhealthyReason();
-    return reason != null || resultsTopic == null ? reason : resultsTopic.unhealthyReason();
+    if (reason == null && resultsTopic != null) {
+      reason = resultsTopic.unhealthyReason();
+    }
+    return reason != null || stateTopics == null ? reason : stateTopics.unhealthyReason();
   }
 
   /** Starts a gateway; returns once HTTP listens. Fails if the port cannot be bound. */
@@ -300,7 +316,8 @@ public final class Gateway implements AutoCloseable {
    * {@link #refusal()}). Never completes while Kafka stays unreachable, so bound the wait.
    */
   public CompletableFuture<Void> whenReady() {
-    return resultsTopic == null ? replies.firstReady() : CompletableFuture.allOf(replies.firstReady(), resultsTopic.positioned());
+    CompletableFuture<Void> ready = resultsTopic == null ? replies.firstReady() : CompletableFuture.allOf(replies.firstReady(), resultsTopic.positioned());
+    return stateTopics == null ? ready : CompletableFuture.allOf(ready, stateTopics.positioned());
   }
 
   /**
@@ -355,6 +372,9 @@ public final class Gateway implements AutoCloseable {
       replies.close();
       if (resultsTopic != null) {
         resultsTopic.close();
+      }
+      if (stateTopics != null) {
+        stateTopics.close();
       }
       publisher.close();
       admin.close(Duration.ofSeconds(5));

@@ -50,6 +50,20 @@ public final class DemoScript {
             "201 Created"),
         new Step("Fetch the order by the id in that Location", "curl -s " + base + "/orders/" + ORDER_ID, "\"status\":\"CREATED\""),
         new Step(
+            "Event-driven: answered once the order-validation service has VALIDATED the order in orders.state, not when the orders service replies",
+            "curl -s -w ' %{http_code}\\n' -X POST " + base + "/orders/validated" + json
+                + " -d '{\"customerId\":\"c-1001\",\"items\":[{\"sku\":\"sku-42\",\"quantity\":1}]}'",
+            "\"status\":\"VALIDATED\"} 201"),
+        new Step(
+            "Only one sku-7 in stock: 409 once the order is FAILED, its record as the problem's detail",
+            "curl -s -w ' %{http_code}\\n' -X POST " + base + "/orders/validated" + json
+                + " -d '{\"customerId\":\"c-1001\",\"items\":[{\"sku\":\"sku-7\",\"quantity\":5}]}'",
+            "\"state\":\"FAILED\"} 409"),
+        new Step(
+            "Long-poll the first order's state until it is VALIDATED (answered at once if it is already; at most 10 s)",
+            "curl -s '" + base + "/orders/" + ORDER_ID + "/state?state=VALIDATED'",
+            "\"status\":\"VALIDATED\""),
+        new Step(
             "An async order: 202 Accepted once Kafka has it, and a Location for its result",
             "curl -si -X POST " + base + "/orders" + json + " -H 'Prefer: respond-async' -d '" + order + "'",
             "202 Accepted"),

@@ -51,7 +51,9 @@ public final class AsyncApiDocument {
     messages.set("reply", reply());
 
     Map<String, List<RouteConfig>> byTopic = new LinkedHashMap<>();
-    config.routes().forEach(route -> byTopic.computeIfAbsent(route.requestTopic(), topic -> new java.util.ArrayList<>()).add(route));
+    // A state query (ADR 0004) produces nothing: it is no part of the services' contract.
+    config.routes().stream().filter(AsyncApiDocument::produces)
+        .forEach(route -> byTopic.computeIfAbsent(route.requestTopic(), topic -> new java.util.ArrayList<>()).add(route));
     byTopic.forEach((topic, routes) -> {
       String channelId = channelId(topic);
       ObjectNode channel = channels.putObject(channelId).put("address", topic)
@@ -78,6 +80,11 @@ public final class AsyncApiDocument {
       }
     });
     return document;
+  }
+
+  /** Whether the route produces a request record: every route but a state query. */
+  static boolean produces(RouteConfig route) {
+    return route.state() == null || route.state().mode() != io.courier.gateway.config.StateConfig.Mode.QUERY;
   }
 
   private static ObjectNode request(RouteConfig route) {

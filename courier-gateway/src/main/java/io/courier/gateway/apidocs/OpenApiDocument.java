@@ -8,6 +8,7 @@ import io.courier.gateway.config.GatewayConfig;
 import io.courier.gateway.config.Idempotency;
 import io.courier.gateway.config.KeySource;
 import io.courier.gateway.config.RouteConfig;
+import io.courier.gateway.config.StateConfig;
 import io.courier.gateway.error.GatewayError;
 import io.courier.gateway.error.Problem;
 import io.courier.gateway.path.PathTemplate;
@@ -88,7 +89,8 @@ public final class OpenApiDocument {
               + "request's result; 1-255 characters.")
           .putObject("schema").put("type", "string");
     }
-    if (config.results().enabled()) {
+    boolean keepsResults = config.results().enabled() && route.state() == null; // a state route answers with its entity's state
+    if (keepsResults) {
       parameters.addObject().put("name", "Prefer").put("in", "header").put("required", false)
           .put("description", "RFC 7240: respond-async for 202 and a Location; wait=N to wait up to N seconds first.")
           .putObject("schema").put("type", "string");
@@ -99,19 +101,47 @@ public final class OpenApiDocument {
           .putObject("content").putObject("*/*").putObject("schema");
     }
     ObjectNode responses = operation.putObject("responses");
-    responses.putObject("default").put("description",
-        "The service's reply: its status, headers and body, passed through. Timeout " + route.timeout().toMillis() + " ms.");
-    if (config.results().enabled()) {
+    if (route.state() == null) {
+      responses.putObject("default").put("description",
+          "The service's reply: its status, headers and body, passed through. Timeout " + route.timeout().toMillis() + " ms.");
+    }
+    if (keepsResults) {
       accepted(responses.putObject("202"));
     }
     problems(responses, errorsOf(route, config));
+    if (route.state() != null) {
+      stateAnswers(parameters, responses, route); // after the problems: a status both have is described as both
+    }
     security(operation, route);
-    if (config.results().enabled()) {
+    if (keepsResults) {
       // A 504 points to where a late reply will be kept.
       ((ObjectNode) responses.path("504")).putObject("headers").putObject("Location")
           .put("description", "Where the reply will be kept if it comes late.").putObject("schema").put("type", "string");
     }
     return operation;
+  }
+
+  /** An event-driven route's answers (docs/protocol.md, "State topics"): the states it ends on, and a query's parameters. */
+  private static void stateAnswers(ArrayNode parameters, ObjectNode responses, RouteConfig route) {
+    StateConfig state = route.state();
+    if (state.mode() == StateConfig.Mode.QUERY) {
+      parameters.addObject().put("name", "state").put("in", "query").put("required", false)
+          .put("description", "Wait (up to " + state.maxWait().toSeconds() + " s) until the entity is in this state; repeatable.")
+          .putObject("schema").put("type", "string");
+      parameters.addObject().put("name", "Prefer").put("in", "header").put("required", false)
+          .put("description", "RFC 7240 wait=N: wait up to N seconds (at most " + state.maxWait().toSeconds() + ") for a final state.")
+          .putObject("schema").put("type", "string");
+      responses.putObject("200").put("description", "The entity's state record from " + state.topic() + ".");
+    }
+    state.answers().forEach((name, status) -> {
+      ObjectNode response = (ObjectNode) responses.get(Integer.toString(status));
+      String line = "State " + name + " on " + state.topic() + (status >= 400 ? ": a problem whose detail is the state record." : ": the state record.");
+      if (response == null) {
+        responses.putObject(Integer.toString(status)).put("description", line);
+      } else {
+        response.put("description", response.path("description").asText() + " " + line);
+      }
+    });
   }
 
   /** The problems the gateway itself may answer on this route. */
@@ -143,6 +173,12 @@ public final class OpenApiDocument {
     }
     if (route.rateLimit() != null) {
       errors.add(GatewayError.RATE_LIMITED);
+    }
+    if (route.state() != null) {
+      errors.add(GatewayError.STATE_TIMEOUT);
+      if (route.state().mode() == StateConfig.Mode.QUERY) {
+        errors.add(GatewayError.ENTITY_NOT_FOUND);
+      }
     }
     if (route.idempotency().enabled()) {
       errors.addAll(List.of(GatewayError.MALFORMED_IDEMPOTENCY_KEY, GatewayError.IDEMPOTENCY_KEY_REUSED,

@@ -449,7 +449,9 @@ public final class ConfigLoader {
       throw node.error("at least one service with one route is required");
     }
     checkUnique(routes, warnings);
-    return routes.stream().map(Declared::config).toList();
+    List<RouteConfig> configs = routes.stream().map(Declared::config).toList();
+    StateSettings.check(configs);
+    return configs;
   }
 
   private static List<Declared> service(
@@ -511,7 +513,8 @@ public final class ConfigLoader {
                   Setting.ROUTE_IDEMPOTENCY_FINGERPRINT_HEADERS, serviceIdempotency, results),
               CorsConfig.read(route.child(Setting.ROUTE_CORS.key()), serviceCors),
               access(route, serviceAccess, authentication),
-              RateLimitConfig.read(route.child(Setting.ROUTE_RATE_LIMIT.key()), serviceRateLimit));
+              RateLimitConfig.read(route.child(Setting.ROUTE_RATE_LIMIT.key()), serviceRateLimit),
+              StateSettings.read(route, method, template));
       if (config.idempotency().enabled() && config.forwardHeaders().contains(HeaderNames.IDEMPOTENCY_KEY)) {
         throw route.error("forwards idempotency-key, which the gateway sets itself on routes with idempotency");
       }

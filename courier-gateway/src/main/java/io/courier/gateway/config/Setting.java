@@ -126,7 +126,16 @@ public enum Setting {
   ROUTE_RATE_LIMIT("services[].routes[].rate-limit", "the service's", "`{requests-per-second, burst}` for this route instead of the service's, or `off`."),
   ROUTE_AUTHENTICATION("services[].routes[].authentication", "the service's", "`none`, `api-key`, `jwt`, `mtls` or a list, for this route."),
   ROUTE_SCOPES("services[].routes[].scopes", "the service's", "JWT scopes for this route, instead of the service's."),
-  ROUTE_CLAIMS("services[].routes[].claims", "the service's", "JWT claim values for this route, instead of the service's.");
+  ROUTE_CLAIMS("services[].routes[].claims", "the service's", "JWT claim values for this route, instead of the service's."),
+  ROUTE_STATE("services[].routes[].state", "none: answered by the service's reply", "Event-driven route (ADR 0004, docs/protocol.md \"State topics\"): answered with the state its entity reaches on a state topic, not with the correlated reply."),
+  ROUTE_STATE_TOPIC("services[].routes[].state.topic", "required", "The state topic: one record per change of an entity, keyed by the entity id; best compacted. Must exist; every instance reads all of it."),
+  ROUTE_STATE_MODE("services[].routes[].state.mode", "command", "`command`: produce the request as usual, then wait until the entity reaches one of `answers`. `query` (GET only): produce nothing; answer the entity's state now, or wait for `?state=` / `Prefer: wait=N`."),
+  ROUTE_STATE_ENTITY("services[].routes[].state.entity", "required", "Where the entity id is: `path:<param>`, `header:<name>`, `body:<JSON pointer>`, or (command mode) `reply:<JSON pointer>` into the service's reply, for services that assign the id."),
+  ROUTE_STATE_FIELD("services[].routes[].state.field", "required", "Where the state is in a state record: `value:<JSON pointer>` into its value, or `header:<name>`. All routes of one state topic must agree."),
+  ROUTE_STATE_ANSWERS("services[].routes[].state.answers", "required in command mode", "The states that end the wait, each with its HTTP status, e.g. `{VALIDATED: 201, FAILED: 409}`. Below 400 the answer's body is the record's value (or `body`); from 400 on it is a problem whose `detail` is the record's value."),
+  ROUTE_STATE_BODY("services[].routes[].state.body", "the whole value", "A JSON pointer into the state record's value whose subtree is the answer's body."),
+  ROUTE_STATE_MAX_WAIT("services[].routes[].state.max-wait", YamlNode.format(StateConfig.DEFAULT_MAX_WAIT), "Query mode: the longest wait honoured (1s-10m); `?state=` without `Prefer: wait` waits this long."),
+  ROUTE_STATE_MAX_ENTITIES("services[].routes[].state.max-entities", Integer.toString(StateConfig.DEFAULT_MAX_ENTITIES), "The most entities each instance keeps of the state topic (the largest its routes ask for); past it the least recently used are dropped and counted in `courier_state_evicted_total`.");
 
   private final String path;
   private final String defaultValue;

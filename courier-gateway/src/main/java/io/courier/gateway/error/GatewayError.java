@@ -21,6 +21,7 @@ public enum GatewayError {
   UNAUTHORIZED(401, "unauthorized", "Authentication is required", false),
   FORBIDDEN(403, "forbidden", "The caller may not call this route", false),
   RESULT_NOT_FOUND(404, "result-not-found", "No such result", false),
+  ENTITY_NOT_FOUND(404, "entity-not-found", "The entity has no state yet", false),
   IDEMPOTENCY_IN_PROGRESS(409, "idempotency-in-progress", "A request with this Idempotency-Key is still in progress", true),
   NOT_CANCELLABLE(409, "not-cancellable", "The command can no longer be cancelled", false),
   CANCELLED(409, "cancelled", "The command was cancelled", false),
@@ -41,7 +42,8 @@ public enum GatewayError {
   SHUTTING_DOWN(503, "shutting-down", "The gateway is shutting down", true),
   UNHEALTHY(503, "unhealthy", "The gateway cannot recover by itself and should be restarted", false),
   BAD_REPLY(502, "bad-reply", "The service's reply cannot be sent as HTTP", false),
-  TIMEOUT(504, "timeout", "The service did not reply in time", false);
+  TIMEOUT(504, "timeout", "The service did not reply in time", false),
+  STATE_TIMEOUT(504, "state-timeout", "The entity did not reach an awaited state in time", false);
 
   private static final String TYPE_PREFIX = "urn:courier:problem:";
 

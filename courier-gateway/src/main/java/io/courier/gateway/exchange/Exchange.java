@@ -1,6 +1,7 @@
 package io.courier.gateway.exchange;
 
 import io.courier.gateway.config.RouteConfig;
+import io.courier.gateway.config.StateConfig;
 import io.courier.gateway.error.GatewayError;
 import io.courier.gateway.error.GatewayException;
 import io.courier.gateway.error.ProduceFailures;
@@ -18,6 +19,7 @@ import io.courier.gateway.routing.Route;
 import io.courier.gateway.auth.Identity;
 import io.courier.gateway.tracing.RequestTrace;
 import io.courier.protocol.Profile;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -39,7 +41,8 @@ import org.slf4j.LoggerFactory;
  * back in {@link #finish} only, exactly once.
  *
  * <p>A reply that must outlive the caller's wait (a 202, a 504, an idempotent request) is kept as a result
- * ({@link ResultStore}), whenever it comes.
+ * ({@link ResultStore}), whenever it comes. On an event-driven route (ADR 0004) the outcome is its entity's
+ * state instead ({@link EntityWait}), and a query route produces nothing.
  *
  * <p>Confined to its front end's thread; {@link #onOutcome} (any thread) and the produce callback (the
  * producer's thread) touch only thread-safe state and hop back through {@link FrontEnd#execute}.
@@ -64,8 +67,10 @@ public final class Exchange implements PendingRequest.Listener {
     CLAIMING,
     /** A retry of an earlier request with the same key: waits for that one's result. */
     FOLLOWING,
-    /** Registered as pending and handed to Kafka; waits for its outcome. */
+    /** Registered as pending and handed to Kafka; waits for its outcome (on a state route, also for its entity). */
     PUBLISHED,
+    /** A state route's query: waits for its entity's state; nothing is produced. */
+    AWAITING_STATE,
     /** Answered (or its caller left); the slot is given back. */
     DONE
   }
@@ -102,6 +107,10 @@ public final class Exchange implements PendingRequest.Listener {
   /** The result of a respond-async request, once Kafka has it: what a 202 points at. */
   private StoredResult acceptedResult;
   private final AtomicBoolean cancelSent = new AtomicBoolean();
+  /** On a state route (ADR 0004): the wait for its entity, once it is known; else {@code null}. */
+  private EntityWait entityWait;
+  /** On a state route: its entity's answer, held until Kafka has the command (a 2xx means it is durable). */
+  private Outcome earlyState;
 
   Exchange(
       Exchanges core, Route route, Map<String, String> pathParams, RouteMetrics metrics, FrontEnd frontEnd, RequestTrace trace,
@@ -159,13 +168,19 @@ public final class Exchange implements PendingRequest.Listener {
     }
     try {
       RouteConfig config = route.config();
+      StateConfig stateRoute = core.states == null ? null : config.state();
+      if (stateRoute != null && stateRoute.mode() == StateConfig.Mode.QUERY) {
+        query(request, body);
+        return;
+      }
       byte[] key = KeyExtractor.extract(config.key(), pathParams, request, body);
       ResultStore results = core.results;
       String idempotencyKey =
           results == null || !config.idempotency().enabled()
               ? null
               : IdempotencyKeys.read(config.idempotency(), request.headerValues(IdempotencyKeys.HEADER));
-      preferences = results == null ? Preferences.NONE : Preferences.parse(request.headerValues(PREFER));
+      // A state route answers with its entity's state: it keeps no result and is never a 202.
+      preferences = results == null || stateRoute != null ? Preferences.NONE : Preferences.parse(request.headerValues(PREFER));
       holdReply = preferences.respondAsync() && preferences.waitAtMost(core.maxWait).isZero();
       String correlationId = core.correlationIds.next();
       created = core.clock.instant();
@@ -176,6 +191,10 @@ public final class Exchange implements PendingRequest.Listener {
               idempotencyKey, key, body, trace, identity);
       trace.published(config.requestTopic(), correlationId);
       pending = new PendingRequest(correlationId, config.name(), deadline, this);
+      if (stateRoute != null && stateRoute.entity() != null) {
+        // Watching before the command is produced: whatever state the command leads to is seen.
+        awaitEntity(new String(KeyExtractor.extract(stateRoute.entity(), pathParams, request, body), StandardCharsets.UTF_8));
+      }
       if (idempotencyKey == null) {
         send();
         return;
@@ -196,6 +215,76 @@ public final class Exchange implements PendingRequest.Listener {
       WARNINGS.warn("publish", e, "Request failed unexpectedly route={} error={}", route.name(), e.toString());
       fail(GatewayError.INTERNAL_ERROR, "the gateway failed to send the request");
     }
+  }
+
+  /**
+   * A state route's query ({@code state.mode: query}): the entity's state now, or, with {@code ?state=} or
+   * {@code Prefer: wait=N} (capped by {@code state.max-wait}), once it reaches a wanted state (200), or one
+   * of {@code answers} that is not wanted (answered as {@code answers} says). Nothing is produced.
+   */
+  private void query(CallerRequest request, byte[] body) {
+    StateConfig config = route.config().state();
+    String entity = new String(KeyExtractor.extract(config.entity(), pathParams, request, body), StandardCharsets.UTF_8);
+    EntityWait wait = new EntityWait(core.states, route.config(), core.deadlines, frontEnd);
+    java.util.Set<String> wanted = EntityWait.wantedStates(request.query());
+    Duration asked = Preferences.parse(request.headerValues(PREFER)).waitFor();
+    Duration limit = asked != null ? min(asked, config.maxWait()) : wanted.isEmpty() ? Duration.ZERO : config.maxWait();
+    java.util.Set<String> waitFor = wanted.isEmpty() ? config.answers().keySet() : wanted;
+    if (limit.isZero() || waitFor.isEmpty()) {
+      finish(wait.now(entity));
+      return;
+    }
+    state = State.AWAITING_STATE;
+    entityWait = wait;
+    stopWaiting = wait::cancel;
+    wait.await(entity, waitFor, limit, this::finish);
+  }
+
+  /** A command's entity is known (from the request, or the service's reply): wait for its state. Front end's thread. */
+  private void awaitEntity(String entity) {
+    entityWait = new EntityWait(core.states, route.config(), core.deadlines, frontEnd);
+    stopWaiting = entityWait::cancel;
+    entityWait.await(entity, java.util.Set.of(), positive(Duration.between(core.clock.instant(), pending.deadline())), this::stateReached);
+  }
+
+  /** Front end's thread: the command's entity reached a state it waits for, or the wait ran out. */
+  private void stateReached(Outcome outcome) {
+    if (!pending.produced()) {
+      earlyState = outcome; // answered once Kafka has the command (produced), or failed if it never does
+      return;
+    }
+    core.pending.cancel(pending.correlationId()); // no reply is waited for any more (if none came yet)
+    finish(outcome);
+  }
+
+  /** Any thread: a state route's outcome of the correlated request. */
+  private void onStateRouteOutcome(Outcome outcome) {
+    if (outcome instanceof Outcome.Replied replied && replied.status() < 400) {
+      com.fasterxml.jackson.core.JsonPointer inReply = route.config().state().entityInReply();
+      if (inReply != null) {
+        frontEnd.execute(() -> entityFromReply(inReply, replied));
+      }
+      return; // the service took the command; the entity's state answers
+    }
+    if (outcome instanceof Outcome.Failed failed && failed.error() == GatewayError.TIMEOUT && entityWait != null) {
+      return; // the wait's own timer, at the same deadline, answers with the last state seen
+    }
+    frontEnd.execute(() -> finish(outcome)); // an error reply, Kafka refusing the command, or no reply naming the entity
+  }
+
+  /** Front end's thread: a service that assigns the entity id named it in its reply. */
+  private void entityFromReply(com.fasterxml.jackson.core.JsonPointer pointer, Outcome.Replied replied) {
+    if (state != State.PUBLISHED) {
+      return;
+    }
+    String entity;
+    try {
+      entity = JsonKey.find(pointer, replied.body());
+    } catch (GatewayException e) {
+      finish(new Outcome.Failed(GatewayError.BAD_REPLY, "the service's reply names no entity at " + pointer));
+      return;
+    }
+    awaitEntity(entity);
   }
 
   private static List<List<String>> fingerprintHeaders(CallerRequest request, RouteConfig config) {
@@ -323,7 +412,7 @@ public final class Exchange implements PendingRequest.Listener {
    * with {@code error}, or, once published, as soon as the race with its reply allows. Front end's thread.
    */
   public void fail(GatewayError error, String detail) {
-    if (state == State.OPEN || state == State.CLAIMING || state == State.FOLLOWING) {
+    if (state == State.OPEN || state == State.CLAIMING || state == State.FOLLOWING || state == State.AWAITING_STATE) {
       finish(new Outcome.Failed(error, detail));
     } else if (state == State.PUBLISHED) {
       core.pending.fail(pending.correlationId(), error, detail);
@@ -337,7 +426,7 @@ public final class Exchange implements PendingRequest.Listener {
    * back or retry, and then gets that result. Front end's thread.
    */
   public void callerGone() {
-    if (state == State.OPEN || state == State.CLAIMING || state == State.FOLLOWING) {
+    if (state == State.OPEN || state == State.CLAIMING || state == State.FOLLOWING || state == State.AWAITING_STATE) {
       finish(null);
     } else if (state == State.PUBLISHED && core.pending.cancel(pending.correlationId())) {
       if (result == null) {
@@ -345,6 +434,8 @@ public final class Exchange implements PendingRequest.Listener {
         sendCancelMarker();
       }
       finish(null);
+    } else if (state == State.PUBLISHED && entityWait != null) {
+      finish(null); // replied already; only the wait for its entity was left
     }
   }
 
@@ -369,6 +460,9 @@ public final class Exchange implements PendingRequest.Listener {
       trace.produced(metadata.partition(), metadata.offset());
       pending.markProduced();
       sendCancelMarker();
+      if (entityWait != null) {
+        frontEnd.execute(this::answerEarlyState);
+      }
       if (preferences.respondAsync()) {
         frontEnd.execute(this::accepted);
       } else if (claimPartition >= 0) {
@@ -395,6 +489,13 @@ public final class Exchange implements PendingRequest.Listener {
         "Kafka did not take a request route={} requestTopic={} correlationId={} error={} exception={}",
         route.name(), route.config().requestTopic(), pending.correlationId(), error.slug(), failure.toString());
     core.pending.fail(pending.correlationId(), error, ProduceFailures.detail(error));
+  }
+
+  /** Front end's thread: Kafka has a state route's command; an answer its entity gave meanwhile goes now. */
+  private void answerEarlyState() {
+    if (state == State.PUBLISHED && earlyState != null) {
+      stateReached(earlyState);
+    }
   }
 
   /** Front end's thread, {@code Prefer: respond-async}: Kafka has the request; keep its result, then 202. */
@@ -460,6 +561,10 @@ public final class Exchange implements PendingRequest.Listener {
     if (outcome instanceof Outcome.Replied) {
       repliedNanos = System.nanoTime();
       trace.replied();
+    }
+    if (core.states != null && route.config().state() != null) {
+      onStateRouteOutcome(outcome);
+      return;
     }
     Outcome answer = outcome;
     ResultStore results = core.results;

@@ -7,6 +7,7 @@ import io.courier.gateway.routing.Route;
 import io.courier.gateway.routing.RouteMatch;
 import io.courier.protocol.CorrelationIds;
 import io.courier.gateway.results.ResultStore;
+import io.courier.gateway.state.States;
 import io.courier.gateway.auth.Authentication;
 import io.courier.gateway.auth.Identity;
 import io.courier.gateway.tracing.RequestTrace;
@@ -41,6 +42,8 @@ public final class Exchanges {
   /** The longest {@code Prefer: wait} honoured. */
   final Duration maxWait;
   final Tracing tracing;
+  /** The state topics of event-driven routes (ADR 0004); {@code null} when no route has one. */
+  final States states;
   private final Readiness readiness;
   private final Map<Route, RouteMetrics> metrics;
 
@@ -65,6 +68,27 @@ public final class Exchanges {
       ResultStore results,
       Duration maxWait,
       Tracing tracing) {
+    this(pending, publisher, replyPartition, correlationIds, responseTopic, clock, deadlines, readiness, routes, metrics, results,
+        maxWait, tracing, null);
+  }
+
+  /** As above, with the state topics of event-driven routes ({@code null} when no route has a state block). */
+  public Exchanges(
+      PendingReplies pending,
+      RecordPublisher publisher,
+      IntSupplier replyPartition,
+      CorrelationIds correlationIds,
+      String responseTopic,
+      Clock clock,
+      DeadlineScheduler deadlines,
+      Readiness readiness,
+      List<Route> routes,
+      Function<Route, RouteMetrics> metrics,
+      ResultStore results,
+      Duration maxWait,
+      Tracing tracing,
+      States states) {
+    this.states = states;
     this.pending = pending;
     this.publisher = publisher;
     this.replyPartition = replyPartition;

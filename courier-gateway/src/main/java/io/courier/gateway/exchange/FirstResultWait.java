@@ -11,12 +11,10 @@ import java.util.function.Predicate;
  * holds for it, it is forgotten (its request gave the key up), or a time limit passes, whichever comes
  * first; then exactly one of the two callbacks runs, on the front end's thread. Confined to that thread.
  */
-final class FirstResultWait {
+final class FirstResultWait extends OneWait {
   private final ResultView view;
   private final DeadlineScheduler deadlines;
   private final FrontEnd frontEnd;
-  private Runnable stop = () -> {};
-  private boolean over;
 
   FirstResultWait(ResultView view, DeadlineScheduler deadlines, FrontEnd frontEnd) {
     this.view = view;
@@ -29,28 +27,12 @@ final class FirstResultWait {
    * forgotten), or {@code timedOut} runs after {@code limit}. Replaces any wait in progress.
    */
   void await(String id, Predicate<StoredResult> until, Duration limit, Consumer<StoredResult> then, Runnable timedOut) {
-    stop.run();
-    over = false;
+    begin();
     Runnable stopResult = view.when(id, until, now -> frontEnd.execute(() -> end(() -> then.accept(now))));
     Runnable stopTimer = deadlines.schedule(limit, () -> frontEnd.execute(() -> end(timedOut)));
-    stop = () -> {
+    stopWith(() -> {
       stopResult.run();
       stopTimer.run();
-    };
-  }
-
-  private void end(Runnable outcome) {
-    if (over) {
-      return;
-    }
-    over = true;
-    stop.run();
-    outcome.run();
-  }
-
-  /** Stops waiting; neither callback runs any more. */
-  void cancel() {
-    over = true;
-    stop.run();
+    });
   }
 }

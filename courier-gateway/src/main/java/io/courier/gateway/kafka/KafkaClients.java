@@ -130,7 +130,12 @@ public final class KafkaClients {
 
   /** The results consumer: every partition of the results topic, no group, from the retention window's start. */
   public static Map<String, Object> resultsConsumer(KafkaConfig kafka, String instanceId) {
-    Map<String, Object> settings = consumer(kafka, instanceId, "results");
+    return wholeTopicConsumer(kafka, instanceId, "results");
+  }
+
+  /** A consumer that reads every partition of its topics, no group ({@code role}: results, state). */
+  static Map<String, Object> wholeTopicConsumer(KafkaConfig kafka, String instanceId, String role) {
+    Map<String, Object> settings = consumer(kafka, instanceId, role);
     settings.putAll(kafka.client());
     settings.putAll(kafka.consumer());
     settings.remove(ConsumerConfig.GROUP_ID_CONFIG);

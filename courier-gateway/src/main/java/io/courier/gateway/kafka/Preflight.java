@@ -58,9 +58,20 @@ public final class Preflight {
     if (config.results().enabled()) {
       KafkaClients.create("results consumer", KafkaClients.resultsConsumer(config.kafka(), id), KafkaConsumer<byte[], byte[]>::new).close();
     }
+    if (!stateTopics(config).isEmpty()) {
+      KafkaClients.create("state consumer", KafkaClients.wholeTopicConsumer(config.kafka(), id, "state"), KafkaConsumer<byte[], byte[]>::new).close();
+    }
   }
 
-  /** Every topic the gateway needs: request topics, the response, forward and results topics. */
+  /** The state topics of the event-driven routes (ADR 0004), without repeats. */
+  private static Set<String> stateTopics(GatewayConfig config) {
+    Set<String> topics = new LinkedHashSet<>();
+    config.routes().stream().map(io.courier.gateway.config.RouteConfig::state).filter(java.util.Objects::nonNull)
+        .forEach(state -> topics.add(state.topic()));
+    return topics;
+  }
+
+  /** Every topic the gateway needs: request topics, the response, forward and results topics, state topics. */
   public static Set<String> topics(GatewayConfig config) {
     Set<String> topics = new LinkedHashSet<>(config.requestTopics());
     topics.add(config.kafka().responseTopic());
@@ -68,12 +79,14 @@ public final class Preflight {
     if (config.results().enabled()) {
       topics.add(config.results().topic());
     }
+    topics.addAll(stateTopics(config));
     return topics;
   }
 
   /**
    * Checks the cluster for this configuration: every topic exists; static ownership has a partition for each
-   * instance; the results topic is compacted, deleted and kept at least {@code results.retention}.
+   * instance; the results topic is compacted, deleted and kept at least {@code results.retention}; each state
+   * topic is compacted.
    *
    * @throws KafkaException when the cluster cannot be asked (unreachable, not authorized to describe)
    */
@@ -101,15 +114,21 @@ public final class Preflight {
     if (config.results().enabled()) {
       warnings.addAll(resultsTopicWarnings(config, admin));
     }
+    for (String topic : stateTopics(config)) {
+      String policy = cleanupPolicy(topicSettings(admin, topic));
+      if (!policy.contains("compact")) {
+        warnings.add("state topic " + topic + " has cleanup.policy=" + policy + "; compact keeps the latest state of each"
+            + " entity, which every instance reads whole at start-up, and nothing older");
+      }
+    }
     return new Findings(problems, warnings);
   }
 
   private static List<String> resultsTopicWarnings(GatewayConfig config, Admin admin) {
     String topic = config.results().topic();
-    Config settings = await(admin.describeConfigs(List.of(new ConfigResource(ConfigResource.Type.TOPIC, topic))).all())
-        .get(new ConfigResource(ConfigResource.Type.TOPIC, topic));
+    Config settings = topicSettings(admin, topic);
     List<String> warnings = new ArrayList<>();
-    String policy = settings.get("cleanup.policy") == null ? "" : settings.get("cleanup.policy").value();
+    String policy = cleanupPolicy(settings);
     if (!policy.contains("compact") || !policy.contains("delete")) {
       warnings.add("results topic " + topic + " has cleanup.policy=" + policy
           + "; compact,delete keeps one record per result and removes them after the retention");
@@ -121,6 +140,15 @@ public final class Preflight {
           + " would not find the older results");
     }
     return warnings;
+  }
+
+  private static Config topicSettings(Admin admin, String topic) {
+    return await(admin.describeConfigs(List.of(new ConfigResource(ConfigResource.Type.TOPIC, topic))).all())
+        .get(new ConfigResource(ConfigResource.Type.TOPIC, topic));
+  }
+
+  private static String cleanupPolicy(Config settings) {
+    return settings.get("cleanup.policy") == null ? "" : settings.get("cleanup.policy").value();
   }
 
   private static TopicDescription describe(Admin admin, String topic) {

@@ -6,6 +6,15 @@ package io.courier.gateway.kafka;
  * Both calls happen on the consumer thread and must not block.
  */
 public interface RecordBatchListener {
+  /** For consumers whose records cause no work to hand over. */
+  RecordBatchListener NONE = new RecordBatchListener() {
+    @Override
+    public void batchStarted() {}
+
+    @Override
+    public void batchEnded() {}
+  };
+
   void batchStarted();
 
   void batchEnded();

@@ -11,11 +11,8 @@ import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.Supplier;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 
 /**
@@ -25,17 +22,13 @@ import org.apache.kafka.common.TopicPartition;
  * Also serves {@link #caughtUp()}: a lookup that missed waits until the view holds everything written
  * before it.
  */
-final class ResultsConsumer extends ConsumerLoop {
-  private static final Duration METADATA_TIMEOUT = Duration.ofSeconds(5);
+final class ResultsConsumer extends WholeTopicConsumer {
   private static final long SWEEP_EVERY_NANOS = Duration.ofSeconds(1).toNanos();
 
-  private final String topic;
   private final ResultView view;
   private final Duration retention;
   private final Clock clock;
   private final Queue<CompletableFuture<Void>> catchUps = new ConcurrentLinkedQueue<>();
-  private List<TopicPartition> assigned = List.of();
-  private Map<TopicPartition, Long> startEnds = Map.of();
   private volatile int partitionCount;
   private long lastSweep = System.nanoTime();
 
@@ -45,29 +38,14 @@ final class ResultsConsumer extends ConsumerLoop {
       ResultView view,
       Duration retention,
       Clock clock) {
-    super("courier-results-consumer", consumer, view::apply, NO_BATCHES, POLL_TIMEOUT);
-    this.topic = topic;
+    super("courier-results-consumer", consumer, view::apply, List.of(topic), "results", POLL_TIMEOUT);
     this.view = view;
     this.retention = retention;
     this.clock = clock;
   }
 
-  private static final RecordBatchListener NO_BATCHES = new RecordBatchListener() {
-    @Override
-    public void batchStarted() {}
-
-    @Override
-    public void batchEnded() {}
-  };
-
   @Override
-  protected String setUp() {
-    List<PartitionInfo> infos = consumer.partitionsFor(topic, METADATA_TIMEOUT);
-    if (infos == null || infos.isEmpty()) {
-      return "results topic " + topic + " does not exist";
-    }
-    List<TopicPartition> all = infos.stream().map(info -> new TopicPartition(topic, info.partition())).toList();
-    consumer.assign(all);
+  protected void seekToStart(List<TopicPartition> all) {
     // Only the retention window is of use: start at its first record, not at the beginning of the log.
     long from = clock.millis() - retention.toMillis();
     Map<TopicPartition, Long> times = new HashMap<>();
@@ -81,36 +59,22 @@ final class ResultsConsumer extends ConsumerLoop {
         consumer.seek(partition, start.offset());
       }
     }
-    startEnds = consumer.endOffsets(all, METADATA_TIMEOUT);
-    assigned = all;
     partitionCount = all.size();
-    notReady("reading the results topic " + topic);
-    afterPoll(ConsumerRecords.empty());
-    return null;
   }
 
   @Override
-  protected void afterPoll(ConsumerRecords<byte[], byte[]> records) {
-    boolean caughtUpWithStart = true;
-    for (TopicPartition partition : assigned) {
-      long position = consumer.position(partition, METADATA_TIMEOUT);
-      view.positionAt(partition.partition(), position);
-      caughtUpWithStart &= position >= startEnds.getOrDefault(partition, 0L);
-    }
-    if (caughtUpWithStart && notReadyReason() != null) {
-      ready();
-    }
+  protected void positionAt(TopicPartition partition, long position) {
+    view.positionAt(partition.partition(), position);
+  }
+
+  @Override
+  protected void polled() {
     serveCatchUps();
     long now = System.nanoTime();
     if (now - lastSweep > SWEEP_EVERY_NANOS) {
       lastSweep = now;
       view.forgetExpired();
     }
-  }
-
-  @Override
-  protected void recovered() {
-    // Ready again only once caught up: afterPoll decides.
   }
 
   private void serveCatchUps() {
@@ -123,7 +87,7 @@ final class ResultsConsumer extends ConsumerLoop {
     }
     try {
       // One look at the end offsets serves every lookup that asked since the last poll.
-      Map<TopicPartition, Long> ends = consumer.endOffsets(assigned, METADATA_TIMEOUT);
+      Map<TopicPartition, Long> ends = consumer.endOffsets(assigned(), METADATA_TIMEOUT);
       List<CompletableFuture<Void>> reached = new ArrayList<>();
       ends.forEach((partition, end) -> {
         if (end > 0) {

@@ -12,31 +12,16 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
  * courier-results-consumer}. The gateway is not ready until it has read what the topic held at start-up.
  * Thread-safe.
  */
-public final class ResultsTopic implements AutoCloseable {
-  private final ResultsConsumer consumer;
+public final class ResultsTopic extends WholeTopicReader<ResultsConsumer> {
 
   public ResultsTopic(KafkaConfig kafka, ResultsConfig results, String instanceId, ResultView view, Clock clock) {
-    this.consumer =
+    super(
         new ResultsConsumer(
             () -> KafkaClients.create("results consumer", KafkaClients.resultsConsumer(kafka, instanceId), KafkaConsumer<byte[], byte[]>::new),
             results.topic(),
             view,
             results.retention(),
-            clock);
-  }
-
-  public void start() {
-    consumer.start();
-  }
-
-  /** {@code null} once the view holds the topic; otherwise why not. */
-  public String notReadyReason() {
-    return consumer.notReadyReason();
-  }
-
-  /** {@code null} unless the consumer keeps crashing. */
-  public String unhealthyReason() {
-    return consumer.crashLooping() ? consumer.threadName() + " keeps crashing: " + consumer.notReadyReason() : null;
+            clock));
   }
 
   /** Completes once the view holds every record the topic had when this was called. */
@@ -47,15 +32,5 @@ public final class ResultsTopic implements AutoCloseable {
   /** The results topic's partition count; 0 until known. */
   public int partitionCount() {
     return consumer.partitionCount();
-  }
-
-  /** Completes the first time the view holds the topic. */
-  public CompletableFuture<Void> positioned() {
-    return consumer.positioned();
-  }
-
-  @Override
-  public void close() {
-    consumer.close();
   }
 }

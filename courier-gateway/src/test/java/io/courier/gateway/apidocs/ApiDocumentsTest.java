@@ -14,6 +14,7 @@ import io.courier.gateway.config.RouteConfig;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -96,7 +97,8 @@ class ApiDocumentsTest {
       JsonNode operation = document.path("paths").path(route.path()).path(route.method().toLowerCase(Locale.ROOT));
       assertThat(operation.path("x-courier-route").asText()).as(route.name()).isEqualTo(route.name());
       assertThat(operation.path("operationId").asText()).matches("[A-Za-z0-9._-]+");
-      assertThat(operation.path("responses").path("504").path("headers").has("Location")).isEqualTo(config.results().enabled());
+      assertThat(operation.path("responses").path("504").path("headers").has("Location"))
+          .isEqualTo(config.results().enabled() && route.state() == null); // a state route keeps no result
       assertThat(operation.path("responses").has("504")).as("the gateway's own timeout is listed").isTrue();
       assertThat(operation.path("responses").path("503").path("headers").has("Retry-After")).isTrue();
     }
@@ -112,9 +114,12 @@ class ApiDocumentsTest {
     Set<ValidationMessage> errors = schema("asyncapi-3.0.0.json", SpecVersion.VersionFlag.V7).validate(document);
 
     assertThat(errors).isEmpty();
-    assertThat(document.path("operations").size()).isEqualTo(config.routes().size());
+    List<RouteConfig> producing = config.routes().stream().filter(AsyncApiDocument::produces).toList();
+    assertThat(document.path("operations").size()).isEqualTo(producing.size());
+    assertThat(producing.size()).as("state queries produce nothing")
+        .isEqualTo(config.routes().size() - (which.equals("example") ? 1 : 0));
     assertThat(document.path("channels").path("responseTopic").path("address").asText()).isEqualTo(config.kafka().responseTopic());
-    for (RouteConfig route : config.routes()) {
+    for (RouteConfig route : producing) {
       JsonNode message = document.path("components").path("messages").path(route.name().replaceAll("[^A-Za-z0-9._-]", "_"));
       assertThat(message.path("correlationId").path("location").asText())
           .isEqualTo("$message.header#/" + route.profile().correlationHeader());
@@ -151,6 +156,21 @@ class ApiDocumentsTest {
 
     assertThat(schema("openapi-3.1.json", SpecVersion.VersionFlag.V202012).validate(openApi)).isNotEmpty();
     assertThat(schema("asyncapi-3.0.0.json", SpecVersion.VersionFlag.V7).validate(asyncApi)).isNotEmpty();
+  }
+
+  @org.junit.jupiter.api.Test
+  void anEventDrivenRouteListsTheStatesItAnswersWithAndAQueryItsParameters() throws IOException {
+    JsonNode paths = JSON.readTree(OpenApiDocument.json(config("example"))).path("paths");
+
+    JsonNode command = paths.path("/orders/validated").path("post").path("responses");
+    assertThat(command.path("201").path("description").asText()).contains("State VALIDATED on orders.state");
+    assertThat(command.path("409").path("description").asText()).contains("State FAILED").contains("problem");
+    assertThat(command.path("504").path("description").asText()).contains("state-timeout");
+    assertThat(command.has("202")).as("never a 202").isFalse();
+    assertThat(command.has("default")).as("the service's reply is not the answer").isFalse();
+    JsonNode query = paths.path("/orders/{id}/state").path("get");
+    assertThat(query.path("parameters").findValuesAsText("name")).contains("state", "Prefer");
+    assertThat(query.path("responses").path("404").path("description").asText()).contains("entity-not-found");
   }
 
   @org.junit.jupiter.api.Test

@@ -72,8 +72,16 @@ final class ExchangeHarness {
   final Queue<Published> resultWrites = new ConcurrentLinkedQueue<>();
   private final Map<Integer, Long> resultOffsets = new java.util.HashMap<>();
 
+  /** The state topics of the routes with a state block (see {@link #withStates}); {@code null} otherwise. */
+  final io.courier.gateway.state.States states;
+
   ExchangeHarness(RouteConfig... routes) {
-    this(false, io.courier.gateway.tracing.Tracing.propagating(), routes);
+    this(false, io.courier.gateway.tracing.Tracing.propagating(), false, routes);
+  }
+
+  /** A harness (results off) whose event-driven routes wait on {@link #states}, fed by the test. */
+  static ExchangeHarness withStates(RouteConfig... routes) {
+    return new ExchangeHarness(false, io.courier.gateway.tracing.Tracing.propagating(), true, routes);
   }
 
   /**
@@ -82,16 +90,17 @@ final class ExchangeHarness {
    * results consumer would, then acknowledges it.
    */
   static ExchangeHarness withResults(RouteConfig... routes) {
-    return new ExchangeHarness(true, io.courier.gateway.tracing.Tracing.propagating(), routes);
+    return new ExchangeHarness(true, io.courier.gateway.tracing.Tracing.propagating(), false, routes);
   }
 
   /** A harness (results off) whose exchanges' spans go to {@code openTelemetry}. */
   static ExchangeHarness withTracing(io.opentelemetry.api.OpenTelemetry openTelemetry, RouteConfig... routes) {
-    return new ExchangeHarness(false, io.courier.gateway.tracing.Tracing.recording(openTelemetry), routes);
+    return new ExchangeHarness(false, io.courier.gateway.tracing.Tracing.recording(openTelemetry), false, routes);
   }
 
-  private ExchangeHarness(boolean results, io.courier.gateway.tracing.Tracing tracing, RouteConfig... routes) {
+  private ExchangeHarness(boolean results, io.courier.gateway.tracing.Tracing tracing, boolean states, RouteConfig... routes) {
     this.routes = new RouteTable(List.of(routes));
+    this.states = states ? io.courier.gateway.state.States.of(List.of(routes), registry) : null;
     this.exchanges =
         new Exchanges(
             pending,
@@ -116,7 +125,8 @@ final class ExchangeHarness {
                     (record, deadline, callback) -> published.add(new Published(record, callback)), clock)
                 : null,
             Duration.ofSeconds(30),
-            tracing);
+            tracing,
+            this.states);
   }
 
   /** Appends the oldest write to the fake results log, applies it, and acknowledges it. */
