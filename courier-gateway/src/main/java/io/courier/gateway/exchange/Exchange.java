@@ -516,7 +516,10 @@ public final class Exchange implements PendingRequest.Listener {
   /** A record of this request's stream, in order; under the stream's lock: only queue it. */
   @Override
   public void onStreamRecord(StreamRecord streamRecord) {
-    stream.queue(streamRecord);
+    if (!stream.queue(streamRecord)) {
+      core.pending.fail(pending.correlationId(), GatewayError.SLOW_READER, "the caller did not read the stream fast enough");
+      return;
+    }
     frontEnd.execute(this::streamed);
   }
 

@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The caller's side of one streamed reply: takes the stream's records in order (queued by a consumer thread,
@@ -31,6 +32,8 @@ final class ExchangeStream {
       new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
   private final Queue<StreamRecord> queued = new ConcurrentLinkedQueue<>();
+  /** Bytes of item values queued and not drained yet: the hand-off to the front end's thread is bounded too. */
+  private final AtomicLong queuedBytes = new AtomicLong();
   private final StreamConfig config;
   private final StreamMetrics metrics;
   private final FrontEnd frontEnd;
@@ -51,9 +54,19 @@ final class ExchangeStream {
     this.instance = instance;
   }
 
-  /** A record in sequence order. Any thread; never blocks. */
-  void queue(StreamRecord record) {
+  /**
+   * A record in sequence order. Any thread; never blocks.
+   *
+   * @return {@code false}, and the record is not queued, when {@code stream.buffer-bytes} are queued already:
+   *     the front end's thread is not keeping up (the caller's buffer is bounded the same way once written)
+   */
+  boolean queue(StreamRecord record) {
+    if (queuedBytes.addAndGet(record.value().length) > config.bufferBytes() && !record.isEnd()) {
+      queuedBytes.addAndGet(-record.value().length);
+      return false;
+    }
     queued.add(record);
+    return true;
   }
 
   /** Whether the stream's first record has been given to the caller's side. */
@@ -74,6 +87,7 @@ final class ExchangeStream {
   StreamEnd drain() {
     StreamRecord record;
     while ((record = queued.poll()) != null) {
+      queuedBytes.addAndGet(-record.value().length);
       if (!begun) {
         begin(record);
       }
@@ -83,6 +97,7 @@ final class ExchangeStream {
       StreamEnd refused = item(record);
       if (refused != null) {
         queued.clear();
+        queuedBytes.set(0);
         return refused;
       }
     }

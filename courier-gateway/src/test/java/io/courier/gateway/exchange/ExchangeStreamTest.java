@@ -117,6 +117,25 @@ class ExchangeStreamTest {
   }
 
   @Test
+  void recordsWaitingForABusyFrontEndAreBoundedToo() {
+    // Given a front end whose thread runs nothing until told (busy), and a buffer of 1024 bytes
+    List<Runnable> later = new ArrayList<>();
+    Caller busy = new Caller("GET", "/feed", later::add);
+    Exchange exchange = send(busy, sink, later);
+
+    // When 40 records of 40 bytes come before it runs anything
+    for (int i = 0; i < 40; i++) {
+      offer(exchange, new StreamRecord(i, -1, HeaderFields.EMPTY, "{\"pad\":\"0123456789012345678901234567\"}".getBytes(StandardCharsets.UTF_8)));
+    }
+    new ArrayList<>(later).forEach(Runnable::run);
+
+    // Then what fitted went out, and the stream ended slow-reader without holding the rest
+    assertThat(sink.ends).singleElement().satisfies(end -> assertThat(end.error()).isEqualTo(GatewayError.SLOW_READER));
+    assertThat(sink.events.size() - 2).as("items written").isLessThan(40).isGreaterThan(0);
+    assertThat(harness.pending.size()).isZero();
+  }
+
+  @Test
   void aCallerThatLeavesMidStreamCancelsItAndIsWrittenNothingMore() {
     Exchange exchange = send(sink);
     offer(exchange, item(0));
@@ -155,6 +174,11 @@ class ExchangeStreamTest {
 
   /** Opens and publishes a request whose front end streams to {@code streamSink} ({@code null}: the array). */
   private Exchange send(Caller request, StreamSink streamSink) {
+    return send(request, streamSink, new ArrayList<>());
+  }
+
+  /** As above; {@code pending} holds the front end's tasks when its thread is busy, run to publish. */
+  private Exchange send(Caller request, StreamSink streamSink, List<Runnable> pending) {
     FrontEnd frontEnd = new FrontEnd() {
       @Override
       public void execute(Runnable task) {
@@ -174,6 +198,8 @@ class ExchangeStreamTest {
     RouteMatch.Found match = (RouteMatch.Found) harness.routes.match("GET", request.target());
     Exchange exchange = harness.exchanges.open(match, request, frontEnd, Authentication.Allowed.ANONYMOUS);
     exchange.publish(request, new byte[0]);
+    new ArrayList<>(pending).forEach(Runnable::run);
+    pending.clear();
     harness.takePublished().acknowledge();
     return exchange;
   }
