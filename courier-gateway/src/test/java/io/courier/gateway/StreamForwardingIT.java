@@ -28,8 +28,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * A stream whose reply partition moves to another instance mid-stream (docs/protocol.md, "Order, gaps,
  * duplicates"): the records before the move reach the waiting instance directly, those after it land on the
  * other instance and come back forwarded, some out of order, some twice (as a rebalance re-reads them); the
- * caller sees every item once, in order. Static ownership makes the owners certain (A reads partition 0, B
- * partition 1); the service writing to B's partition mid-stream is what a move looks like to the gateways.
+ * caller sees every item once, in order. The first test uses static ownership, which makes the owners certain
+ * (A reads partition 0, B partition 1; the service writing to B's partition mid-stream is what a move looks
+ * like to the gateways); the second moves a partition for real, by a second instance joining the group.
  */
 @ExtendWith(EmbeddedKafkaExtension.class)
 class StreamForwardingIT {
@@ -111,6 +112,73 @@ class StreamForwardingIT {
         .until(() -> a.counter("courier.replies", "outcome", "duplicate") >= duplicatesBefore + 3);
     a.awaitNothingInFlight(Duration.ofSeconds(5));
   }
+
+  /**
+   * A real move: A alone in the consumer group owns both reply partitions when the stream starts; B joins
+   * mid-stream and the group gives it one of them. The records after the move go to both partitions, so one
+   * half comes to A directly and the other through B's forward: the caller still reads every item once, in
+   * order.
+   */
+  @Test
+  void aStreamSurvivesAnInstanceJoiningTheGroupMidStream(EmbeddedKafka kafka) throws Exception {
+    kafka.createTopic("sgrp.requests", 1);
+    GatewayTester.createResponseTopic(kafka, "sgrp.responses", 2);
+    String yaml = GROUP_YAML;
+    try (FakeService feed = new FakeService(kafka.bootstrapServers(), "sgrp.requests").silent();
+        GatewayTester first = GatewayTester.start(kafka.bootstrapServers(), yaml.formatted("sgrp-a"))) {
+      org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> first.gateway().ownedReplyPartitions().length == 2);
+      java.util.concurrent.CompletableFuture<HttpResponse<java.util.stream.Stream<String>>> answer =
+          HttpClient.newHttpClient().sendAsync(
+              HttpRequest.newBuilder(first.uri("/feed")).header("Accept", "application/x-ndjson").timeout(Duration.ofSeconds(60)).build(),
+              HttpResponse.BodyHandlers.ofLines());
+      ConsumerRecord<byte[], byte[]> request = feed.takeRequest();
+      for (int i = 0; i < 5; i++) {
+        feed.send(item(request, i, i % 2));
+      }
+      Iterator<String> lines = answer.get(30, TimeUnit.SECONDS).body().iterator();
+      List<String> read = new ArrayList<>();
+      for (int i = 0; i < 5; i++) {
+        read.add(lines.next());
+      }
+
+      // When B joins and the group moves one partition to it
+      try (GatewayTester second = GatewayTester.start(kafka.bootstrapServers(), yaml.formatted("sgrp-b"))) {
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30))
+            .until(() -> first.gateway().ownedReplyPartitions().length == 1 && second.gateway().ownedReplyPartitions().length == 1);
+        for (int i = 5; i < 20; i++) {
+          feed.send(item(request, i, i % 2));
+        }
+        feed.send(end(request, 20, 0));
+        feed.send(end(request, 20, 1)); // the end on both partitions: one is a duplicate
+        lines.forEachRemaining(read::add);
+
+        // Then
+        List<String> expected = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+          expected.add("{\"n\":" + i + "}");
+        }
+        expected.add("{\"courier-stream-end\":{\"status\":200,\"items\":20}}");
+        assertThat(read).isEqualTo(expected);
+        assertThat(second.counter("courier.replies", "source", "response-topic", "outcome", "foreign")).isGreaterThanOrEqualTo(7);
+        first.awaitNothingInFlight(Duration.ofSeconds(5));
+      }
+    }
+  }
+
+  private static final String GROUP_YAML =
+      """
+      instance-id: %s
+      http: {port: 0, event-loops: 1}
+      kafka:
+        bootstrap-servers: ${bootstrap}
+        response-topic: sgrp.responses
+      services:
+        - name: feed
+          request-topic: sgrp.requests
+          timeout: 10s
+          routes:
+            - {method: GET, path: /feed, stream: {idle-timeout: 30s, max-duration: 60s}}
+      """;
 
   private static ProducerRecord<byte[], byte[]> item(ConsumerRecord<byte[], byte[]> request, int n, int partition) {
     ProducerRecord<byte[], byte[]> reply = onPartition(FakeService.reply(request, 200, Map.of(), bytes("{\"n\":" + n + "}")), partition);
