@@ -26,6 +26,7 @@ import java.util.List;
  * @param rateLimit how many requests each caller may make, or {@code null} for no limit
  * @param state how an event-driven route waits for its entity's state (ADR 0004), or {@code null} for a route
  *     answered by the service's reply
+ * @param stream the route's stream limits, or {@code null} when it takes one reply per request
  */
 public record RouteConfig(
     String name,
@@ -44,7 +45,8 @@ public record RouteConfig(
     CorsConfig cors,
     RouteAccess access,
     RateLimitConfig rateLimit,
-    StateConfig state) {
+    StateConfig state,
+    StreamConfig stream) {
 
   public RouteConfig {
     forwardHeaders = List.copyOf(forwardHeaders);
@@ -53,7 +55,7 @@ public record RouteConfig(
     access = access == null ? RouteAccess.OPEN : access;
   }
 
-  /** A route answered by the service's reply. */
+  /** A route answered by one reply of the service per request. */
   public RouteConfig(
       String name,
       String service,
@@ -72,7 +74,12 @@ public record RouteConfig(
       RouteAccess access,
       RateLimitConfig rateLimit) {
     this(name, service, requestTopic, profile, method, path, key, timeout, maxInFlight, maxBodyBytes, forwardHeaders,
-        responderGroup, idempotency, cors, access, rateLimit, null);
+        responderGroup, idempotency, cors, access, rateLimit, null, null);
+  }
+
+  /** Whether the route streams: many reply records per request. */
+  public boolean streams() {
+    return stream != null;
   }
 
   /** An open route without CORS. */

@@ -11,6 +11,8 @@ import io.courier.gateway.metrics.RouteMetrics;
 import io.courier.gateway.metrics.RouteMetrics.IdempotencyOutcome;
 import io.courier.gateway.pending.Outcome;
 import io.courier.gateway.pending.PendingRequest;
+import io.courier.gateway.pending.StreamRecord;
+import io.courier.gateway.pending.StreamReorder;
 import io.courier.gateway.results.IdempotencyKeys;
 import io.courier.gateway.results.ResultDocument;
 import io.courier.gateway.results.ResultStore;
@@ -51,7 +53,9 @@ import org.slf4j.LoggerFactory;
  * settles (reply, produce acknowledgement, result acknowledgement, deadline, caller leaving, a retry's first
  * request giving up) is a transition between its states; split across classes, no one place would show that
  * each state has exactly one way out. The waiting of a retry is {@link FirstResultWait}, the records {@link
- * RequestRecords} and {@link io.courier.gateway.results.ResultStore}.
+ * RequestRecords} and {@link io.courier.gateway.results.ResultStore}; on a streaming route the caller's side of
+ * the stream is {@link ExchangeStream} and its limits {@link StreamLimits}: here are only the transitions
+ * (first record, end, a limit or the caller ending it).
  */
 public final class Exchange implements PendingRequest.Listener {
   private static final Logger LOGGER = LoggerFactory.getLogger(Exchange.class);
@@ -111,6 +115,10 @@ public final class Exchange implements PendingRequest.Listener {
   private EntityWait entityWait;
   /** On a state route: its entity's answer, held until Kafka has the command (a 2xx means it is durable). */
   private Outcome earlyState;
+  /** The caller's side of a streamed reply, on a streaming route; else {@code null}. */
+  private ExchangeStream stream;
+  private StreamReorder streamOrder;
+  private StreamLimits streamLimits;
 
   Exchange(
       Exchanges core, Route route, Map<String, String> pathParams, RouteMetrics metrics, FrontEnd frontEnd, RequestTrace trace,
@@ -179,18 +187,27 @@ public final class Exchange implements PendingRequest.Listener {
           results == null || !config.idempotency().enabled()
               ? null
               : IdempotencyKeys.read(config.idempotency(), request.headerValues(IdempotencyKeys.HEADER));
-      // A state route answers with its entity's state: it keeps no result and is never a 202.
-      preferences = results == null || stateRoute != null ? Preferences.NONE : Preferences.parse(request.headerValues(PREFER));
+      // A state route answers with its entity's state, a streaming route with its stream: neither keeps a
+      // result, so respond-async does not apply to them.
+      preferences =
+          results == null || stateRoute != null || config.streams() ? Preferences.NONE : Preferences.parse(request.headerValues(PREFER));
       holdReply = preferences.respondAsync() && preferences.waitAtMost(core.maxWait).isZero();
       String correlationId = core.correlationIds.next();
       created = core.clock.instant();
       Instant deadline = created.plus(config.timeout());
+      // On a streaming route the pending deadline bounds the wait for the first record; the service's is the
+      // stream's overall limit.
+      Instant serviceDeadline = config.streams() ? created.plus(config.stream().maxDuration()) : deadline;
       record =
           RequestRecords.record(
-              config, correlationId, core.responseTopic, core.replyPartition.getAsInt(), deadline, request, pathParams,
+              config, correlationId, core.responseTopic, core.replyPartition.getAsInt(), serviceDeadline, request, pathParams,
               idempotencyKey, key, body, trace, identity);
       trace.published(config.requestTopic(), correlationId);
-      pending = new PendingRequest(correlationId, config.name(), deadline, this);
+      if (config.streams()) {
+        streamOrder = new StreamReorder(core.clock.millis());
+        stream = new ExchangeStream(config.stream(), metrics.stream(), frontEnd, request.target().path());
+      }
+      pending = new PendingRequest(correlationId, config.name(), deadline, this, streamOrder);
       if (stateRoute != null && stateRoute.entity() != null) {
         // Watching before the command is produced: whatever state the command leads to is seen.
         awaitEntity(new String(KeyExtractor.extract(stateRoute.entity(), pathParams, request, body), StandardCharsets.UTF_8));
@@ -446,7 +463,9 @@ public final class Exchange implements PendingRequest.Listener {
       return; // Spring and Zilla listeners would take the marker for a request
     }
     ProducerRecord<byte[], byte[]> marker = ResultStore.cancelMarker(record.topic(), partition, pending.correlationId());
-    if (core.publisher.publish(marker, pending.deadline(), (metadata, error) -> {})) {
+    // A stream outlives its first-record deadline: its marker may wait in the queue as long as a request.
+    Instant queueDeadline = stream != null ? core.clock.instant().plus(route.config().timeout()) : pending.deadline();
+    if (core.publisher.publish(marker, queueDeadline, (metadata, error) -> {})) {
       metrics.cancelSent();
     }
   }
@@ -569,6 +588,10 @@ public final class Exchange implements PendingRequest.Listener {
     Outcome answer = outcome;
     ResultStore results = core.results;
     StoredResult kept = result;
+    if (stream != null) {
+      frontEnd.execute(() -> finish(outcome)); // a stream keeps no result
+      return;
+    }
     if (results != null && outcome instanceof Outcome.Replied replied && kept != null) {
       keep(kept.done(replied));
     } else if (results != null && kept != null && outcome instanceof Outcome.Failed failed
@@ -602,10 +625,79 @@ public final class Exchange implements PendingRequest.Listener {
     });
   }
 
+  /** A record of this request's stream, in order; under the stream's lock: only queue it. */
+  @Override
+  public void onStreamRecord(StreamRecord streamRecord) {
+    if (!stream.queue(streamRecord)) {
+      core.pending.fail(pending.correlationId(), GatewayError.SLOW_READER, "the caller did not read the stream fast enough");
+      return;
+    }
+    frontEnd.execute(this::streamed);
+  }
+
+  /** Front end's thread: gives the queued stream records on; the first one starts the stream's own limits. */
+  private void streamed() {
+    if (state != State.PUBLISHED) {
+      return;
+    }
+    boolean before = stream.begun();
+    StreamEnd end = stream.drain();
+    if (end != null) {
+      finishStream(end);
+    } else if (!before && stream.begun()) {
+      cancelDeadline.run(); // the wait for the first record is over
+      streamLimits =
+          new StreamLimits(core.deadlines, core.clock, core.pending, pending.correlationId(), streamOrder, route.config().stream());
+      streamLimits.arm(created);
+    }
+  }
+
+  /**
+   * Front end's thread: the stream is over, by its end marker, the gateway's own end ({@code end} with an
+   * error) or the caller leaving ({@code null}). Gives the slot back, stops the responder unless the service
+   * ended the stream itself, and writes the end.
+   */
+  private void finishStream(StreamEnd end) {
+    state = State.DONE;
+    cancelDeadline.run();
+    if (streamLimits != null) {
+      streamLimits.stop();
+    }
+    core.pending.cancel(pending.correlationId()); // the gateway's own end: nothing more is taken
+    route.release();
+    if (end == null || end.error() != null) {
+      cancelWanted = true;
+      sendCancelMarker();
+    }
+    if (end == null) {
+      stream.cancelled();
+      trace.callerGone();
+      return;
+    }
+    Outcome assembled = stream.finish(end);
+    if (assembled != null) {
+      answer(assembled);
+    } else {
+      if (end.error() != null) {
+        metrics.error(end.error());
+      }
+      metrics.answered(200, System.nanoTime() - openedNanos);
+      trace.answered(200, end.error() == null ? "streamed" : end.error().slug());
+    }
+  }
+
   /** Front end's thread: gives the slot back once, then answers unless the caller left ({@code null}). */
   private void finish(Outcome outcome) {
     if (state == State.DONE || state == State.REFUSED) {
       return;
+    }
+    if (stream != null && state == State.PUBLISHED && (stream.begun() || stream.hasQueued())) {
+      // Mid-stream, the outcome ends the stream: the records queued before it go out first.
+      StreamEnd end = stream.drain();
+      if (stream.begun()) {
+        finishStream(end != null ? end : outcome instanceof Outcome.Failed failed ? stream.end(failed.error(), failed.detail()) : null);
+        return;
+      }
     }
     if (acceptedResult != null && outcome instanceof Outcome.Failed failed && failed.error() == GatewayError.TIMEOUT) {
       outcome = accepted(acceptedResult); // respond-async, wait=N with N past the deadline: still a 202

@@ -33,7 +33,7 @@ class StateExchangeTest {
 
   private static RouteConfig route(String name, String method, String path, KeySource key, StateConfig state) {
     return new RouteConfig(name, "orders", "orders.requests", Profile.COURIER, method, path, key, ExchangeHarness.TIMEOUT, 10, 1024,
-        List.of(), null, null, null, null, null, state);
+        List.of(), null, null, null, null, null, state, null);
   }
 
   private final ExchangeHarness harness =
