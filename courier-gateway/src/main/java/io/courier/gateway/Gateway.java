@@ -162,7 +162,8 @@ public final class Gateway implements AutoCloseable {
               OpenApiDocument.json(config).getBytes(java.nio.charset.StandardCharsets.UTF_8),
               AsyncApiDocument.json(config).getBytes(java.nio.charset.StandardCharsets.UTF_8), accessLog, statusReport(clock),
               authenticator,
-              config.management() == null ? io.courier.gateway.config.RouteAccess.OPEN : config.management().access()));
+              config.management() == null ? io.courier.gateway.config.RouteAccess.OPEN : config.management().access(),
+              webSockets(exchanges, metrics)));
       this.httpPort = ports[0];
       this.managementPort = ports[1];
     } catch (RuntimeException e) {
@@ -182,6 +183,15 @@ public final class Gateway implements AutoCloseable {
       resultsTopic.start();
     }
     clusterWatch.start();
+  }
+
+  /** The WebSocket front end over the same exchange core, or {@code null} when {@code websocket.enabled} is off. */
+  private io.courier.gateway.websocket.WebSocketEndpoint webSockets(Exchanges exchanges, GatewayMetrics metrics) {
+    return config.websocket().enabled()
+        ? new io.courier.gateway.websocket.WebSocketEndpoint(config.websocket(), routes, exchanges,
+            new io.courier.gateway.http.CallerCredentials(authenticator), metrics, config.http().maxHeaderBytes(),
+            config.http().retryAfter().toSeconds(), config.results().path(), accessLog)
+        : null;
   }
 
   /** The numbers of the status page: read from the meters, the route slots, the reply partitions and the cluster watch. */

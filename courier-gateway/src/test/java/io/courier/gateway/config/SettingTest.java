@@ -45,6 +45,6 @@ class SettingTest {
                 .filter(path -> path.startsWith("services[].routes[]."))
                 .map(path -> path.substring("services[].routes[].".length()))
                 .toList());
-    assertThat(ConfigLoader.keysUnder("")).containsExactlyInAnyOrder("instance-id", "http", "kafka", "results", "access-log", "tracing", "authentication", "cors", "management", "services");
+    assertThat(ConfigLoader.keysUnder("")).containsExactlyInAnyOrder("instance-id", "http", "kafka", "results", "access-log", "tracing", "authentication", "cors", "management", "websocket", "services");
   }
 }
