@@ -7,7 +7,7 @@ package io.courier.protocol;
 public final class HeaderNames {
 
   /** Version of the wire contract these names belong to; sent in {@link #PROTOCOL}. */
-  public static final String PROTOCOL_VERSION = "2";
+  public static final String PROTOCOL_VERSION = "3";
 
   public static final String PROTOCOL = "courier-protocol";
   public static final String CORRELATION_ID = "courier-correlation-id";
@@ -34,6 +34,15 @@ public final class HeaderNames {
    * cancel marker has no correlation id header and no value; see {@link CancelMarker}.
    */
   public static final String CANCEL = "courier-cancel";
+  /**
+   * On a request record of a streaming route (protocol 3): the gateway takes a stream reply; the value is the
+   * longest gap it waits between two stream records, decimal milliseconds. See {@link StreamMarkers}.
+   */
+  public static final String STREAM = "courier-stream";
+  /** On every record of a stream reply (protocol 3): its sequence number, 0, 1, 2, ... decimal. */
+  public static final String STREAM_SEQ = "courier-stream-seq";
+  /** On the last record of a stream reply (protocol 3): the stream's final status, three digits. */
+  public static final String STREAM_END = "courier-stream-end";
   /**
    * On a request record of a route with authentication: who the caller proved to be, UTF-8 (the API key's
    * name, the JWT's {@code sub}, the client certificate's subject). A protocol header: a caller can never set

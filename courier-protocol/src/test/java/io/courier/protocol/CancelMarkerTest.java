@@ -13,7 +13,7 @@ class CancelMarkerTest {
     Headers marker = CancelMarker.headers("gw-1.abc");
 
     assertThat(CancelMarker.cancelledId(marker)).isEqualTo("gw-1.abc");
-    assertThat(new String(marker.lastHeader(HeaderNames.PROTOCOL).value(), StandardCharsets.UTF_8)).isEqualTo("2");
+    assertThat(new String(marker.lastHeader(HeaderNames.PROTOCOL).value(), StandardCharsets.UTF_8)).isEqualTo(HeaderNames.PROTOCOL_VERSION);
     for (Profile profile : Profile.values()) {
       assertThat(marker.lastHeader(profile.correlationHeader())).as(profile.name()).isNull();
     }

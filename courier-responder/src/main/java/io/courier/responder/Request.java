@@ -20,6 +20,8 @@ public final class Request {
   private final String key;
   private final byte[] body;
   private final Cancellation cancellation;
+  /** The stream the request may be answered with; {@code null} when it takes one reply. */
+  private final ReplyStream stream;
 
   /** A request that is never cancelled. */
   public Request(RequestEnvelope envelope, String key, byte[] body) {
@@ -28,6 +30,15 @@ public final class Request {
 
   /** @param cancellation tells the handler when the caller has given up on the request */
   public Request(RequestEnvelope envelope, String key, byte[] body, Cancellation cancellation) {
+    this(envelope, key, body, cancellation, null);
+  }
+
+  /**
+   * @param stream the stream the request may be answered with, when its gateway takes one ({@code
+   *     courier-stream}); {@code null} when it takes one reply
+   */
+  public Request(RequestEnvelope envelope, String key, byte[] body, Cancellation cancellation, ReplyStream stream) {
+    this.stream = stream;
     this.envelope = envelope;
     this.key = key;
     this.body = body == null ? EMPTY : body;
@@ -40,6 +51,25 @@ public final class Request {
    */
   public Cancellation cancellation() {
     return cancellation;
+  }
+
+  /**
+   * Answers the request with a stream of items instead of one reply (protocol 3, "Streamed replies"): see
+   * {@link ReplyStream}. The same stream on every call.
+   *
+   * @throws IllegalStateException if the request does not take a stream: its gateway route has no {@code
+   *     stream} block, or the gateway predates protocol 3 ({@link #streams()} says which)
+   */
+  public ReplyStream stream() {
+    if (stream == null) {
+      throw new IllegalStateException("this request takes one reply, not a stream: its route does not stream");
+    }
+    return stream;
+  }
+
+  /** Whether the request may be answered with a {@link #stream()}: its gateway route streams. */
+  public boolean streams() {
+    return stream != null;
   }
 
   /**

@@ -512,7 +512,12 @@ public final class ConfigLoader {
                   Setting.ROUTE_IDEMPOTENCY_FINGERPRINT_HEADERS, serviceIdempotency, results),
               CorsConfig.read(route.child(Setting.ROUTE_CORS.key()), serviceCors),
               access(route, serviceAccess, authentication),
-              RateLimitConfig.read(route.child(Setting.ROUTE_RATE_LIMIT.key()), serviceRateLimit));
+              RateLimitConfig.read(route.child(Setting.ROUTE_RATE_LIMIT.key()), serviceRateLimit),
+              StreamConfig.read(route.child(Setting.ROUTE_STREAM.key())));
+      if (config.streams() && config.idempotency().enabled()) {
+        // A retry would have to replay a whole stream from the results topic: not offered.
+        throw route.error("streams, so it cannot use idempotency keys (set idempotency: off on it)");
+      }
       if (config.idempotency().enabled() && config.forwardHeaders().contains(HeaderNames.IDEMPOTENCY_KEY)) {
         throw route.error("forwards idempotency-key, which the gateway sets itself on routes with idempotency");
       }

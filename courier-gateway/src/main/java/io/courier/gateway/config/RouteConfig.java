@@ -24,6 +24,7 @@ import java.util.List;
  * @param cors which browser pages of other origins may call the route ({@link CorsConfig#OFF}: none)
  * @param access who may call the route
  * @param rateLimit how many requests each caller may make, or {@code null} for no limit
+ * @param stream the route's stream limits, or {@code null} when it takes one reply per request
  */
 public record RouteConfig(
     String name,
@@ -41,13 +42,41 @@ public record RouteConfig(
     Idempotency idempotency,
     CorsConfig cors,
     RouteAccess access,
-    RateLimitConfig rateLimit) {
+    RateLimitConfig rateLimit,
+    StreamConfig stream) {
 
   public RouteConfig {
     forwardHeaders = List.copyOf(forwardHeaders);
     idempotency = idempotency == null ? Idempotency.OFF : idempotency;
     cors = cors == null ? CorsConfig.OFF : cors;
     access = access == null ? RouteAccess.OPEN : access;
+  }
+
+  /** A route that takes one reply per request. */
+  public RouteConfig(
+      String name,
+      String service,
+      String requestTopic,
+      Profile profile,
+      String method,
+      String path,
+      KeySource key,
+      Duration timeout,
+      int maxInFlight,
+      int maxBodyBytes,
+      List<String> forwardHeaders,
+      String responderGroup,
+      Idempotency idempotency,
+      CorsConfig cors,
+      RouteAccess access,
+      RateLimitConfig rateLimit) {
+    this(name, service, requestTopic, profile, method, path, key, timeout, maxInFlight, maxBodyBytes, forwardHeaders,
+        responderGroup, idempotency, cors, access, rateLimit, null);
+  }
+
+  /** Whether the route streams: many reply records per request. */
+  public boolean streams() {
+    return stream != null;
   }
 
   /** An open route without CORS. */

@@ -132,6 +132,11 @@ public enum Setting {
   ROUTE_IDEMPOTENCY_FINGERPRINT_HEADERS("services[].routes[].idempotency-fingerprint-headers", "the service's", "Fingerprint headers of this route, instead of the service's."),
   ROUTE_CORS("services[].routes[].cors", "the service's", "The keys of `cors` for this route, each given one replacing the service's value; `allowed-origins: []` turns CORS off for it."),
   ROUTE_RATE_LIMIT("services[].routes[].rate-limit", "the service's", "`{requests-per-second, burst}` for this route instead of the service's, or `off`."),
+  ROUTE_STREAM("services[].routes[].stream", "none: one reply per request", "The route streams: many reply records per request, sent on as NDJSON, Server-Sent Events or one JSON array by the caller's `Accept` (docs/protocol.md, \"Streamed replies\"). `{}` takes every default. Not with `idempotency`."),
+  ROUTE_STREAM_IDLE_TIMEOUT("services[].routes[].stream.idle-timeout", "10s", "Longest gap between two records of a stream (1ms-10m); past it the stream ends with `stream-idle-timeout` (or `stream-broken` when records wait behind a gap). The route's `timeout` still bounds the wait for the first record."),
+  ROUTE_STREAM_MAX_DURATION("services[].routes[].stream.max-duration", "5m", "Longest a stream may run from the request's arrival (1ms-24h, at least `idle-timeout`); past it the stream ends with `stream-max-duration`. Sent as the request's `courier-deadline`."),
+  ROUTE_STREAM_MAX_ASSEMBLED_BYTES("services[].routes[].stream.max-assembled-bytes", "1048576", "Largest JSON array a caller that asks for neither NDJSON nor SSE is answered with (2 to 64 MiB); a larger stream is answered 502 `stream-too-large`."),
+  ROUTE_STREAM_BUFFER_BYTES("services[].routes[].stream.buffer-bytes", "262144", "Unsent bytes a stream's response may hold for a caller that reads slowly (1 KiB to 64 MiB); past it the stream ends with `slow-reader` and the connection closes."),
   ROUTE_AUTHENTICATION("services[].routes[].authentication", "the service's", "`none`, `api-key`, `jwt`, `mtls` or a list, for this route."),
   ROUTE_SCOPES("services[].routes[].scopes", "the service's", "JWT scopes for this route, instead of the service's."),
   ROUTE_CLAIMS("services[].routes[].claims", "the service's", "JWT claim values for this route, instead of the service's.");

@@ -45,6 +45,11 @@ public enum GatewayError {
   SHUTTING_DOWN(503, "shutting-down", "The gateway is shutting down", true),
   UNHEALTHY(503, "unhealthy", "The gateway cannot recover by itself and should be restarted", false),
   BAD_REPLY(502, "bad-reply", "The service's reply cannot be sent as HTTP", false),
+  STREAM_BROKEN(502, "stream-broken", "Records of the stream are missing", false),
+  STREAM_TOO_LARGE(502, "stream-too-large", "The stream is too large to answer as one JSON array", false),
+  SLOW_READER(503, "slow-reader", "The caller read the stream too slowly", false),
+  STREAM_IDLE_TIMEOUT(504, "stream-idle-timeout", "The stream stalled", false),
+  STREAM_MAX_DURATION(504, "stream-max-duration", "The stream ran past its time limit", false),
   TIMEOUT(504, "timeout", "The service did not reply in time", false);
 
   private static final String TYPE_PREFIX = "urn:courier:problem:";

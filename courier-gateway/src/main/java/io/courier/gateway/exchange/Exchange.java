@@ -10,6 +10,8 @@ import io.courier.gateway.metrics.RouteMetrics;
 import io.courier.gateway.metrics.RouteMetrics.IdempotencyOutcome;
 import io.courier.gateway.pending.Outcome;
 import io.courier.gateway.pending.PendingRequest;
+import io.courier.gateway.pending.StreamRecord;
+import io.courier.gateway.pending.StreamReorder;
 import io.courier.gateway.results.IdempotencyKeys;
 import io.courier.gateway.results.ResultDocument;
 import io.courier.gateway.results.ResultStore;
@@ -99,6 +101,10 @@ public final class Exchange implements PendingRequest.Listener {
   /** The result of a respond-async request, once Kafka has it: what a 202 points at. */
   private StoredResult acceptedResult;
   private final AtomicBoolean cancelSent = new AtomicBoolean();
+  /** The caller's side of a streamed reply, on a streaming route; else {@code null}. */
+  private ExchangeStream stream;
+  private StreamReorder streamOrder;
+  private Runnable stopStreamLimits;
 
   Exchange(
       Exchanges core, Route route, Map<String, String> pathParams, RouteMetrics metrics, FrontEnd frontEnd, RequestTrace trace,
@@ -162,17 +168,25 @@ public final class Exchange implements PendingRequest.Listener {
           results == null || !config.idempotency().enabled()
               ? null
               : IdempotencyKeys.read(config.idempotency(), request.headerValues(IdempotencyKeys.HEADER));
-      preferences = results == null ? Preferences.NONE : Preferences.parse(request.headerValues(PREFER));
+      // A stream is never kept as a result: respond-async does not apply to streaming routes.
+      preferences = results == null || config.streams() ? Preferences.NONE : Preferences.parse(request.headerValues(PREFER));
       holdReply = preferences.respondAsync() && preferences.waitAtMost(core.maxWait).isZero();
       String correlationId = core.correlationIds.next();
       created = core.clock.instant();
       Instant deadline = created.plus(config.timeout());
+      // On a streaming route the pending deadline bounds the wait for the first record; the service's is the
+      // stream's overall limit.
+      Instant serviceDeadline = config.streams() ? created.plus(config.stream().maxDuration()) : deadline;
       record =
           RequestRecords.record(
-              config, correlationId, core.responseTopic, core.replyPartition.getAsInt(), deadline, request, pathParams,
+              config, correlationId, core.responseTopic, core.replyPartition.getAsInt(), serviceDeadline, request, pathParams,
               idempotencyKey, key, body, trace, identity);
       trace.published(config.requestTopic(), correlationId);
-      pending = new PendingRequest(correlationId, config.name(), deadline, this);
+      if (config.streams()) {
+        streamOrder = new StreamReorder(core.clock.millis());
+        stream = new ExchangeStream(config.stream(), metrics.stream(), frontEnd, request.target().path());
+      }
+      pending = new PendingRequest(correlationId, config.name(), deadline, this, streamOrder);
       if (idempotencyKey == null) {
         send();
         return;
@@ -352,7 +366,9 @@ public final class Exchange implements PendingRequest.Listener {
       return; // Spring and Zilla listeners would take the marker for a request
     }
     ProducerRecord<byte[], byte[]> marker = ResultStore.cancelMarker(record.topic(), partition, pending.correlationId());
-    if (core.publisher.publish(marker, pending.deadline(), (metadata, error) -> {})) {
+    // A stream outlives its first-record deadline: its marker may wait in the queue as long as a request.
+    Instant queueDeadline = stream != null ? core.clock.instant().plus(route.config().timeout()) : pending.deadline();
+    if (core.publisher.publish(marker, queueDeadline, (metadata, error) -> {})) {
       metrics.cancelSent();
     }
   }
@@ -458,6 +474,10 @@ public final class Exchange implements PendingRequest.Listener {
     Outcome answer = outcome;
     ResultStore results = core.results;
     StoredResult kept = result;
+    if (stream != null) {
+      frontEnd.execute(() -> finish(outcome)); // a stream keeps no result
+      return;
+    }
     if (results != null && outcome instanceof Outcome.Replied replied && kept != null) {
       keep(kept.done(replied));
     } else if (results != null && kept != null && outcome instanceof Outcome.Failed failed
@@ -491,10 +511,104 @@ public final class Exchange implements PendingRequest.Listener {
     });
   }
 
+  /** A record of this request's stream, in order; under the stream's lock: only queue it. */
+  @Override
+  public void onStreamRecord(StreamRecord streamRecord) {
+    stream.queue(streamRecord);
+    frontEnd.execute(this::streamed);
+  }
+
+  /** Front end's thread: gives the queued stream records on; the first one starts the stream's own limits. */
+  private void streamed() {
+    if (state != State.PUBLISHED) {
+      return;
+    }
+    boolean before = stream.begun();
+    StreamEnd end = stream.drain();
+    if (end != null) {
+      finishStream(end);
+    } else if (!before && stream.begun()) {
+      cancelDeadline.run(); // the wait for the first record is over
+      armStreamLimits();
+    }
+  }
+
+  /** The stream's overall limit and its idle limit, each failing the pending stream when it passes. */
+  private void armStreamLimits() {
+    String correlationId = pending.correlationId();
+    Duration toMax = positive(Duration.between(core.clock.instant(), created.plus(route.config().stream().maxDuration())));
+    Runnable stopMax = core.deadlines.schedule(toMax, () -> core.pending.fail(
+        correlationId, GatewayError.STREAM_MAX_DURATION, "the stream was not over within " + route.config().stream().maxDuration()));
+    Runnable[] stopIdle = {idleCheck(route.config().stream().idleTimeout())};
+    stopStreamLimits = () -> {
+      stopMax.run();
+      stopIdle[0].run();
+    };
+  }
+
+  /** Checks, after {@code delay}, that a record came within the idle limit; re-arms itself when one did. */
+  private Runnable idleCheck(Duration delay) {
+    Runnable[] current = new Runnable[1];
+    current[0] = core.deadlines.schedule(delay, () -> {
+      long idle = route.config().stream().idleTimeout().toMillis();
+      long quiet = core.clock.millis() - streamOrder.lastProgressMillis();
+      if (quiet < idle) {
+        current[0] = idleCheck(Duration.ofMillis(idle - quiet));
+      } else if (streamOrder.hasGap()) {
+        core.pending.fail(pending.correlationId(), GatewayError.STREAM_BROKEN, "records of the stream are missing");
+      } else {
+        core.pending.fail(pending.correlationId(), GatewayError.STREAM_IDLE_TIMEOUT, "no record of the stream within " + route.config().stream().idleTimeout());
+      }
+    });
+    return () -> current[0].run();
+  }
+
+  /**
+   * Front end's thread: the stream is over, by its end marker, the gateway's own end ({@code end} with an
+   * error) or the caller leaving ({@code null}). Gives the slot back, stops the responder unless the service
+   * ended the stream itself, and writes the end.
+   */
+  private void finishStream(StreamEnd end) {
+    state = State.DONE;
+    cancelDeadline.run();
+    if (stopStreamLimits != null) {
+      stopStreamLimits.run();
+    }
+    core.pending.cancel(pending.correlationId()); // the gateway's own end: nothing more is taken
+    route.release();
+    if (end == null || end.error() != null) {
+      cancelWanted = true;
+      sendCancelMarker();
+    }
+    if (end == null) {
+      stream.cancelled();
+      trace.callerGone();
+      return;
+    }
+    Outcome assembled = stream.finish(end);
+    if (assembled != null) {
+      answer(assembled);
+    } else {
+      if (end.error() != null) {
+        metrics.error(end.error());
+      }
+      metrics.answered(200, System.nanoTime() - openedNanos);
+      trace.answered(200, end.error() == null ? "streamed" : end.error().slug());
+    }
+  }
+
   /** Front end's thread: gives the slot back once, then answers unless the caller left ({@code null}). */
   private void finish(Outcome outcome) {
     if (state == State.DONE || state == State.REFUSED) {
       return;
+    }
+    if (stream != null && state == State.PUBLISHED && (stream.begun() || stream.hasQueued())) {
+      // Mid-stream, the outcome ends the stream: the records queued before it go out first.
+      StreamEnd end = stream.drain();
+      if (stream.begun()) {
+        finishStream(end != null ? end : outcome instanceof Outcome.Failed failed ? stream.end(failed.error(), failed.detail()) : null);
+        return;
+      }
     }
     if (acceptedResult != null && outcome instanceof Outcome.Failed failed && failed.error() == GatewayError.TIMEOUT) {
       outcome = accepted(acceptedResult); // respond-async, wait=N with N past the deadline: still a 202

@@ -6,6 +6,7 @@ import io.courier.gateway.tracing.RequestTrace;
 import io.courier.protocol.CallerIdentity;
 import io.courier.protocol.HeaderFields;
 import io.courier.protocol.HeaderNames;
+import io.courier.protocol.StreamMarkers;
 import io.courier.protocol.RequestEnvelope;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -19,7 +20,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * when the route uses idempotency keys and the caller sent one, then the request's trace context ({@code
  * traceparent}, {@code tracestate}; never the caller's own fields, which the trace continues), then who the
  * caller proved to be on routes with authentication ({@code courier-identity}, {@code courier-identity-kind},
- * {@code courier-identity-claim.*}). Stateless.
+ * {@code courier-identity-claim.*}); last, on streaming routes, {@code courier-stream}. Stateless.
  */
 final class RequestRecords {
   private RequestRecords() {}
@@ -62,7 +63,11 @@ final class RequestRecords {
             pathParams,
             headers.build(),
             identity == null ? null : new CallerIdentity(identity.method().slug(), identity.name(), identity.claims()));
-    return new ProducerRecord<>(route.requestTopic(), null, key, body, envelope.toHeaders());
+    org.apache.kafka.common.header.Headers recordHeaders = envelope.toHeaders();
+    if (route.streams()) {
+      StreamMarkers.markStreaming(recordHeaders, route.stream().idleTimeout().toMillis());
+    }
+    return new ProducerRecord<>(route.requestTopic(), null, key, body, recordHeaders);
   }
 
   private static void forward(CallerRequest request, String name, HeaderFields.Builder headers) {

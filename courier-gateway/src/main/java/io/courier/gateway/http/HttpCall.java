@@ -5,6 +5,8 @@ import io.courier.gateway.error.GatewayError;
 import io.courier.gateway.error.RateLimitedLog;
 import io.courier.gateway.exchange.CallerRequest;
 import io.courier.gateway.exchange.FrontEnd;
+import io.courier.gateway.exchange.StreamSink;
+import io.courier.gateway.config.StreamConfig;
 import io.courier.gateway.path.RequestTarget;
 import io.courier.gateway.pending.Outcome;
 import io.vertx.core.Context;
@@ -32,9 +34,12 @@ final class HttpCall implements CallerRequest, FrontEnd {
   private final Context context;
   /** The route's CORS policy, {@code null} when off. */
   private final CorsPolicy cors;
+  /** The route's stream limits, {@code null} when it takes one reply per request. */
+  private final StreamConfig stream;
 
-  HttpCall(HttpServerRequest request, RequestTarget target, String query, ResponseWriter writer, CorsPolicy cors) {
+  HttpCall(HttpServerRequest request, RequestTarget target, String query, ResponseWriter writer, CorsPolicy cors, StreamConfig stream) {
     this.cors = cors;
+    this.stream = stream;
     this.request = request;
     this.target = target;
     this.query = query;
@@ -64,6 +69,13 @@ final class HttpCall implements CallerRequest, FrontEnd {
     } else {
       ResponseBatches.submit(context, task);
     }
+  }
+
+  /** NDJSON or Server-Sent Events by {@code Accept}; for neither, the assembled array through {@link #answer}. */
+  @Override
+  public StreamSink streamSink() {
+    HttpStreamSink.Format format = HttpStreamSink.Format.accepted(request.method(), request.headers().getAll(HttpHeaders.ACCEPT));
+    return stream == null || format == null ? null : new HttpStreamSink(request, format, stream.bufferBytes(), writer, cors);
   }
 
   @Override

@@ -240,7 +240,7 @@ public final class RequestPipeline {
       unrouted(request, GatewayError.ROUTE_NOT_FOUND, "no route for " + target.path());
       return;
     }
-    HttpCall call = new HttpCall(request, target, query, writer, found.route().cors());
+    HttpCall call = new HttpCall(request, target, query, writer, found.route().cors(), found.route().config().stream());
     Exchange exchange = exchanges.open(found, call, call, rateLimited(found.route(), credentials.check(found.route().config().access(), request), request));
     if (line != null) {
       line.routed(exchange);

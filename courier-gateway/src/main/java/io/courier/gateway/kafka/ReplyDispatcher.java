@@ -4,10 +4,12 @@ import io.courier.gateway.error.GatewayError;
 import io.courier.gateway.pending.Outcome;
 import io.courier.gateway.pending.PendingReplies;
 import io.courier.gateway.pending.ReplyOutcome;
+import io.courier.gateway.pending.StreamRecord;
 import io.courier.protocol.CorrelationIds;
 import io.courier.protocol.Profile;
 import io.courier.protocol.ProtocolException;
 import io.courier.protocol.ReplyEnvelope;
+import io.courier.protocol.StreamMarkers;
 import java.util.Arrays;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -20,8 +22,9 @@ import org.slf4j.LoggerFactory;
  * read (its status is not an HTTP status code) answers that request with 502 {@code bad-reply} at once and
  * is counted {@code malformed}; so is a reply without a correlation id, which answers nobody. Duplicate,
  * late and unknown replies are counted in {@code courier.replies} and dropped, unless they answer a result
- * kept in the results topic, which they then complete. Runs on a consumer thread;
- * never blocks.
+ * kept in the results topic, which they then complete. Records of a streamed reply ({@code courier-stream-seq})
+ * go to their stream ({@link PendingReplies#stream}), or are forwarded like replies. Runs on a consumer
+ * thread; never blocks.
  */
 public final class ReplyDispatcher implements Consumer<ConsumerRecord<byte[], byte[]>> {
   private static final Logger LOGGER = LoggerFactory.getLogger(ReplyDispatcher.class);
@@ -87,6 +90,22 @@ public final class ReplyDispatcher implements Consumer<ConsumerRecord<byte[], by
           source.tag(), record.partition(), record.offset());
       return;
     }
+    StreamMarkers.Position position;
+    try {
+      position = StreamMarkers.positionOf(record.headers());
+    } catch (ProtocolException e) {
+      position = null;
+      if (pending.fail(correlationId, GatewayError.STREAM_BROKEN, "a record of the stream cannot be read")) {
+        events.reply(source, ReplyOutcome.MALFORMED);
+        LOGGER.debug("Unreadable stream record source={} correlationId={} partition={} offset={} reason={}",
+            source.tag(), correlationId, record.partition(), record.offset(), e.getMessage());
+        return;
+      }
+    }
+    if (position != null) {
+      stream(correlationId, position, record);
+      return;
+    }
     Outcome outcome;
     boolean readable = true;
     try {
@@ -110,7 +129,25 @@ public final class ReplyDispatcher implements Consumer<ConsumerRecord<byte[], by
       forwarder.forward(CorrelationIds.instanceOf(correlationId), record); // its own instance answers it
       return;
     }
-    events.reply(source, readable ? result : ReplyOutcome.MALFORMED);
+    counted(readable ? result : ReplyOutcome.MALFORMED, correlationId, record);
+  }
+
+  /** A record of a streamed reply: to its stream in order, or forwarded to the instance that waits for it. */
+  private void stream(String correlationId, StreamMarkers.Position position, ConsumerRecord<byte[], byte[]> record) {
+    StreamRecord item =
+        new StreamRecord(position.sequence(), position.endStatus(), ReplyEnvelope.httpHeaders(record.headers()),
+            record.value() == null ? EMPTY : record.value());
+    ReplyOutcome result = pending.stream(correlationId, item);
+    if (result == ReplyOutcome.FOREIGN && forwarder != null) {
+      events.reply(source, result);
+      forwarder.forward(CorrelationIds.instanceOf(correlationId), record); // in order: one forward partition per instance
+      return;
+    }
+    counted(result, correlationId, record);
+  }
+
+  private void counted(ReplyOutcome result, String correlationId, ConsumerRecord<byte[], byte[]> record) {
+    events.reply(source, result);
     if (result != ReplyOutcome.MATCHED) {
       LOGGER.debug(
           "Dropped reply outcome={} source={} correlationId={} partition={} offset={}",

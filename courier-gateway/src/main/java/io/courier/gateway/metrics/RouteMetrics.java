@@ -21,6 +21,8 @@ public final class RouteMetrics {
   private final Map<GatewayError, Counter> errors = new EnumMap<>(GatewayError.class);
   private final Counter droppedReplyHeaders;
   private final Counter cancels;
+  /** Only streaming routes have stream meters; {@code null} for the others. */
+  private final StreamMetrics stream;
   /** Refused callers by reason; only routes with authentication have them. */
   private final Map<String, Counter> authenticationRefused = new java.util.HashMap<>();
   private final Map<IdempotencyOutcome, Counter> idempotency = new EnumMap<>(IdempotencyOutcome.class);
@@ -78,6 +80,7 @@ public final class RouteMetrics {
                 .register(registry));
       }
     }
+    stream = route.config().streams() ? new StreamMetrics(registry, this.route) : null;
     cancels =
         Counter.builder("courier.cancels")
             .description("Cancel markers sent for requests whose callers went away")
@@ -109,6 +112,11 @@ public final class RouteMetrics {
     if (counter != null) {
       counter.increment();
     }
+  }
+
+  /** The stream meters of a streaming route; {@code null} for a route that takes one reply per request. */
+  public StreamMetrics stream() {
+    return stream;
   }
 
   /** A cancel marker was queued for a request whose caller went away. */

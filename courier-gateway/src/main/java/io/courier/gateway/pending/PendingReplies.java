@@ -55,10 +55,54 @@ public final class PendingReplies {
    */
   public ReplyOutcome complete(String correlationId, Outcome reply) {
     PendingRequest request = waiting.get(correlationId);
+    if (request != null && request.stream() != null && !request.stream().closeForSingleReply()) {
+      return ReplyOutcome.DUPLICATE; // its stream has begun: a single reply cannot answer it any more
+    }
     if (request != null && finish(request, State.ANSWERED)) {
       request.notify(reply);
       return ReplyOutcome.MATCHED;
     }
+    return unmatched(correlationId, request);
+  }
+
+  /**
+   * Hands a record of a streamed reply to its waiting request, in sequence order ({@link StreamReorder});
+   * the end marker, once delivered, finishes the request. A stream record for a request that takes one reply
+   * is that reply, its first item the whole answer (as for a gateway before protocol 3). A record more than
+   * the reorder window ahead fails the stream with {@code stream-broken} and is counted {@code malformed}.
+   */
+  public ReplyOutcome stream(String correlationId, StreamRecord record) {
+    PendingRequest request = waiting.get(correlationId);
+    if (request != null && request.stream() == null) {
+      return complete(correlationId, new Outcome.Replied(200, record.headers(), record.value()));
+    }
+    if (request == null || request.state() != State.WAITING) {
+      return unmatched(correlationId, request);
+    }
+    switch (request.stream().offer(record, request::streamed, clock.millis())) {
+      case ENDED -> {
+        finish(request, State.ANSWERED); // the listener has the end marker already; nobody else is told
+        return ReplyOutcome.MATCHED;
+      }
+      case ACCEPTED -> {
+        return ReplyOutcome.MATCHED;
+      }
+      case DUPLICATE -> {
+        return ReplyOutcome.DUPLICATE;
+      }
+      case PAST_END -> {
+        return ReplyOutcome.LATE;
+      }
+      default -> {
+        fail(correlationId, GatewayError.STREAM_BROKEN,
+            "a record came more than " + StreamReorder.WINDOW + " ahead of the next one expected");
+        return ReplyOutcome.MALFORMED;
+      }
+    }
+  }
+
+  /** What a reply that finished nothing is: a duplicate, late, foreign or unknown. */
+  private ReplyOutcome unmatched(String correlationId, PendingRequest request) {
     if (request == null) {
       forgetExpired(clock.instant());
     }
@@ -80,6 +124,9 @@ public final class PendingReplies {
    */
   public boolean expire(String correlationId) {
     PendingRequest request = waiting.get(correlationId);
+    if (request != null && request.stream() != null && request.stream().begun()) {
+      return false; // its stream has begun: the stream's own limits end it now (fail)
+    }
     if (request == null || !finish(request, State.EXPIRED)) {
       return false;
     }

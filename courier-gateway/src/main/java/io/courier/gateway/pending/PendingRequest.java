@@ -12,6 +12,13 @@ public final class PendingRequest {
   @FunctionalInterface
   public interface Listener {
     void onOutcome(Outcome outcome);
+
+    /**
+     * A record of the request's stream, in sequence order, the end marker last; called on a consumer thread
+     * under the stream's lock ({@link StreamReorder}): must only queue it, never block. Only requests created
+     * with a {@link StreamReorder} get these.
+     */
+    default void onStreamRecord(StreamRecord record) {}
   }
 
   enum State {
@@ -30,8 +37,16 @@ public final class PendingRequest {
   private final Listener listener;
   private final AtomicInteger state = new AtomicInteger(State.WAITING.ordinal());
   private volatile boolean produced;
+  /** Its stream's order, on a streaming route; {@code null} when one reply answers it. */
+  private final StreamReorder stream;
 
   public PendingRequest(String correlationId, String route, Instant deadline, Listener listener) {
+    this(correlationId, route, deadline, listener, null);
+  }
+
+  /** @param stream the order of its stream records, for a request of a streaming route; else {@code null} */
+  public PendingRequest(String correlationId, String route, Instant deadline, Listener listener, StreamReorder stream) {
+    this.stream = stream;
     this.correlationId = correlationId;
     this.route = route;
     this.deadline = deadline;
@@ -50,6 +65,11 @@ public final class PendingRequest {
     return deadline;
   }
 
+  /** Its stream's order, or {@code null} when it takes one reply. */
+  public StreamReorder stream() {
+    return stream;
+  }
+
   /** Kafka acknowledged the request record. */
   public void markProduced() {
     produced = true;
@@ -65,6 +85,10 @@ public final class PendingRequest {
 
   State state() {
     return STATES[state.get()];
+  }
+
+  void streamed(StreamRecord record) {
+    listener.onStreamRecord(record);
   }
 
   void notify(Outcome outcome) {

@@ -2,6 +2,8 @@ package io.courier.responder.internal;
 
 import io.courier.protocol.ReplyEnvelope;
 import io.courier.protocol.RequestEnvelope;
+import io.courier.protocol.StreamMarkers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import io.courier.responder.Reply;
 import io.opentelemetry.api.trace.Span;
 import org.apache.kafka.common.header.Headers;
@@ -34,10 +36,14 @@ final class ReplyProducer {
    * @return completes when Kafka acknowledges the reply, exceptionally when producing it failed
    */
   CompletionStage<Void> send(RequestEnvelope request, String key, byte[] correlationId, Reply reply, Span span) {
+    return produce(record(request, key, correlationId, reply, span));
+  }
+
+  private CompletionStage<Void> produce(ProducerRecord<String, byte[]> record) {
     CompletableFuture<Void> acknowledged = new CompletableFuture<>();
     try {
       producer.send(
-          record(request, key, correlationId, reply, span),
+          record,
           (metadata, exception) -> {
             if (exception == null) {
               acknowledged.complete(null);
@@ -50,6 +56,26 @@ final class ReplyProducer {
       acknowledged.completeExceptionally(e);
     }
     return acknowledged;
+  }
+
+  /**
+   * Sends record {@code sequence} of a streamed reply to {@code request}: an item ({@code endStatus} -1) or
+   * the end marker, to the request's reply partition like any reply, so that the stream keeps its order.
+   *
+   * @return completes when Kafka acknowledges it, exceptionally when producing it failed
+   */
+  CompletionStage<Void> sendStream(
+      RequestEnvelope request, String key, byte[] correlationId, long sequence, int endStatus, byte[] value, Span span) {
+    RecordHeaders headers = new RecordHeaders();
+    headers.add(request.profile().correlationHeader(), correlationId);
+    if (endStatus < 0) {
+      StreamMarkers.markItem(headers, sequence);
+    } else {
+      StreamMarkers.markEnd(headers, sequence, endStatus);
+    }
+    ResponderTracing.inject(span, headers);
+    Integer partition = request.replyPartition() < 0 ? null : request.replyPartition();
+    return produce(new ProducerRecord<>(request.replyTopic(), partition, key, value, headers));
   }
 
   static ProducerRecord<String, byte[]> record(RequestEnvelope request, String key, byte[] correlationId, Reply reply, Span span) {

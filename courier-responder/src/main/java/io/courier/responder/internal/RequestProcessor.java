@@ -6,6 +6,8 @@ import io.courier.protocol.RequestEnvelope;
 import io.courier.responder.Cancellation;
 import io.courier.responder.Reply;
 import io.courier.responder.Request;
+import io.courier.responder.ReplyStream;
+import io.courier.protocol.StreamMarkers;
 import io.courier.responder.RequestHandler;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Scope;
@@ -174,9 +176,15 @@ final class RequestProcessor {
       LOGGER.debug("Skipped cancelled request correlationId={} requestTopic={}", envelope.correlationId(), requestTopic);
       return CompletableFuture.completedFuture(Outcome.CANCELLED);
     }
-    Request request = new Request(envelope, record.key(), record.value(), cancellation.token());
     byte[] correlationId = record.headers().lastHeader(envelope.profile().correlationHeader()).value();
     Span span = tracing.start(record, envelope);
+    ReplyStream stream =
+        takesStream(record)
+            ? new ReplyStream(
+                (sequence, endStatus, value) -> replies.sendStream(envelope, record.key(), correlationId, sequence, endStatus, value, span),
+                cancellation.token(), envelope.deadline(), clock, ReplyStream.DEFAULT_WINDOW)
+            : null;
+    Request request = new Request(envelope, record.key(), record.value(), cancellation.token(), stream);
     CompletionStage<Answer> answered;
     try (Scope handlerSees = span.makeCurrent()) {
       answered = once(request, now, cancellation);
@@ -190,8 +198,45 @@ final class RequestProcessor {
         counters.cancelled();
         return ended(span, Outcome.CANCELLED, 0);
       }
+      if (stream != null && stream.begun()) {
+        return streamed(envelope, stream, answer).thenCompose(outcome -> ended(span, outcome, answer.reply().status()));
+      }
       return produce(envelope, record.key(), correlationId, answer, span)
           .thenCompose(outcome -> ended(span, outcome, answer.reply().status()));
+    });
+  }
+
+  /** Whether the request takes a stream ({@code courier-stream}); an unreadable header means it does not. */
+  private static boolean takesStream(ConsumerRecord<String, byte[]> record) {
+    try {
+      return StreamMarkers.idleTimeoutMillis(record.headers()) >= 0;
+    } catch (ProtocolException e) {
+      return false;
+    }
+  }
+
+  /**
+   * A request answered by its stream: the end marker is the handler's ({@link ReplyStream#end}), or, when the
+   * handler failed or timed out mid-stream, its problem reply becomes the end marker. Done once Kafka has
+   * acknowledged the end.
+   */
+  private CompletionStage<Outcome> streamed(RequestEnvelope envelope, ReplyStream stream, Answer answer) {
+    if (!stream.isStreamed(answer.reply())) {
+      stream.endWith(answer.reply());
+    }
+    return stream.completion().handle((ok, error) -> {
+      if (error == null) {
+        counters.answered();
+        return Outcome.ANSWERED;
+      }
+      if (unwrap(error) instanceof java.util.concurrent.CancellationException) {
+        counters.cancelled();
+        return Outcome.CANCELLED;
+      }
+      counters.failed();
+      LOGGER.warn("Stream not produced correlationId={} replyTopic={} requestTopic={} error={}",
+          envelope.correlationId(), envelope.replyTopic(), requestTopic, String.valueOf(unwrap(error)));
+      return Outcome.REPLY_FAILED;
     });
   }
 
