@@ -57,6 +57,7 @@ class WebSocketIT {
           routes:
             - {method: POST, path: "/echo/{id}", key: "path:id"}
             - {method: GET, path: "/hold/{id}"}
+            - {method: GET, path: "/count/{id}", stream: {idle-timeout: 5s, max-duration: 20s}}
         - name: secret
           request-topic: ws.requests
           authentication: api-key
@@ -91,6 +92,9 @@ class WebSocketIT {
                 HELD.add(id);
                 return held;
               }
+              if (request.path().startsWith("/count/")) {
+                return CompletableFuture.supplyAsync(() -> count(request, Integer.parseInt(id)), DELAY);
+              }
               if (request.path().startsWith("/secret/")) {
                 return CompletableFuture.completedFuture(Reply.ok("{\"caller\":\"" + request.identity().orElseThrow().name() + "\"}"));
               }
@@ -107,6 +111,15 @@ class WebSocketIT {
     tight =
         GatewayTester.start(kafka.bootstrapServers(), YAML.formatted("ws-tight", "300ms", "300ms", "ws.tight.responses", hash,
             "{enabled: true, path: /socket, max-frame-bytes: 2048, max-in-flight: 2, idle-timeout: 2s, max-sockets: 2}"));
+  }
+
+  /** Streams {@code {"n":i}} for i below {@code count}, then ends with 200 (ReplyStream, docs/protocol.md "Streamed replies"). */
+  private static Reply count(io.courier.responder.Request request, int count) {
+    io.courier.responder.ReplyStream stream = request.stream();
+    for (int i = 0; i < count; i++) {
+      stream.send("{\"n\":" + i + "}");
+    }
+    return stream.end(200);
   }
 
   @AfterAll
@@ -144,6 +157,38 @@ class WebSocketIT {
       assertThat(io.micrometer.core.instrument.search.Search.in(gateway.gateway().meterRegistry()).name("courier.requests")
           .tag("route", "echo.POST /echo/{id}").timers().stream().mapToLong(io.micrometer.core.instrument.Timer::count).sum())
           .as("counted by the route's own meters, as HTTP requests are").isGreaterThanOrEqualTo(100);
+    }
+  }
+
+  @Test
+  void aStreamingRouteIsAnsweredWithAFramePerItemInOrderThenItsEndAndOtherRequestsGoOnBetween() {
+    try (SocketClient socket = SocketClient.open(SocketClient.uri(gateway, "/ws"))) {
+      // When a streamed request and an ordinary one go out on the same socket
+      socket.send("{\"id\":\"s\",\"method\":\"GET\",\"path\":\"/count/5\"}");
+      socket.send("{\"id\":\"e\",\"method\":\"POST\",\"path\":\"/echo/9\",\"body\":{\"n\":9}}");
+
+      // Then the stream comes as frames under its id: items by seq, in order, then the end with the final status
+      java.util.List<JsonNode> stream = new java.util.ArrayList<>();
+      JsonNode echo = null;
+      while (stream.isEmpty() || !stream.get(stream.size() - 1).has("status") || echo == null) {
+        JsonNode frame = socket.next(20);
+        if (frame.get("id").asText().equals("e")) {
+          echo = frame;
+        } else {
+          stream.add(frame);
+        }
+      }
+      assertThat(stream).hasSize(6);
+      for (int i = 0; i < 5; i++) {
+        assertThat(stream.get(i).get("seq").asLong()).isEqualTo(i);
+        assertThat(stream.get(i).at("/item/n").asInt()).isEqualTo(i);
+        assertThat(stream.get(i).has("status")).as("an item is not final").isFalse();
+      }
+      assertThat(stream.get(0).has("headers")).as("the stream's headers come with its first frame").isTrue();
+      assertThat(stream.get(5).get("status").asInt()).isEqualTo(200);
+      assertThat(stream.get(5).get("end").toString()).isEqualTo("{\"status\":200,\"items\":5}");
+      assertThat(echo.get("status").asInt()).isEqualTo(201);
+      assertThat(socket.poll()).isNull();
     }
   }
 

@@ -240,6 +240,66 @@ final class Frames {
   }
 
   /**
+   * One item of a streamed reply (docs/protocol.md, "WebSocket"): {@code {"id":..,"seq":n,"item":..}}, the
+   * first frame of the stream also with its {@code headers}. An item that is not JSON goes as a string.
+   *
+   * @param headers the stream's header fields, or {@code null} on every frame but its first
+   */
+  static byte[] item(String id, long sequence, HeaderFields headers, byte[] item) {
+    return frame(id, headers, json -> {
+      json.writeNumberField("seq", sequence);
+      json.writeFieldName("item");
+      JsonNode value = jsonOrNull(item);
+      if (value != null) {
+        json.writeTree(value);
+      } else {
+        json.writeString(new String(item, StandardCharsets.UTF_8));
+      }
+    });
+  }
+
+  /**
+   * The last frame of a streamed reply: {@code {"id":..,"status":s,"end":{"status":s,"items":n[,"problem":..]}}},
+   * with the stream's {@code headers} when no item came before it.
+   */
+  static byte[] end(String id, HeaderFields headers, io.courier.gateway.exchange.StreamEnd end) {
+    return frame(id, headers, json -> {
+      json.writeNumberField("status", end.status());
+      json.writeFieldName("end");
+      json.writeTree(JSON.readTree(end.toJson()));
+    });
+  }
+
+  private interface Members {
+    void write(JsonGenerator json) throws IOException;
+  }
+
+  private static byte[] frame(String id, HeaderFields headers, Members members) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(128);
+    try (JsonGenerator json = JSON.getFactory().createGenerator(out)) {
+      json.writeStartObject();
+      json.writeStringField("id", id);
+      members.write(json);
+      if (headers != null) {
+        writeHeaders(json, headers(headers));
+      }
+      json.writeEndObject();
+    } catch (IOException e) {
+      throw new IllegalStateException("writing to memory does not fail", e);
+    }
+    return out.toByteArray();
+  }
+
+  private static JsonNode jsonOrNull(byte[] bytes) {
+    try {
+      JsonNode value = JSON.readTree(bytes);
+      return value == null || value.isMissingNode() ? null : value;
+    } catch (IOException notJson) {
+      return null;
+    }
+  }
+
+  /**
    * What a problem frame says beyond the error: the same as an HTTP problem response would.
    *
    * @param resultsPath the prefix of result {@code Location}s
@@ -275,18 +335,12 @@ final class Frames {
     if (body.length == 0) {
       return;
     }
-    if (isJson(contentType)) {
-      try {
-        JsonNode value = JSON.readTree(body);
-        if (value != null && !value.isMissingNode()) {
-          json.writeFieldName("body");
-          json.writeTree(value);
-          return;
-        }
-      } catch (IOException notJson) {
-        // labelled JSON but is not: sent as text or bytes below, as it came
-      }
-    }
+    JsonNode value = isJson(contentType) ? jsonOrNull(body) : null;
+    if (value != null) {
+      json.writeFieldName("body");
+      json.writeTree(value);
+      return;
+    } // labelled JSON but is not: sent as text or bytes below, as it came
     String text = utf8(body);
     if (text != null) {
       json.writeStringField("body", text);

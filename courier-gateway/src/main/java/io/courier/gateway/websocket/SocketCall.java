@@ -3,6 +3,7 @@ package io.courier.gateway.websocket;
 import io.courier.gateway.exchange.CallerRequest;
 import io.courier.gateway.exchange.Exchange;
 import io.courier.gateway.exchange.FrontEnd;
+import io.courier.gateway.exchange.StreamSink;
 import io.courier.gateway.path.RequestTarget;
 import io.courier.gateway.pending.Outcome;
 import java.time.Instant;
@@ -21,6 +22,8 @@ final class SocketCall implements CallerRequest, FrontEnd {
   final Instant time = Instant.now();
   final long startNanos = System.nanoTime();
   final long bytesIn;
+  /** What the frames of a streamed reply took so far. */
+  long bytesOut;
   /** Fields a refusal's step set for its problem frame, as HTTP sets them on the response. */
   final Map<String, String> problemHeaders = new LinkedHashMap<>(2);
   /** Set once the exchange is opened; {@code null} before (and for a request refused before a route matched). */
@@ -58,6 +61,12 @@ final class SocketCall implements CallerRequest, FrontEnd {
   @Override
   public void execute(Runnable task) {
     session.execute(task);
+  }
+
+  /** A socket always takes a streamed reply item by item, as frames. */
+  @Override
+  public StreamSink streamSink() {
+    return new SocketStream(session, this);
   }
 
   @Override

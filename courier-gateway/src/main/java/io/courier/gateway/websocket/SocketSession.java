@@ -204,14 +204,48 @@ final class SocketSession {
         Frames.answer(call.id(), outcome, "HEAD".equals(request.method()),
             new Frames.Answer(endpoint.resultsPath(), endpoint.retryAfterSeconds(), call.problemHeaders,
                 request.target() == null ? null : request.target().path()));
+    send(frame);
+    log(call, status(outcome), frame.length);
+  }
+
+  /**
+   * One item frame of a streamed reply. Event loop.
+   *
+   * @return {@code false} when the socket's write queue is full (the client reads too slowly): the exchange
+   *     then ends the stream with {@code slow-reader}
+   */
+  boolean streamed(SocketCall call, byte[] frame) {
+    if (closed || inFlight.get(call.id()) != call) {
+      return true; // the caller left: the exchange hears it from the close
+    }
+    call.bytesOut += frame.length;
+    return send(frame);
+  }
+
+  /** The last frame of a streamed reply: the request is answered. Event loop. */
+  void streamEnded(SocketCall call, byte[] frame, int status) {
+    if (inFlight.remove(call.id()) != call) {
+      return;
+    }
+    if (inFlight.isEmpty()) {
+      armIdle();
+    }
+    if (!closed) {
+      send(frame);
+      log(call, status, call.bytesOut + frame.length);
+    }
+  }
+
+  /** Writes a frame; a client that does not read its answers is not read from until it does. */
+  private boolean send(byte[] frame) {
     socket.writeTextMessage(new String(frame, StandardCharsets.UTF_8));
     endpoint.metrics().frameOut();
-    log(call, status(outcome), frame.length);
-    if (socket.writeQueueFull()) {
-      // The client is not reading its answers: read no more requests from it until it does.
-      socket.pause();
-      socket.drainHandler(drained -> socket.resume());
+    if (!socket.writeQueueFull()) {
+      return true;
     }
+    socket.pause();
+    socket.drainHandler(drained -> socket.resume());
+    return false;
   }
 
   private static int status(Outcome outcome) {

@@ -75,6 +75,19 @@ class FramesTest {
     assertThat(timeout).contains("\"status\":504", "\"location\":\"/results/gw.abc\"").doesNotContain("retry-after");
   }
 
+  @Test
+  void aStreamIsItemFramesBySeqWithTheHeadersOnTheFirstThenAnEndFrameWithTheFinalStatus() {
+    String first = new String(Frames.item("s", 0, HeaderFields.of("x-feed", "a"), bytes("{\"n\":0}")), StandardCharsets.UTF_8);
+    String notJson = new String(Frames.item("s", 1, null, bytes("n=1")), StandardCharsets.UTF_8);
+    String end = new String(Frames.end("s", null, io.courier.gateway.exchange.StreamEnd.of(GatewayError.SLOW_READER, "slow", 2, "/feed")),
+        StandardCharsets.UTF_8);
+
+    assertThat(first).isEqualTo("{\"id\":\"s\",\"seq\":0,\"item\":{\"n\":0},\"headers\":{\"x-feed\":\"a\"}}");
+    assertThat(notJson).isEqualTo("{\"id\":\"s\",\"seq\":1,\"item\":\"n=1\"}");
+    assertThat(end).startsWith("{\"id\":\"s\",\"status\":" + GatewayError.SLOW_READER.status() + ",\"end\":{\"status\":")
+        .contains("\"items\":2", "urn:courier:problem:slow-reader");
+  }
+
   private static String answer(Outcome outcome) {
     return new String(Frames.answer("r", outcome, false, NO_EXTRAS), StandardCharsets.UTF_8);
   }
