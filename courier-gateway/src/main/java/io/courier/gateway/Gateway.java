@@ -79,6 +79,8 @@ public final class Gateway implements AutoCloseable {
   private final ClusterWatch clusterWatch;
   private final Tracing tracing;
   private final Authenticator authenticator;
+  /** The WebSocket front end, or {@code null} when off. */
+  private volatile io.courier.gateway.websocket.WebSocketEndpoint webSockets;
   private final Readiness readiness;
   private final RouteTable routes;
   private final int httpPort;
@@ -163,7 +165,7 @@ public final class Gateway implements AutoCloseable {
               AsyncApiDocument.json(config).getBytes(java.nio.charset.StandardCharsets.UTF_8), accessLog, statusReport(clock),
               authenticator,
               config.management() == null ? io.courier.gateway.config.RouteAccess.OPEN : config.management().access(),
-              webSockets(exchanges, metrics)));
+              webSockets = webSockets(exchanges, metrics)));
       this.httpPort = ports[0];
       this.managementPort = ports[1];
     } catch (RuntimeException e) {
@@ -357,6 +359,9 @@ public final class Gateway implements AutoCloseable {
       }
     }
     try {
+      if (webSockets != null) {
+        await(webSockets.goingAway().timeout(2, TimeUnit.SECONDS).recover(slow -> io.vertx.core.Future.succeededFuture()));
+      }
       await(vertx.close());
     } finally {
       // Consumers first: leaving the group hands the partitions over at once, and a forward in the

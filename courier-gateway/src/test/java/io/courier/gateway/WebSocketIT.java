@@ -321,6 +321,18 @@ class WebSocketIT {
   }
 
   @Test
+  void aGatewayThatStopsClosesItsSocketsWith1001(EmbeddedKafka kafka) throws Exception {
+    String hash = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(KEY.getBytes(StandardCharsets.UTF_8)));
+    GatewayTester stopping =
+        GatewayTester.start(kafka.bootstrapServers(), YAML.formatted("ws-stop", "10s", "75s", "ws.tight.responses", hash, "{enabled: true}"));
+    try (SocketClient socket = SocketClient.open(SocketClient.uri(stopping, "/ws"))) {
+      stopping.close();
+
+      assertThat(socket.closed()).succeedsWithin(Duration.ofSeconds(10)).isEqualTo("1001 gateway shutting down");
+    }
+  }
+
+  @Test
   void aBinaryMessageClosesTheSocketWith1003() {
     try (SocketClient socket = SocketClient.open(SocketClient.uri(tight, "/socket"))) {
       socket.sendBinary(new byte[] {1, 2, 3});

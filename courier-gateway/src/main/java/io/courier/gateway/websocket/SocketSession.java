@@ -40,6 +40,7 @@ final class SocketSession {
   private static final RateLimitedLog WARNINGS = new RateLimitedLog(LOGGER, Duration.ofSeconds(10));
   /** RFC 6455 section 7.4.1. */
   static final short NORMAL = 1000;
+  static final short GOING_AWAY = 1001;
   static final short UNSUPPORTED_DATA = 1003;
   static final short MESSAGE_TOO_BIG = 1009;
 
@@ -296,6 +297,19 @@ final class SocketSession {
     }
   }
 
+  /** Closes the socket with 1001, on its event loop. Any thread. */
+  io.vertx.core.Future<Void> goingAway() {
+    io.vertx.core.Promise<Void> closed = io.vertx.core.Promise.promise();
+    context.runOnContext(ignored -> {
+      if (socket.isClosed()) {
+        closed.complete();
+      } else {
+        socket.close(GOING_AWAY, "gateway shutting down").onComplete(closed);
+      }
+    });
+    return closed.future();
+  }
+
   private void close(short code, String reason) {
     if (!socket.isClosed()) {
       socket.close(code, reason);
@@ -320,7 +334,7 @@ final class SocketSession {
     }
     closed = true;
     cancelIdle();
-    endpoint.metrics().closed();
+    endpoint.closed(this);
     List<SocketCall> gone = new ArrayList<>(inFlight.values());
     inFlight.clear();
     for (SocketCall call : gone) {

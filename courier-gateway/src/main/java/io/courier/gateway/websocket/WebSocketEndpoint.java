@@ -44,6 +44,8 @@ public final class WebSocketEndpoint implements UpgradeEndpoint {
   private final String resultsPath;
   /** {@code null} when the access log is off. */
   private final AccessLog accessLog;
+  /** The open sockets, for {@link #goingAway}. */
+  private final java.util.Set<SocketSession> sessions = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   /**
    * @param maxHeaderBytes the most bytes a frame's header fields may take ({@code http.max-header-bytes})
@@ -126,7 +128,9 @@ public final class WebSocketEndpoint implements UpgradeEndpoint {
         .toWebSocket()
         .onSuccess(socket -> {
           upgraded.accept(connection);
-          new SocketSession(this, socket, upgrade).start();
+          SocketSession session = new SocketSession(this, socket, upgrade);
+          sessions.add(session);
+          session.start();
         })
         .onFailure(failed -> {
           metrics.closed();
@@ -134,6 +138,23 @@ public final class WebSocketEndpoint implements UpgradeEndpoint {
             refuse.accept(GatewayError.MALFORMED_REQUEST, "not a valid WebSocket handshake (RFC 6455 section 4.2.1)");
           }
         });
+  }
+
+  /**
+   * The gateway is stopping (its requests drained): every open socket is closed with 1001 (Going Away, RFC
+   * 6455 section 7.4.1) rather than cut, so clients know to reconnect elsewhere. Any thread.
+   *
+   * @return completes once every close frame is written
+   */
+  public io.vertx.core.Future<Void> goingAway() {
+    List<io.vertx.core.Future<Void>> closes = sessions.stream().map(SocketSession::goingAway).toList();
+    return io.vertx.core.Future.join(closes).mapEmpty();
+  }
+
+  /** A session's socket closed. */
+  void closed(SocketSession session) {
+    sessions.remove(session);
+    metrics.closed();
   }
 
   /**
