@@ -49,6 +49,8 @@ public final class Bench {
   static final String FLOOR_REPLIES = "bench.floor.replies";
   static final String SLOW_TOPIC = "bench.slow";
   static final String SLOW_REPLIES = "bench.slow.responses";
+  /** Streams measured in the stream scenario, after one to warm up. */
+  private static final int STREAMS = 5;
   private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
   private static final List<String> CHILD_JVM = List.of("-Xms256m", "-Xmx512m", "-XX:+UseG1GC");
 
@@ -153,6 +155,9 @@ public final class Bench {
         }
       }
     }
+    out.printf("courier bench: %d streams of %d items over NDJSON, then as many plain round trips...%n",
+        STREAMS, StreamScenario.ITEMS);
+    StreamScenario.Result streamed = StreamScenario.run(courier.process().port(), STREAMS);
     targets.forEach(this::stopNow); // the in-flight scenario gets the machine to itself
 
     InFlightScenario.Result inFlight = null;
@@ -168,7 +173,7 @@ public final class Bench {
       inFlight = InFlightScenario.run(gateway, clients, options.inFlight(), options.slowServiceDelay());
     }
     Duration took = Duration.ofNanos(System.nanoTime() - begin);
-    String markdown = BenchReport.markdown(options, table, inFlight, notes, took);
+    String markdown = BenchReport.markdown(options, table, inFlight, streamed, notes, took);
     Path file = write(markdown);
     out.println();
     out.println(markdown);

@@ -21,8 +21,8 @@ import java.util.Locale;
  */
 public record BenchReport(ResultTable table, InFlightScenario.Result inFlight, String markdown, Path file) {
 
-  static String markdown(BenchOptions o, ResultTable table, InFlightScenario.Result inFlight, List<String> notes,
-      Duration took) {
+  static String markdown(BenchOptions o, ResultTable table, InFlightScenario.Result inFlight,
+      StreamScenario.Result streamed, List<String> notes, Duration took) {
     StringBuilder md = new StringBuilder();
     md.append("# courier bench results\n\n");
     md.append(String.format(Locale.ROOT,
@@ -51,6 +51,17 @@ public record BenchReport(ResultTable table, InFlightScenario.Result inFlight, S
           inFlight.sent(), o.slowServiceDelay().toMillis(), InFlightScenario.HEAP_CAP_MB, inFlight.answered(),
           inFlight.errors(), fmt(inFlight.seconds(), 1), fmt(inFlight.p50Millis(), 0), fmt(inFlight.maxMillis(), 0),
           fmt(inFlight.maxHeapMb(), 1), fmt(inFlight.gatewayCpuSeconds(), 2)));
+    }
+    if (streamed != null) {
+      md.append("## Streamed replies beside request-reply\n\n");
+      md.append(String.format(Locale.ROOT,
+          "| %d items, one client, same gateway and service | items/s | per-item latency p50 | p99 |%n|---|---|---|---|%n"
+              + "| one NDJSON stream (`GET /stream/%d`, median of %d streams) | %s | %s ms | %s ms |%n"
+              + "| %d plain round trips, one after another (`POST /echo`) | %s | %s ms | %s ms |%n%n"
+              + "Per-item latency of the stream: from the responder's `send` to the line's arrival at the client.%n%n",
+          StreamScenario.ITEMS, StreamScenario.ITEMS, streamed.streams(), fmt(streamed.itemsPerSecond(), 0),
+          fmt(streamed.itemP50Millis(), 3), fmt(streamed.itemP99Millis(), 3), StreamScenario.ITEMS,
+          fmt(streamed.repliesPerSecond(), 0), fmt(streamed.replyP50Millis(), 3), fmt(streamed.replyP99Millis(), 3)));
     }
     md.append("## Every round\n\n").append(table.raw());
     return md.toString();

@@ -339,6 +339,34 @@ class ResponderIT {
     await().untilAsserted(() -> assertThat(responder.stats().refused()).isEqualTo(1));
   }
 
+  @Test
+  void aStreamOfManyItemsLandsInOrderOnTheRequestedPartition() {
+    // Given a request of a streaming route (courier-stream), and a service that streams 500 items
+    RequestEnvelope envelope = envelope(Profile.COURIER, "s-1", 1);
+    org.apache.kafka.common.header.Headers headers = envelope.toHeaders();
+    io.courier.protocol.StreamMarkers.markStreaming(headers, 10_000);
+    sendRaw(new ProducerRecord<>(requestTopic, null, "feed", new byte[0], headers));
+
+    start(Responder.builder().syncHandler(request -> {
+      ReplyStream stream = request.stream();
+      for (int i = 0; i < 500; i++) {
+        stream.send("{\"n\":" + i + "}");
+      }
+      return stream.end(200);
+    }));
+
+    // Then 500 items and the end, all on partition 1, numbered in the order they were read
+    List<ConsumerRecord<String, byte[]>> records = awaitReplies(501);
+    for (int i = 0; i < records.size(); i++) {
+      ConsumerRecord<String, byte[]> record = records.get(i);
+      assertThat(record.partition()).isEqualTo(1);
+      assertThat(header(record, HeaderNames.STREAM_SEQ)).isEqualTo(Integer.toString(i));
+      assertThat(header(record, HeaderNames.CORRELATION_ID)).isEqualTo("s-1");
+    }
+    assertThat(body(records.get(499))).isEqualTo("{\"n\":499}");
+    assertThat(header(records.get(500), HeaderNames.STREAM_END)).isEqualTo("200");
+  }
+
   private Responder start(Responder.Builder builder) {
     Responder responder =
         builder

@@ -11,7 +11,8 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * The gateway as the bench runs it: its own JVM, the routes {@code POST /echo} and {@code POST
- * /echo-idempotent} (with {@code idempotency: optional}) to the echo service, limits high enough for the 10
+ * /echo-idempotent} (with {@code idempotency: optional}) and the streaming {@code GET /stream/{count}} to the echo
+ * service, limits high enough for the 10
  * 000-in-flight scenario. JVM heap metrics are added to {@code /metrics} so the bench can
  * read the gateway's heap from outside.
  *
@@ -43,6 +44,9 @@ public final class GatewayMain {
               - method: POST
                 path: /echo-idempotent
                 idempotency: optional
+              - method: GET
+                path: /stream/{count}
+                stream: {idle-timeout: 10s, max-duration: 60s}
         """
             .formatted(args[0], args[2], args[4], args[1], args[3], args[4]);
     Gateway gateway = Gateway.start(ConfigLoader.parse(yaml));

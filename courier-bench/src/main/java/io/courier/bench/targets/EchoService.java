@@ -2,6 +2,7 @@ package io.courier.bench.targets;
 
 import io.courier.responder.Reply;
 import io.courier.responder.Request;
+import io.courier.responder.ReplyStream;
 import io.courier.responder.Responder;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -11,7 +12,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The service every Kafka target talks to: a {@link Responder} that answers each request with its own body and
- * content type, at once or after a fixed delay (the slow service of the in-flight scenario). It understands
+ * content type, at once or after a fixed delay (the slow service of the in-flight scenario), or, on a streaming
+ * route, with a stream of numbered items (the stream scenario). It understands
  * Courier- and Spring-convention requests alike. Thread-safe.
  */
 public final class EchoService implements AutoCloseable {
@@ -65,7 +67,23 @@ public final class EchoService implements AutoCloseable {
   }
 
   private static Reply echo(Request request) {
+    if (request.streams()) {
+      return stream(request);
+    }
     return Reply.status(200).body(request.header("content-type").orElse("application/json"), request.body());
+  }
+
+  /**
+   * {@code GET /stream/{count}}: {@code count} items {@code {"i":n,"t":<System.nanoTime() at send>}}, then the
+   * end; the bench reads {@code t} in the same JVM for each item's latency.
+   */
+  private static Reply stream(Request request) {
+    int count = Integer.parseInt(request.pathParam("count").orElse("0"));
+    ReplyStream stream = request.stream();
+    for (int i = 0; i < count; i++) {
+      stream.send("{\"i\":" + i + ",\"t\":" + System.nanoTime() + "}");
+    }
+    return stream.end(200);
   }
 
   private static void sleepBriefly() {

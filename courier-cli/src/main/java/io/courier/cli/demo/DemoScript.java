@@ -69,6 +69,18 @@ public final class DemoScript {
             "curl -s -X POST " + base + "/orders" + json + keyed + " -d '{\"customerId\":\"c-1001\",\"items\":[]}'",
             "urn:courier:problem:idempotency-key-reused"),
         new Step(
+            "Ada's orders streamed one by one as NDJSON: a line per order, then the end line with the final status",
+            "curl -sN " + base + "/customers/c-1001/orders -H 'Accept: application/x-ndjson'",
+            "{\"courier-stream-end\":{\"status\":200,\"items\":"),
+        new Step(
+            "The same stream as Server-Sent Events: id is the item's sequence number, the last event is end",
+            "curl -sN " + base + "/customers/c-1001/orders -H 'Accept: text/event-stream'",
+            "event: end"),
+        new Step(
+            "The same orders as one JSON array, for a caller that asks for neither",
+            "curl -s " + base + "/customers/c-1001/orders",
+            "[{\"id\":\""),
+        new Step(
             "Removing a basket item needs the demo's API key: without it, a 401 problem, nothing produced",
             "curl -s -X DELETE " + base + "/baskets/c-1001/items/sku-42", "urn:courier:problem:unauthorized"),
         new Step(

@@ -9,6 +9,7 @@ import io.courier.examples.RunningService;
 import io.courier.examples.store.KeyValueStore;
 import io.courier.responder.Reply;
 import io.courier.responder.Request;
+import io.courier.responder.ReplyStream;
 import io.courier.responder.RequestHandler;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,8 +20,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The orders service: {@code POST /orders} creates an order, {@code GET /orders/{id}} returns one. Operations
- * are told apart by method and by whether the {@code id} path parameter is present. Thread-safe.
+ * The orders service: {@code POST /orders} creates an order, {@code GET /orders/{id}} returns one, {@code GET
+ * /customers/{customerId}/orders} streams a customer's orders one by one (a streaming route: {@link
+ * io.courier.responder.ReplyStream}). Operations are told apart by method and by which path parameter is
+ * present. Thread-safe.
  */
 public final class OrdersService implements RequestHandler.SyncRequestHandler {
   public static final String NAME = "orders";
@@ -51,6 +54,10 @@ public final class OrdersService implements RequestHandler.SyncRequestHandler {
 
   @Override
   public Reply handle(Request request) {
+    Optional<String> customerId = JsonBodies.pathParam(request, "customerId");
+    if (customerId.isPresent()) {
+      return "GET".equals(request.method()) ? ordersOf(customerId.get(), request) : Problems.methodNotAllowed(request, "GET");
+    }
     Optional<String> id = JsonBodies.pathParam(request, "id");
     if (id.isPresent()) {
       return "GET".equals(request.method()) ? get(id.get()) : Problems.methodNotAllowed(request, "GET");
@@ -63,6 +70,25 @@ public final class OrdersService implements RequestHandler.SyncRequestHandler {
         .get(id)
         .map(Reply::ok)
         .orElseGet(() -> Problems.notFound("Order not found", "No order with id " + id));
+  }
+
+  /**
+   * Streams the customer's orders, one item each, then ends with 200; a request whose route does not stream
+   * gets them as one array. The orders are in memory, so this handler may run on the poll thread.
+   */
+  private Reply ordersOf(String customerId, Request request) {
+    List<String> orders = new ArrayList<>();
+    for (String json : store.values()) {
+      if (customerId.equals(JsonBodies.read(MAPPER, json, Order.class).customerId())) {
+        orders.add(json);
+      }
+    }
+    if (!request.streams()) {
+      return Reply.ok("[" + String.join(",", orders) + "]");
+    }
+    ReplyStream stream = request.stream();
+    orders.forEach(stream::send);
+    return stream.end(200);
   }
 
   // Each order gets a new id, so creating one never races with another write: no lock needed.

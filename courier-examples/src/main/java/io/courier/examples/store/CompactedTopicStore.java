@@ -87,6 +87,11 @@ public final class CompactedTopicStore implements KeyValueStore, AutoCloseable {
   }
 
   @Override
+  public java.util.List<String> values() {
+    return java.util.List.copyOf(entries.values());
+  }
+
+  @Override
   public void put(String key, String json) {
     write(key, json);
     entries.put(key, json);

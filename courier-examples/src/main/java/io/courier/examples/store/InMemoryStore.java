@@ -14,6 +14,11 @@ public final class InMemoryStore implements KeyValueStore {
   }
 
   @Override
+  public java.util.List<String> values() {
+    return java.util.List.copyOf(entries.values());
+  }
+
+  @Override
   public void put(String key, String json) {
     entries.put(key, json);
   }

@@ -11,6 +11,9 @@ public interface KeyValueStore {
   /** The JSON stored under {@code key}, if any. */
   Optional<String> get(String key);
 
+  /** Every document stored, in no particular order; a snapshot that later writes do not change. */
+  java.util.List<String> values();
+
   /**
    * Stores {@code json} under {@code key}. Returns once the write is durable, so a reply sent after it never
    * announces a change that could be lost.

@@ -7,7 +7,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.courier.examples.store.InMemoryStore;
 import io.courier.responder.Reply;
+import io.courier.responder.Cancellation;
+import io.courier.responder.ReplyStream;
+import io.courier.responder.Request;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -45,6 +54,31 @@ class OrdersServiceTest {
     assertThat(first.headers().get("location")).matches("/orders/" + uuid);
     assertThat(second.headers().get("location")).isNotEqualTo(first.headers().get("location"));
     assertThat(store.size()).isEqualTo(2);
+  }
+
+  @Test
+  void aCustomersOrdersAreStreamedOneItemEachThenTheEnd() {
+    // Given two orders of c-1001 and one of another customer
+    OrdersService withUuids = new OrdersService(store);
+    withUuids.handle(request("POST", "/orders", Map.of(), NEW_ORDER));
+    withUuids.handle(request("POST", "/orders", Map.of(), NEW_ORDER));
+    withUuids.handle(request("POST", "/orders", Map.of(), NEW_ORDER.replace("c-1001", "c-2002")));
+    List<String> records = new CopyOnWriteArrayList<>();
+    ReplyStream stream = new ReplyStream((sequence, end, value) -> {
+      records.add(sequence + (end < 0 ? " " + new String(value, StandardCharsets.UTF_8) : " end " + end));
+      return CompletableFuture.completedFuture(null);
+    }, Cancellation.NEVER, Instant.MAX, Clock.systemUTC(), 4);
+    Request plain = request("GET", "/customers/c-1001/orders", Map.of("customerId", "c-1001"));
+
+    // When asked on a streaming route, and on one that does not stream
+    Reply streamed = withUuids.handle(new Request(plain.envelope(), null, null, Cancellation.NEVER, stream));
+    Reply array = withUuids.handle(plain);
+
+    // Then two items and the end; the same two orders as one array
+    assertThat(stream.isStreamed(streamed)).isTrue();
+    assertThat(records).hasSize(3).last().isEqualTo("2 end 200");
+    assertThat(records.subList(0, 2)).allSatisfy(item -> assertThat(item).contains("\"customerId\":\"c-1001\""));
+    assertThat(body(array)).startsWith("[{").contains("c-1001").doesNotContain("c-2002");
   }
 
   @Test

@@ -50,7 +50,9 @@ import org.slf4j.LoggerFactory;
  * settles (reply, produce acknowledgement, result acknowledgement, deadline, caller leaving, a retry's first
  * request giving up) is a transition between its states; split across classes, no one place would show that
  * each state has exactly one way out. The waiting of a retry is {@link FirstResultWait}, the records {@link
- * RequestRecords} and {@link io.courier.gateway.results.ResultStore}.
+ * RequestRecords} and {@link io.courier.gateway.results.ResultStore}; on a streaming route the caller's side of
+ * the stream is {@link ExchangeStream} and its limits {@link StreamLimits}: here are only the transitions
+ * (first record, end, a limit or the caller ending it).
  */
 public final class Exchange implements PendingRequest.Listener {
   private static final Logger LOGGER = LoggerFactory.getLogger(Exchange.class);
@@ -104,7 +106,7 @@ public final class Exchange implements PendingRequest.Listener {
   /** The caller's side of a streamed reply, on a streaming route; else {@code null}. */
   private ExchangeStream stream;
   private StreamReorder streamOrder;
-  private Runnable stopStreamLimits;
+  private StreamLimits streamLimits;
 
   Exchange(
       Exchanges core, Route route, Map<String, String> pathParams, RouteMetrics metrics, FrontEnd frontEnd, RequestTrace trace,
@@ -529,38 +531,10 @@ public final class Exchange implements PendingRequest.Listener {
       finishStream(end);
     } else if (!before && stream.begun()) {
       cancelDeadline.run(); // the wait for the first record is over
-      armStreamLimits();
+      streamLimits =
+          new StreamLimits(core.deadlines, core.clock, core.pending, pending.correlationId(), streamOrder, route.config().stream());
+      streamLimits.arm(created);
     }
-  }
-
-  /** The stream's overall limit and its idle limit, each failing the pending stream when it passes. */
-  private void armStreamLimits() {
-    String correlationId = pending.correlationId();
-    Duration toMax = positive(Duration.between(core.clock.instant(), created.plus(route.config().stream().maxDuration())));
-    Runnable stopMax = core.deadlines.schedule(toMax, () -> core.pending.fail(
-        correlationId, GatewayError.STREAM_MAX_DURATION, "the stream was not over within " + route.config().stream().maxDuration()));
-    Runnable[] stopIdle = {idleCheck(route.config().stream().idleTimeout())};
-    stopStreamLimits = () -> {
-      stopMax.run();
-      stopIdle[0].run();
-    };
-  }
-
-  /** Checks, after {@code delay}, that a record came within the idle limit; re-arms itself when one did. */
-  private Runnable idleCheck(Duration delay) {
-    Runnable[] current = new Runnable[1];
-    current[0] = core.deadlines.schedule(delay, () -> {
-      long idle = route.config().stream().idleTimeout().toMillis();
-      long quiet = core.clock.millis() - streamOrder.lastProgressMillis();
-      if (quiet < idle) {
-        current[0] = idleCheck(Duration.ofMillis(idle - quiet));
-      } else if (streamOrder.hasGap()) {
-        core.pending.fail(pending.correlationId(), GatewayError.STREAM_BROKEN, "records of the stream are missing");
-      } else {
-        core.pending.fail(pending.correlationId(), GatewayError.STREAM_IDLE_TIMEOUT, "no record of the stream within " + route.config().stream().idleTimeout());
-      }
-    });
-    return () -> current[0].run();
   }
 
   /**
@@ -571,8 +545,8 @@ public final class Exchange implements PendingRequest.Listener {
   private void finishStream(StreamEnd end) {
     state = State.DONE;
     cancelDeadline.run();
-    if (stopStreamLimits != null) {
-      stopStreamLimits.run();
+    if (streamLimits != null) {
+      streamLimits.stop();
     }
     core.pending.cancel(pending.correlationId()); // the gateway's own end: nothing more is taken
     route.release();
