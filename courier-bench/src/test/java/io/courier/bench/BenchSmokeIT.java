@@ -37,7 +37,8 @@ class BenchSmokeIT {
     }
     assertThat(report.inFlight().answered()).isEqualTo(report.inFlight().sent());
     String text = printed.toString(StandardCharsets.UTF_8);
-    assertThat(text).contains("## Medians over rounds", "| courier | closed c=4 |", "## Issue 4 targets", "## Streamed replies beside request-reply");
+    assertThat(text).contains("## Medians over rounds", "| courier | closed c=4 |", "## Issue 4 targets", "## Streamed replies beside request-reply",
+        "| the same stream over a WebSocket");
     assertThat(Files.readString(report.file())).isEqualTo(report.markdown());
   }
 }
