@@ -91,6 +91,10 @@ public final class DemoScript {
             COURIER_WS + "ws://" + base + "/ws '{\"id\":\"1\",\"method\":\"GET\",\"path\":\"/customers/c-1001\"}'"
                 + " '{\"id\":\"2\",\"method\":\"GET\",\"path\":\"/customers/c-9999\"}'",
             "{\"id\":\"1\",\"status\":200"),
+        new Step(
+            "Ada's orders streamed over the socket: a frame per order (seq), then the end frame with the final status",
+            COURIER_WS + "ws://" + base + "/ws '{\"id\":\"o\",\"method\":\"GET\",\"path\":\"/customers/c-1001/orders\"}'",
+            "{\"id\":\"o\",\"status\":200,\"end\":{\"status\":200,\"items\":"),
         new Step("A path no route serves: a 404 problem from the gateway", "curl -s " + base + "/nowhere", "urn:courier:problem:route-not-found"),
         new Step("A path that cannot be read: a 400 problem, at once", "curl -s -m 5 " + base + "/customers/%ZZ", "urn:courier:problem:malformed-request"),
         new Step("HEAD wherever GET is: the status and headers, no body", "curl -sI " + base + "/customers/c-1001", "content-type: application/json"),
