@@ -13,8 +13,8 @@ import org.HdrHistogram.Histogram;
 
 /**
  * Streamed replies beside request-reply, on the same Courier gateway and echo service: {@value #ITEMS} items as
- * one NDJSON stream ({@code GET /stream/1000}), and {@value #ITEMS} plain {@code POST /echo} round trips one
- * after another, both from one client. Per-item latency is from the echo service's {@code send} (it writes
+ * one NDJSON stream ({@code GET /stream/1000}), the same stream as frames over a WebSocket ({@code /ws}), and
+ * {@value #ITEMS} plain {@code POST /echo} round trips one after another, all from one client. Per-item latency is from the echo service's {@code send} (it writes
  * {@code System.nanoTime()} into the item; it runs in this JVM) to the line's arrival; per-reply latency is
  * the round trip.
  */
@@ -27,7 +27,10 @@ final class StreamScenario {
    * @param repliesPerSecond {@value #ITEMS} round trips / their total time, one at a time
    */
   record Result(int streams, double itemsPerSecond, double itemP50Millis, double itemP99Millis, double repliesPerSecond,
-      double replyP50Millis, double replyP99Millis) {}
+      double replyP50Millis, double replyP99Millis, Socket socket) {}
+
+  /** The same stream over a WebSocket: median items per second, per-item latency, as for NDJSON. */
+  record Socket(double itemsPerSecond, double itemP50Millis, double itemP99Millis) {}
 
   private StreamScenario() {}
 
@@ -42,6 +45,7 @@ final class StreamScenario {
       for (int i = 0; i < streams; i++) {
         rates[i] = streamOnce(client, stream, items);
       }
+      Socket socket = overSocket(client, URI.create("ws://127.0.0.1:" + port + "/ws"), streams);
       Histogram replies = new Histogram(TimeUnit.MINUTES.toNanos(1), 3);
       long start = System.nanoTime();
       for (int i = 0; i < ITEMS; i++) {
@@ -58,12 +62,70 @@ final class StreamScenario {
       Arrays.sort(rates);
       return new Result(streams, rates[streams / 2], items.getValueAtPercentile(50) / 1e6,
           items.getValueAtPercentile(99) / 1e6, repliesPerSecond, replies.getValueAtPercentile(50) / 1e6,
-          replies.getValueAtPercentile(99) / 1e6);
+          replies.getValueAtPercentile(99) / 1e6, socket);
     } catch (IOException e) {
       throw new java.io.UncheckedIOException("stream scenario failed", e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted", e);
+    }
+  }
+
+  /** {@code streams} streams over one socket (after one to warm up), each read to its end frame. */
+  private static Socket overSocket(HttpClient client, URI uri, int streams) {
+    Histogram items = new Histogram(TimeUnit.MINUTES.toNanos(1), 3);
+    double[] rates = new double[streams];
+    SocketReader reader = new SocketReader();
+    java.net.http.WebSocket socket = client.newWebSocketBuilder().buildAsync(uri, reader).join();
+    try {
+      reader.read(socket, "warm-up", new Histogram(TimeUnit.MINUTES.toNanos(1), 3));
+      for (int i = 0; i < streams; i++) {
+        rates[i] = reader.read(socket, "s-" + i, items);
+      }
+    } finally {
+      socket.abort();
+    }
+    Arrays.sort(rates);
+    return new Socket(rates[streams / 2], items.getValueAtPercentile(50) / 1e6, items.getValueAtPercentile(99) / 1e6);
+  }
+
+  /** Reads the frames of one stream at a time: items until the end frame (the one with a status). */
+  private static final class SocketReader implements java.net.http.WebSocket.Listener {
+    private final StringBuilder text = new StringBuilder();
+    private Histogram latencies;
+    private int count;
+    private java.util.concurrent.CompletableFuture<Boolean> ended;
+
+    double read(java.net.http.WebSocket socket, String id, Histogram into) {
+      latencies = into;
+      count = 0;
+      ended = new java.util.concurrent.CompletableFuture<>();
+      long start = System.nanoTime();
+      socket.sendText("{\"id\":\"" + id + "\",\"method\":\"GET\",\"path\":\"/stream/" + ITEMS + "\"}", true).join();
+      boolean ok = ended.orTimeout(60, TimeUnit.SECONDS).join();
+      if (!ok || count != ITEMS) {
+        throw new IllegalStateException("socket stream ended early: " + count + " items, end " + (ok ? "200" : "not 200"));
+      }
+      return count / ((System.nanoTime() - start) / 1e9);
+    }
+
+    @Override
+    public java.util.concurrent.CompletionStage<?> onText(java.net.http.WebSocket socket, CharSequence data, boolean last) {
+      text.append(data);
+      if (last) {
+        String frame = text.toString();
+        text.setLength(0);
+        long now = System.nanoTime();
+        int t = frame.indexOf("\"t\":");
+        if (t >= 0) {
+          latencies.recordValue(Math.max(0, now - Long.parseLong(frame.substring(t + 4, frame.indexOf('}', t)))));
+          count++;
+        } else if (frame.contains("\"status\":")) {
+          ended.complete(frame.contains("\"status\":200"));
+        }
+      }
+      socket.request(1);
+      return null;
     }
   }
 

@@ -123,7 +123,10 @@ class DemoIT {
   }
 
   private static String run(String command) throws IOException, InterruptedException {
-    Process process = new ProcessBuilder("bash", "-c", command).redirectErrorStream(true).start();
+    // ./courier runs the packaged jar (building it first when sources are newer); in the build, that jar is
+    // the one just packaged, and the test's working directory is this module's.
+    String runnable = command.startsWith("./courier ") ? "java -jar target/courier.jar " + command.substring("./courier ".length()) : command;
+    Process process = new ProcessBuilder("bash", "-c", runnable).redirectErrorStream(true).start();
     String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("finished: " + command).isTrue();
     return output;

@@ -83,6 +83,8 @@ public final class Gateway implements AutoCloseable {
   private final ClusterWatch clusterWatch;
   private final Tracing tracing;
   private final Authenticator authenticator;
+  /** The WebSocket front end, or {@code null} when off. */
+  private volatile io.courier.gateway.websocket.WebSocketEndpoint webSockets;
   private final Readiness readiness;
   private final RouteTable routes;
   private final int httpPort;
@@ -169,7 +171,8 @@ public final class Gateway implements AutoCloseable {
               OpenApiDocument.json(config).getBytes(java.nio.charset.StandardCharsets.UTF_8),
               AsyncApiDocument.json(config).getBytes(java.nio.charset.StandardCharsets.UTF_8), accessLog, statusReport(clock),
               authenticator,
-              config.management() == null ? io.courier.gateway.config.RouteAccess.OPEN : config.management().access()));
+              config.management() == null ? io.courier.gateway.config.RouteAccess.OPEN : config.management().access(),
+              webSockets = webSockets(exchanges, metrics)));
       this.httpPort = ports[0];
       this.managementPort = ports[1];
     } catch (RuntimeException e) {
@@ -192,6 +195,15 @@ public final class Gateway implements AutoCloseable {
       stateTopics.start();
     }
     clusterWatch.start();
+  }
+
+  /** The WebSocket front end over the same exchange core, or {@code null} when {@code websocket.enabled} is off. */
+  private io.courier.gateway.websocket.WebSocketEndpoint webSockets(Exchanges exchanges, GatewayMetrics metrics) {
+    return config.websocket().enabled()
+        ? new io.courier.gateway.websocket.WebSocketEndpoint(config.websocket(), routes, exchanges,
+            new io.courier.gateway.http.CallerCredentials(authenticator), metrics, config.http().maxHeaderBytes(),
+            config.http().retryAfter().toSeconds(), config.results().path(), accessLog)
+        : null;
   }
 
   /** The numbers of the status page: read from the meters, the route slots, the reply partitions and the cluster watch. */
@@ -364,6 +376,9 @@ public final class Gateway implements AutoCloseable {
       }
     }
     try {
+      if (webSockets != null) {
+        await(webSockets.goingAway().timeout(2, TimeUnit.SECONDS).recover(slow -> io.vertx.core.Future.succeededFuture()));
+      }
       await(vertx.close());
     } finally {
       // Consumers first: leaving the group hands the partitions over at once, and a forward in the

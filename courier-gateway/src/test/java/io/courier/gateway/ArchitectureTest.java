@@ -18,10 +18,10 @@ class ArchitectureTest {
       new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS).importPackages("io.courier.gateway");
 
   @Test
-  void onlyTheHttpFrontEndSeesVertxOrNetty() {
+  void onlyTheHttpAndWebSocketFrontEndsSeeVertxOrNetty() {
     noClasses()
         .that()
-        .resideOutsideOfPackage("io.courier.gateway.http..")
+        .resideOutsideOfPackages("io.courier.gateway.http..", "io.courier.gateway.websocket..")
         .and()
         .doNotHaveFullyQualifiedName(Gateway.class.getName())
         .should()

@@ -12,7 +12,7 @@ import java.util.concurrent.TimeoutException;
 /**
  * The gateway as the bench runs it: its own JVM, the routes {@code POST /echo} and {@code POST
  * /echo-idempotent} (with {@code idempotency: optional}) and the streaming {@code GET /stream/{count}} to the echo
- * service, limits high enough for the 10
+ * service (also over the WebSocket at {@code /ws}), limits high enough for the 10
  * 000-in-flight scenario. JVM heap metrics are added to {@code /metrics} so the bench can
  * read the gateway's heap from outside.
  *
@@ -33,6 +33,7 @@ public final class GatewayMain {
           bootstrap-servers: %s
           response-topic: %s
           publish-queue: %s
+        websocket: {enabled: true}
         services:
           - name: echo
             request-topic: %s

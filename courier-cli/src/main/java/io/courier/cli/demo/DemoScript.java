@@ -28,6 +28,9 @@ public final class DemoScript {
    */
   public record Step(String comment, String command, String answers) {}
 
+  /** How a step runs the WebSocket client of the courier command line. */
+  public static final String COURIER_WS = "./courier ws ";
+
   private DemoScript() {}
 
   public static List<Step> steps(int port) {
@@ -97,6 +100,15 @@ public final class DemoScript {
         new Step(
             "With the key (the configuration holds only its SHA-256); the service learns the caller as courier-identity: demo-shop",
             "curl -s -X DELETE " + base + "/baskets/c-1001/items/sku-42 -H 'x-api-key: " + API_KEY + "'", "\"items\":[]"),
+        new Step(
+            "Over a WebSocket: two requests on one socket, each answer a frame with its request's id (courier ws uses the JDK's client)",
+            COURIER_WS + "ws://" + base + "/ws '{\"id\":\"1\",\"method\":\"GET\",\"path\":\"/customers/c-1001\"}'"
+                + " '{\"id\":\"2\",\"method\":\"GET\",\"path\":\"/customers/c-9999\"}'",
+            "{\"id\":\"1\",\"status\":200"),
+        new Step(
+            "Ada's orders streamed over the socket: a frame per order (seq), then the end frame with the final status",
+            COURIER_WS + "ws://" + base + "/ws '{\"id\":\"o\",\"method\":\"GET\",\"path\":\"/customers/c-1001/orders\"}'",
+            "{\"id\":\"o\",\"status\":200,\"end\":{\"status\":200,\"items\":"),
         new Step("A path no route serves: a 404 problem from the gateway", "curl -s " + base + "/nowhere", "urn:courier:problem:route-not-found"),
         new Step("A path that cannot be read: a 400 problem, at once", "curl -s -m 5 " + base + "/customers/%ZZ", "urn:courier:problem:malformed-request"),
         new Step("HEAD wherever GET is: the status and headers, no body", "curl -sI " + base + "/customers/c-1001", "content-type: application/json"),
@@ -120,7 +132,10 @@ public final class DemoScript {
     String base = "localhost:" + port;
     return steps(port).stream()
         .map(step -> new Step(step.comment(),
-            step.command().replace("curl ", "curl --cacert " + certificate + " ").replace(base, "https://" + base), step.answers()))
+            step.command().startsWith(COURIER_WS)
+                ? step.command().replace(COURIER_WS, COURIER_WS + "--cacert " + certificate + " ").replace("ws://" + base, "wss://" + base)
+                : step.command().replace("curl ", "curl --cacert " + certificate + " ").replace(base, "https://" + base),
+            step.answers()))
         .toList();
   }
 

@@ -114,7 +114,8 @@ public final class ConfigLoader {
     AccessLogConfig accessLog = accessLog(root.child(Setting.ACCESS_LOG.key()));
     TracingConfig tracing = tracing(root.child(Setting.TRACING.key()));
     ManagementConfig management = management(root.child(Setting.MANAGEMENT.key()), http, authentication);
-    return new GatewayConfig(instanceId, http, kafka, routes, results, accessLog, tracing, authentication, warnings, management);
+    WebSocketConfig websocket = WebSocketSettings.parse(root.child(Setting.WEBSOCKET.key()), routes, results);
+    return new GatewayConfig(instanceId, http, kafka, routes, results, accessLog, tracing, authentication, warnings, management, websocket);
   }
 
   private static String instanceId(YamlNode node) {

@@ -16,6 +16,7 @@ import java.util.List;
  * @param authentication the credentials the gateway accepts
  * @param management the management endpoints on a listener of their own, or {@code null} to serve them
  *     with the routes on {@code http.port}
+ * @param websocket the WebSocket front end
  * @param warnings what the file does that works but is risky or has no effect, each as {@code file:line:
  *     key path: message}; the gateway logs them at start-up
  */
@@ -29,16 +30,18 @@ public record GatewayConfig(
     TracingConfig tracing,
     AuthenticationConfig authentication,
     List<String> warnings,
-    ManagementConfig management) {
+    ManagementConfig management,
+    WebSocketConfig websocket) {
 
   public GatewayConfig {
+    websocket = websocket == null ? WebSocketConfig.OFF : websocket;
     routes = List.copyOf(routes);
     warnings = List.copyOf(warnings);
   }
 
   /** A configuration without results and warnings, e.g. built in code. */
   public GatewayConfig(String instanceId, HttpConfig http, KafkaConfig kafka, List<RouteConfig> routes) {
-    this(instanceId, http, kafka, routes, ResultsConfig.disabled(), AccessLogConfig.OFF, TracingConfig.NONE, AuthenticationConfig.NONE, List.of(), null);
+    this(instanceId, http, kafka, routes, ResultsConfig.disabled(), AccessLogConfig.OFF, TracingConfig.NONE, AuthenticationConfig.NONE, List.of(), null, WebSocketConfig.OFF);
   }
 
   /** This configuration under another instance id, e.g. from the command line. */
@@ -46,7 +49,7 @@ public record GatewayConfig(
     if (!CorrelationIds.isValidInstanceId(id)) {
       throw new ConfigException("instance id must be 1-64 characters of A-Z, a-z, 0-9, '_' or '-', was \"" + id + "\"");
     }
-    return new GatewayConfig(id, http, kafka, routes, results, accessLog, tracing, authentication, warnings, management);
+    return new GatewayConfig(id, http, kafka, routes, results, accessLog, tracing, authentication, warnings, management, websocket);
   }
 
   /** This configuration listening on another HTTP port, e.g. from the command line. */
@@ -54,7 +57,7 @@ public record GatewayConfig(
     if (port < 0 || port > 65535) {
       throw new ConfigException("port must be between 0 and 65535, was " + port);
     }
-    return new GatewayConfig(instanceId, http.withPort(port), kafka, routes, results, accessLog, tracing, authentication, warnings, management);
+    return new GatewayConfig(instanceId, http.withPort(port), kafka, routes, results, accessLog, tracing, authentication, warnings, management, websocket);
   }
 
   /** This configuration against another cluster, e.g. from the command line. */
@@ -63,7 +66,7 @@ public record GatewayConfig(
       throw new ConfigException("bootstrap servers must not be empty");
     }
     KafkaConfig moved = kafka.withBootstrapServers(bootstrapServers);
-    return new GatewayConfig(instanceId, http, moved, routes, results, accessLog, tracing, authentication, warnings, management);
+    return new GatewayConfig(instanceId, http, moved, routes, results, accessLog, tracing, authentication, warnings, management, websocket);
   }
 
   /** The responder groups the services name, without repeats. */

@@ -15,27 +15,40 @@ import javax.security.auth.x500.X500Principal;
  * {@link Authenticator}, and puts the challenge of a refusal on the response ({@code WWW-Authenticate}, RFC
  * 9110 section 11.6.1). Thread-safe.
  */
-final class CallerCredentials {
+public final class CallerCredentials {
   private final Authenticator authenticator;
 
-  CallerCredentials(Authenticator authenticator) {
+  public CallerCredentials(Authenticator authenticator) {
     this.authenticator = authenticator;
   }
 
   /** Checks the caller of {@code request} against {@code access}; a refusal's challenge is set on the response. */
   Authentication check(RouteAccess access, HttpServerRequest request) {
+    return check(access, request.headers()::getAll, () -> clientCertificateSubject(request),
+        challenge -> request.response().putHeader("www-authenticate", challenge));
+  }
+
+  /**
+   * Checks a caller by the header fields and client certificate it came with (a WebSocket's: those of its
+   * upgrade request) against {@code access}.
+   *
+   * @param challenge told the {@code WWW-Authenticate} value of a refusal that has one
+   */
+  public Authentication check(
+      RouteAccess access, java.util.function.Function<String, List<String>> headers, java.util.function.Supplier<String> clientCertificateSubject,
+      java.util.function.Consumer<String> challenge) {
     if (!access.protectedRoute()) {
       return Authentication.Allowed.ANONYMOUS;
     }
-    Authentication outcome = authenticator.authenticate(access, request.headers()::getAll, () -> clientCertificateSubject(request));
+    Authentication outcome = authenticator.authenticate(access, headers, clientCertificateSubject);
     if (outcome instanceof Authentication.Refused refused && refused.challenge() != null) {
-      request.response().putHeader("www-authenticate", refused.challenge());
+      challenge.accept(refused.challenge());
     }
     return outcome;
   }
 
   /** The subject (RFC 2253) of the client certificate the TLS listener verified, or {@code null}. */
-  static String clientCertificateSubject(HttpServerRequest request) {
+  public static String clientCertificateSubject(HttpServerRequest request) {
     if (!request.isSSL()) {
       return null;
     }

@@ -176,6 +176,16 @@ final class ConnectionGuard {
     }
   }
 
+  /**
+   * The connection now carries a WebSocket: HTTP's header, idle and drain timeouts no longer apply (its bytes
+   * are frames, not a slow header block), and the socket keeps its own idle timeout. Its event loop.
+   */
+  void upgraded(HttpConnection connection) {
+    if (connection instanceof ConnectionBase base && base.channel().pipeline().get(MESSAGES) instanceof Messages messages) {
+      messages.watch().stop();
+    }
+  }
+
   private static void warnLayout(HttpConnection connection) {
     if (!layoutWarned) {
       layoutWarned = true;
@@ -384,6 +394,18 @@ final class ConnectionGuard {
       if (held.isEmpty()) {
         head.channel().config().setAutoRead(true);
       }
+    }
+
+    /** Stops watching: cancels the timers and leaves the pipeline. */
+    void stop() {
+      headerTimer = cancel(headerTimer);
+      idleTimer = cancel(idleTimer);
+      drainTimer = cancel(drainTimer);
+      held.forEach(ReferenceCountUtil::release);
+      held.clear();
+      ChannelPipeline pipeline = head.pipeline();
+      pipeline.remove(bytes);
+      pipeline.remove(messages);
     }
 
     void opened(ChannelHandlerContext head) {

@@ -53,6 +53,7 @@ public record HttpListener(String name, RequestPipeline.Listener serves, String 
             // Vert.x's idle timeout would also close connections whose request waits for its reply:
             // ConnectionGuard closes only connections with nothing in progress.
             .setIdleTimeout(0);
+    pipeline.configure(options);
     if (loaded != null) {
       ServerTls.apply(loaded.options(), options);
     }

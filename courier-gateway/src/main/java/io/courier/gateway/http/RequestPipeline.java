@@ -4,9 +4,10 @@ import io.courier.gateway.accesslog.AccessLog;
 import io.courier.gateway.config.HttpConfig;
 import io.courier.gateway.config.ManagementPaths;
 import io.courier.gateway.config.ResultsConfig;
+import io.vertx.core.http.HttpServerOptions;
 import io.courier.gateway.auth.Authentication;
 import io.courier.gateway.auth.Authenticator;
-import io.courier.gateway.routing.RateLimiter;
+import io.courier.gateway.routing.RateLimits;
 import io.courier.gateway.routing.Route;
 import io.courier.gateway.error.GatewayError;
 import io.courier.gateway.error.GatewayException;
@@ -33,8 +34,8 @@ import org.slf4j.LoggerFactory;
  * loop, never blocking it:
  *
  * <ol>
- *   <li>receive: management endpoints first ({@link ManagementEndpoints}), then results ({@link
- *       ResultsEndpoint}); the path must be readable ({@link RequestTarget}): 400
+ *   <li>receive: management endpoints first ({@link ManagementEndpoints}), then a WebSocket upgrade ({@link
+ *       UpgradeEndpoint}, whose frames take the steps below too), then results ({@link ResultsEndpoint}); the path must be readable ({@link RequestTarget}): 400
  *   <li>match route ({@link RouteTable}): 404 or 405; a CORS preflight ({@link CorsPreflights}) is answered here, 204 or 403
  *   <li>admit ({@link Exchanges#open}): 503 when not ready, draining or at the route's in-flight cap
  *   <li>read body ({@link BodyReader}): 413 as soon as it is too large (before reading when {@code
@@ -66,18 +67,22 @@ public final class RequestPipeline {
   private final io.courier.gateway.config.RouteAccess managementAccess;
   /** {@code null} when the access log is off. */
   private final AccessLog accessLog;
+  /** The WebSocket front end; {@code null} when {@code websocket.enabled} is off. */
+  private final UpgradeEndpoint webSockets;
 
   /**
    * @param openApi the OpenAPI document served at {@code /openapi.json} ({@code asyncApi} likewise)
    * @param status the numbers of the status page, {@code /status}
    * @param authenticator checks callers of routes with authentication
    * @param managementAccess who may call the management endpoints when they have a listener of their own
+   * @param webSockets the WebSocket front end on the routes' listener, or {@code null} when off
    */
   public RequestPipeline(
       RouteTable routes, Exchanges exchanges, GatewayMetrics metrics, PrometheusMeterRegistry registry, HttpConfig http,
       ResultsConfig results, byte[] openApi, byte[] asyncApi, AccessLog accessLog, io.courier.gateway.status.StatusReport status,
-      Authenticator authenticator, io.courier.gateway.config.RouteAccess managementAccess) {
+      Authenticator authenticator, io.courier.gateway.config.RouteAccess managementAccess, UpgradeEndpoint webSockets) {
     this.credentials = new CallerCredentials(authenticator);
+    this.webSockets = webSockets;
     this.managementAccess = managementAccess;
     this.accessLog = accessLog;
     this.routes = routes;
@@ -132,6 +137,13 @@ public final class RequestPipeline {
     return false;
   }
 
+  /** Sets what the server's options need for this front end: the WebSocket limits, when sockets are served. */
+  void configure(HttpServerOptions options) {
+    if (webSockets != null) {
+      webSockets.configure(options);
+    }
+  }
+
   /** The header, idle and drain timeouts every connection of this front end gets. */
   ConnectionGuard connectionGuard() {
     return connectionGuard;
@@ -172,6 +184,8 @@ public final class RequestPipeline {
         unrouted(request, GatewayError.ROUTE_NOT_FOUND, "the management port serves only " + ManagementPaths.LISTED);
       } else if (!listener.management && ManagementPaths.ALL.contains(request.path())) {
         unrouted(request, GatewayError.ROUTE_NOT_FOUND, "no route for " + request.path() + " (management endpoints are on the management port)");
+      } else if (listener.routes && webSockets != null && webSockets.serves(request)) {
+        webSockets.upgrade(request, (error, detail) -> unrouted(request, error, detail), connectionGuard::upgraded);
       } else if (!results.handle(request)) {
         route(request, line);
       }
@@ -247,20 +261,8 @@ public final class RequestPipeline {
    * and a {@code Retry-After} of when its next token comes. The caller is its identity, else its IP address.
    */
   private static Authentication rateLimited(Route route, Authentication authentication, HttpServerRequest request) {
-    RateLimiter limiter = route.rateLimiter();
-    if (limiter == null || !(authentication instanceof Authentication.Allowed allowed)) {
-      return authentication;
-    }
-    String caller =
-        allowed.identity() != null ? allowed.identity().scope() : "ip:" + (request.remoteAddress() == null ? "" : request.remoteAddress().hostAddress());
-    long waitNanos = limiter.acquire(caller, System.nanoTime());
-    if (waitNanos == 0) {
-      return authentication;
-    }
-    long seconds = Math.max(1, (waitNanos + 999_999_999L) / 1_000_000_000L);
-    request.response().putHeader(HttpHeaders.RETRY_AFTER, Long.toString(seconds));
-    return new Authentication.Refused(GatewayError.RATE_LIMITED, "rate-limited",
-        "more than the route's rate-limit allows for this caller; retry in " + seconds + " s", null);
+    return RateLimits.check(route, authentication, request.remoteAddress() == null ? "" : request.remoteAddress().hostAddress(),
+        seconds -> request.response().putHeader(HttpHeaders.RETRY_AFTER, Long.toString(seconds)));
   }
 
   /** Step 4: checks what the headers promise, answers {@code Expect}, then reads the body and publishes. */

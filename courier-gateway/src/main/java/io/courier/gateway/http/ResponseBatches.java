@@ -51,7 +51,7 @@ public final class ResponseBatches implements RecordBatchListener {
   }
 
   /** Runs {@code task} on {@code context}: with the current batch if this thread has one open, else now. */
-  static void submit(Context context, Runnable task) {
+  public static void submit(Context context, Runnable task) {
     Map<EventLoop, List<Task>> batch = OPEN.get();
     if (batch == null || !(context instanceof ContextInternal internal) || !context.isEventLoopContext()) {
       context.runOnContext(ignored -> task.run());

@@ -46,6 +46,6 @@ class SettingTest {
                 .map(path -> path.substring("services[].routes[].".length()).split("\\.", 2)[0]) // state.topic: under state
                 .distinct()
                 .toList());
-    assertThat(ConfigLoader.keysUnder("")).containsExactlyInAnyOrder("instance-id", "http", "kafka", "results", "access-log", "tracing", "authentication", "cors", "management", "services");
+    assertThat(ConfigLoader.keysUnder("")).containsExactlyInAnyOrder("instance-id", "http", "kafka", "results", "access-log", "tracing", "authentication", "cors", "management", "websocket", "services");
   }
 }
