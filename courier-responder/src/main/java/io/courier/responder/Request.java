@@ -20,6 +20,7 @@ public final class Request {
   private final String key;
   private final byte[] body;
   private final Cancellation cancellation;
+  private final int deliveryAttempt;
 
   /** A request that is never cancelled. */
   public Request(RequestEnvelope envelope, String key, byte[] body) {
@@ -28,10 +29,31 @@ public final class Request {
 
   /** @param cancellation tells the handler when the caller has given up on the request */
   public Request(RequestEnvelope envelope, String key, byte[] body, Cancellation cancellation) {
+    this(envelope, key, body, cancellation, 1);
+  }
+
+  /**
+   * @param cancellation tells the handler when the caller has given up on the request
+   * @param deliveryAttempt which delivery of the record this is, 1 the first
+   */
+  public Request(RequestEnvelope envelope, String key, byte[] body, Cancellation cancellation, int deliveryAttempt) {
+    if (deliveryAttempt < 1) {
+      throw new IllegalArgumentException("deliveryAttempt must be at least 1: " + deliveryAttempt);
+    }
+    this.deliveryAttempt = deliveryAttempt;
     this.envelope = envelope;
     this.key = key;
     this.body = body == null ? EMPTY : body;
     this.cancellation = cancellation;
+  }
+
+  /**
+   * Which delivery of this request the handler sees: 1 the first; more in {@link GroupType#SHARE share-group}
+   * mode after a {@link RetryableException}, a lock that ran out or an instance that died while handling it.
+   * Always 1 in consumer-group mode, which has no delivery count.
+   */
+  public int deliveryAttempt() {
+    return deliveryAttempt;
   }
 
   /**
