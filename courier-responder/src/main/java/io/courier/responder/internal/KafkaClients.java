@@ -80,6 +80,8 @@ interface KafkaClients {
     Map<String, Object> config = new HashMap<>();
     config.put(ConsumerConfig.SHARE_ACQUIRE_MODE_CONFIG, "record_limit");
     config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, settings.maxInFlight());
+    // Unique, so that the responder finds its own member when it asks whether it has partitions.
+    config.put(ConsumerConfig.CLIENT_ID_CONFIG, "courier-responder-" + settings.groupId() + "-" + java.util.UUID.randomUUID());
     config.putAll(settings.kafkaProperties());
     // Settings of consumer groups that a share consumer refuses; the user's are meant for both kinds.
     config.remove(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG);

@@ -191,10 +191,15 @@ public final class ResponderLoop {
 
   private ConsumeLoop shareLoop() {
     ShareGroupSetup.apply(clients, settings);
-    ShareConsumer<String, byte[]> consumer = clients.shareConsumer(KafkaClients.shareConsumerConfig(settings));
+    Map<String, Object> config = KafkaClients.shareConsumerConfig(settings);
+    ShareConsumer<String, byte[]> consumer = clients.shareConsumer(config);
     ReplyProducer replies = replyProducer(() -> consumer.close(Duration.ZERO));
+    ShareMembership membership = new ShareMembership(
+        clients.admin(KafkaClients.adminConfig(settings)), settings.groupId(),
+        String.valueOf(config.get(org.apache.kafka.clients.consumer.ConsumerConfig.CLIENT_ID_CONFIG)));
     return new ShareLoop(
-        settings, consumer, replies, processor(replies, Redelivery.beforeDeadline(Redelivery.DEFAULT_DELIVERY_LIMIT)), clock);
+        settings, consumer, replies, processor(replies, Redelivery.beforeDeadline(Redelivery.DEFAULT_DELIVERY_LIMIT)), clock,
+        membership);
   }
 
   /** The reply producer; if it cannot be created, {@code closeConsumer} runs before the error is thrown. */

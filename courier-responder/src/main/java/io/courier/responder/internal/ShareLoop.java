@@ -43,6 +43,8 @@ final class ShareLoop extends ConsumeLoop {
   static final Duration POLL_TIMEOUT = Duration.ofMillis(100);
   /** How long a poll with requests in hand waits for renewed records to come back. */
   static final Duration PACE = Duration.ofMillis(50);
+  /** How often the loop asks whether its consumer has partitions yet, until it has. */
+  private static final Duration MEMBERSHIP_CHECK_INTERVAL = Duration.ofMillis(500);
   /** The acquisition lock when the consumer does not know it yet: Kafka's default. */
   private static final int DEFAULT_LOCK_MS = 30_000;
 
@@ -55,15 +57,20 @@ final class ShareLoop extends ConsumeLoop {
   /** Deliveries done, reported from handler and producer threads; never more than {@code maxInFlight}. */
   private final BlockingQueue<Done> completions = new LinkedBlockingQueue<>();
   private long lastRenewalNanos = System.nanoTime();
-  private volatile boolean polling;
+  private final ShareMembership membership;
+  /** When to ask {@link #membership} next, until it says the consumer has partitions. */
+  private long nextMembershipCheckNanos = System.nanoTime();
+  private volatile boolean assigned;
 
   ShareLoop(
       ResponderLoop.Settings settings,
       ShareConsumer<String, byte[]> consumer,
       ReplyProducer replies,
       RequestProcessor processor,
-      java.time.Clock clock) {
+      java.time.Clock clock,
+      ShareMembership membership) {
     super(settings);
+    this.membership = membership;
     this.consumer = consumer;
     this.replies = replies;
     this.processor = processor;
@@ -84,7 +91,7 @@ final class ShareLoop extends ConsumeLoop {
 
   @Override
   boolean isRunning() {
-    return polling && !closing;
+    return assigned && !closing;
   }
 
   @Override
@@ -127,7 +134,11 @@ final class ShareLoop extends ConsumeLoop {
   private ConsumerRecords<String, byte[]> poll(Duration timeout) {
     try {
       ConsumerRecords<String, byte[]> records = consumer.poll(timeout);
-      polling = true;
+      if (!assigned && (!records.isEmpty() || System.nanoTime() - nextMembershipCheckNanos >= 0)) {
+        // Blocks this thread for an Admin call at most twice a second, and only until the first assignment.
+        assigned = !records.isEmpty() || membership.assigned();
+        nextMembershipCheckNanos = System.nanoTime() + MEMBERSHIP_CHECK_INTERVAL.toNanos();
+      }
       return records;
     } catch (WakeupException e) {
       return ConsumerRecords.empty(); // only requestClose() wakes the consumer up
@@ -250,7 +261,7 @@ final class ShareLoop extends ConsumeLoop {
    */
   @Override
   void shutdown() {
-    polling = false;
+    assigned = false;
     closing = true;
     try {
       long deadline = System.nanoTime() + settings.shutdownTimeout().toNanos();
@@ -286,6 +297,7 @@ final class ShareLoop extends ConsumeLoop {
       } catch (RuntimeException e) {
         LOGGER.warn("Closing the producer failed requestTopic={} error={}", settings.requestTopic(), String.valueOf(e));
       }
+      membership.close();
     }
   }
 
