@@ -59,9 +59,7 @@ class ShareGroupGatewayIT {
   static void start() {
     cluster = KafkaCluster.start(3);
     cluster.createTopic(REQUESTS, 3);
-    cluster.createTopic(RESPONSES, 3);
-    cluster.createTopic(RESPONSES + ".forwards", 1);
-    cluster.createTopic(RESPONSES + ".results", 3, GatewayTester.RESULTS_TOPIC_CONFIG);
+    cluster.createResponseTopic(RESPONSES, 3);
     Executor slow = CompletableFuture.delayedExecutor(100, TimeUnit.MILLISECONDS);
     for (int i = 0; i < 6; i++) {
       AtomicInteger handled = BY_INSTANCE.computeIfAbsent(i, k -> new AtomicInteger());
