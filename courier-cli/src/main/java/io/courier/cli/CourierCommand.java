@@ -11,7 +11,8 @@ import picocli.CommandLine.Command;
     description = "HTTP request-response gateway for Apache Kafka.",
     subcommands = {
       GatewayCommand.class, CheckCommand.class, RoutesCommand.class, ApiKeyCommand.class, ApiDocumentCommands.OpenApi.class,
-      ApiDocumentCommands.AsyncApi.class, DemoCommand.class, BenchCommand.class, WsCommand.class})
+      ApiDocumentCommands.AsyncApi.class, DemoCommand.class, BenchCommand.class, WsCommand.class,
+      VerifyResponderCommand.class})
 public final class CourierCommand implements Runnable {
   @CommandLine.Spec private CommandLine.Model.CommandSpec spec;
 

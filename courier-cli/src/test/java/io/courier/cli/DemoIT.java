@@ -51,6 +51,7 @@ class DemoIT {
     Path certificate = demo.certificate();
     try {
       assertThat(DemoScript.banner(demo)).contains(tls ? "https://localhost:" + port : "http://localhost:" + port);
+      assertThat(DemoScript.banner(demo)).contains("customers (share group, 4 instances)", "orders (consumer group, 1 instance)");
       if (tls) {
         assertThat(certificate).exists();
         assertThat(DemoScript.banner(demo)).contains(certificate.toString())

@@ -19,9 +19,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The three example services (orders, customers, basket) in one process, as the demo runs them. Each answers
- * its own request topic in a consumer group named after it and keeps its state in its own compacted topic,
- * so it finds its state again after a restart. Beside them, the order-validation service reacts to the
- * orders service's events ({@link OrderValidationService}). Thread-safe.
+ * its own request topic in a group named after it (orders and basket: consumer groups, which keep each
+ * entity's commands in order; customers, read-only: a share group with more instances than partitions) and
+ * keeps its state in its own compacted topic, so it finds its state again after a restart. Beside them, the
+ * order-validation service reacts to the orders service's events ({@link OrderValidationService}). Thread-safe.
  */
 public final class ExampleServices implements AutoCloseable {
   private static final Logger LOGGER = LoggerFactory.getLogger(ExampleServices.class);
@@ -71,6 +72,11 @@ public final class ExampleServices implements AutoCloseable {
     }
     LOGGER.info("Example services started requestTopics={}", REQUEST_TOPICS);
     return new ExampleServices(started, validation);
+  }
+
+  /** Each service's name and how it runs: {@code customers (share group, 4 instances)}. */
+  public List<String> deployments() {
+    return services.stream().map(service -> service.name() + " (" + service.deployment() + ")").toList();
   }
 
   /** Whether every service has its partitions assigned and is answering. */

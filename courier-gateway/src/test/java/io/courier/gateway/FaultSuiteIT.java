@@ -95,9 +95,7 @@ class FaultSuiteIT {
   static void start() {
     cluster = KafkaCluster.start(3);
     cluster.createTopic(REQUESTS, 3);
-    cluster.createTopic(RESPONSES, 3);
-    cluster.createTopic(RESPONSES + ".forwards", 1);
-    cluster.createTopic(RESPONSES + ".results", 3, GatewayTester.RESULTS_TOPIC_CONFIG);
+    cluster.createResponseTopic(RESPONSES, 3);
     echo = startEcho();
     gateway = GatewayTester.start(cluster.bootstrapServers(), YAML.formatted("fault-gw"));
     await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> post(gateway).statusCode() == 200);

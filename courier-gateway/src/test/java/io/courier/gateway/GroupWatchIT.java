@@ -57,6 +57,32 @@ class GroupWatchIT {
   }
 
   @Test
+  void aServiceAnsweringInAShareGroupHasResponders(EmbeddedKafka kafka) {
+    kafka.createTopic("watch.share.requests", 2);
+    GatewayTester.createResponseTopic(kafka, "watch.share.responses", 2);
+    String yaml = YAML.formatted("share-gw")
+        .replace("watch.responses", "watch.share.responses")
+        .replace("watch.requests", "watch.share.requests")
+        .replace("watch-echo", "watch-share-echo");
+    Responder echo = Responder.builder()
+        .bootstrapServers(kafka.bootstrapServers())
+        .requestTopic("watch.share.requests")
+        .groupId("watch-share-echo")
+        .groupType(io.courier.responder.GroupType.SHARE)
+        .syncHandler(request -> io.courier.responder.Reply.status(200).body("text/plain", request.body()))
+        .build()
+        .start();
+    await().atMost(Duration.ofSeconds(30)).until(echo::isRunning);
+    try (GatewayTester gateway = GatewayTester.start(kafka.bootstrapServers(), yaml)) {
+      // the share group's member counts: served, never refused as no-responders
+      assertThat(awaitStatus(gateway, 200).body()).isEqualTo("ping");
+      assertThat(gateway.counter("courier.errors", "route", "echo.post", "error", "no-responders")).isZero();
+    } finally {
+      echo.close();
+    }
+  }
+
+  @Test
   void aSecondInstanceWithTheSameIdWaitsUntilTheFirstHasLeft(EmbeddedKafka kafka) {
     kafka.createTopic("watch.dup.requests", 1);
     GatewayTester.createResponseTopic(kafka, "watch.dup.responses", 2);

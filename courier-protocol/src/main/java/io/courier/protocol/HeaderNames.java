@@ -21,6 +21,13 @@ public final class HeaderNames {
   /** Prefix of one header per path parameter: {@code courier-path-param.id} for {@code /orders/{id}}. */
   public static final String PATH_PARAM_PREFIX = "courier-path-param.";
   public static final String STATUS = "courier-status";
+  /**
+   * On a reply from a share-group responder: which delivery of the request this reply answers, decimal
+   * ({@code 1} the first, {@code 2} after one redelivery, ...), from Kafka's delivery count (KIP-932). Lets the
+   * gateway and a conformance check see that a reply came after a redelivery. Absent on replies from
+   * consumer-group responders, which have no delivery count.
+   */
+  public static final String DELIVERY_ATTEMPT = "courier-delivery-attempt";
   /** On a reply copied to the forward topic: the gateway instance that read it and forwarded it. */
   public static final String FORWARDED_BY = "courier-forwarded-by";
   public static final String CONTENT_TYPE = "content-type";

@@ -20,6 +20,7 @@ public final class Request {
   private final String key;
   private final byte[] body;
   private final Cancellation cancellation;
+  private final int deliveryAttempt;
   /** The stream the request may be answered with; {@code null} when it takes one reply. */
   private final ReplyStream stream;
 
@@ -30,27 +31,27 @@ public final class Request {
 
   /** @param cancellation tells the handler when the caller has given up on the request */
   public Request(RequestEnvelope envelope, String key, byte[] body, Cancellation cancellation) {
-    this(envelope, key, body, cancellation, null);
+    this(envelope, key, body, cancellation, null, 1);
   }
 
   /**
+   * @param cancellation tells the handler when the caller has given up on the request
    * @param stream the stream the request may be answered with, when its gateway takes one ({@code
    *     courier-stream}); {@code null} when it takes one reply
+   * @param deliveryAttempt which delivery of the record this is, 1 the first
+   * @throws IllegalArgumentException if {@code deliveryAttempt} is below 1
    */
-  public Request(RequestEnvelope envelope, String key, byte[] body, Cancellation cancellation, ReplyStream stream) {
+  public Request(
+      RequestEnvelope envelope, String key, byte[] body, Cancellation cancellation, ReplyStream stream, int deliveryAttempt) {
+    if (deliveryAttempt < 1) {
+      throw new IllegalArgumentException("deliveryAttempt must be at least 1: " + deliveryAttempt);
+    }
+    this.deliveryAttempt = deliveryAttempt;
     this.stream = stream;
     this.envelope = envelope;
     this.key = key;
     this.body = body == null ? EMPTY : body;
     this.cancellation = cancellation;
-  }
-
-  /**
-   * Whether, and when, the caller gives up on this request (protocol 2 cancel markers): check it between
-   * steps of long work, or register an action that stops it.
-   */
-  public Cancellation cancellation() {
-    return cancellation;
   }
 
   /**
@@ -70,6 +71,23 @@ public final class Request {
   /** Whether the request may be answered with a {@link #stream()}: its gateway route streams. */
   public boolean streams() {
     return stream != null;
+  }
+
+  /**
+   * Which delivery of this request the handler sees: 1 the first; more in {@link GroupType#SHARE share-group}
+   * mode after a {@link RetryableException}, a lock that ran out or an instance that died while handling it.
+   * Always 1 in consumer-group mode, which has no delivery count.
+   */
+  public int deliveryAttempt() {
+    return deliveryAttempt;
+  }
+
+  /**
+   * Whether, and when, the caller gives up on this request (protocol 2 cancel markers): check it between
+   * steps of long work, or register an action that stops it.
+   */
+  public Cancellation cancellation() {
+    return cancellation;
   }
 
   /**

@@ -10,13 +10,24 @@ import java.util.regex.Pattern;
 
 /**
  * Answers the requests on one request topic with one {@link RequestHandler}. Start as many instances, in as
- * many processes, as the topic has partitions: they share the work through the consumer group.
+ * many processes, as the topic has partitions: they share the work through the consumer group. Or, in
+ * {@link GroupType#SHARE share-group} mode ({@link Builder#groupType}), as many as the work needs, more than
+ * the partitions, at the price of per-key order; consumer-group mode is the default because it keeps it.
  *
  * <p>Guarantees: a request whose deadline has passed is skipped (the caller has been told already); a
  * handler failure becomes a 500 problem reply, so a request is never lost nor retried forever; offsets are
  * committed only after the replies to the requests before them are acknowledged by Kafka, so a crash leads
  * to redelivery, never to a lost request; {@link #close()} stops taking requests, finishes those in hand,
  * commits, and leaves the group.
+ *
+ * <p>In share-group mode each record is acknowledged on its own, by what became of its request: an expired
+ * request is accepted without running the handler (counted in {@link ResponderStats#expired()}); a {@link
+ * RetryableException} with time left before the deadline is released for another delivery ({@link
+ * ResponderStats#released()}); any other handler failure is rejected and answered with a 500 problem reply,
+ * so the caller learns at once; a request still in the handler has its acquisition lock renewed, but never
+ * once its deadline has passed. Every reply carries {@code courier-delivery-attempt}; deliveries after the
+ * first are counted in {@link ResponderStats#redelivered()}, and one with an {@code idempotency-key} already
+ * handled by this instance is answered with the first reply, without running the handler again.
  *
  * <p>Thread-safe. Runs one consumer thread, named {@code courier-responder-<topic>}.
  */
@@ -80,6 +91,7 @@ public final class Responder implements AutoCloseable {
     private Duration idempotencyWindow = ResponderLoop.Settings.DEFAULT_IDEMPOTENCY_WINDOW;
     private io.opentelemetry.api.OpenTelemetry openTelemetry;
     private java.util.function.Consumer<Throwable> onFailure = failure -> {};
+    private GroupType groupType = GroupType.CONSUMER;
 
     private Builder() {}
 
@@ -93,9 +105,25 @@ public final class Responder implements AutoCloseable {
       return this;
     }
 
-    /** The consumer group shared by every instance of the service. */
+    /**
+     * The consumer group shared by every instance of the service (or the share group, in share-group mode;
+     * Kafka keeps one name space for both kinds: a name cannot be both).
+     */
     public Builder groupId(String groupId) {
       this.groupId = groupId;
+      return this;
+    }
+
+    /**
+     * How the instances share the request topic. {@link GroupType#CONSUMER} (default): per-key order, at most
+     * as many busy instances as partitions. {@link GroupType#SHARE}: a Kafka share group (Kafka 4.2+, KIP-932),
+     * any number of instances, no order, each record acknowledged by the rules in {@link Responder}. In share
+     * mode {@link #maxInFlight} also caps how many records one poll acquires ({@code max.poll.records}, with
+     * {@code share.acquire.mode=record_limit}), and the responder sets the group config {@code
+     * share.auto.offset.reset=earliest} with the Admin API at start (a WARN if it may not).
+     */
+    public Builder groupType(GroupType groupType) {
+      this.groupType = Objects.requireNonNull(groupType, "groupType");
       return this;
     }
 
@@ -211,7 +239,7 @@ public final class Responder implements AutoCloseable {
       return new ResponderLoop.Settings(
           bootstrapServers, requestTopic, groupId, handler, shutdownTimeout, maxInFlight, Map.copyOf(kafkaProperties),
           replyTopics, handlerTimeout, onFailure, idempotencyWindow,
-          openTelemetry != null ? openTelemetry : io.opentelemetry.api.GlobalOpenTelemetry.getOrNoop());
+          openTelemetry != null ? openTelemetry : io.opentelemetry.api.GlobalOpenTelemetry.getOrNoop(), groupType);
     }
 
     private static void requireText(String value, String name) {

@@ -12,9 +12,28 @@ package io.courier.responder;
  * @param cancelled requests cancelled by a cancel marker (while in the handler, or before it ran): no reply
  * @param replayed requests whose {@code idempotency-key} had been handled already: the stored reply was sent
  *     again, the handler did not run
+ * @param redelivered share-group mode: records delivered to a responder of the group more than once (a
+ *     lock that ran out, a released record, an instance that died); each delivery after the first counts once
+ * @param released share-group mode: records given back to Kafka for another delivery after a {@link
+ *     RetryableException}, without a reply
  */
 public record ResponderStats(
-    long answered, long failed, long expired, long malformed, long abandoned, long refused, long cancelled, long replayed) {
+    long answered,
+    long failed,
+    long expired,
+    long malformed,
+    long abandoned,
+    long refused,
+    long cancelled,
+    long replayed,
+    long redelivered,
+    long released) {
+
+  /** Stats with nothing redelivered or released (a consumer-group responder). */
+  public ResponderStats(
+      long answered, long failed, long expired, long malformed, long abandoned, long refused, long cancelled, long replayed) {
+    this(answered, failed, expired, malformed, abandoned, refused, cancelled, replayed, 0, 0);
+  }
 
   /** Stats with nothing cancelled or replayed. */
   public ResponderStats(long answered, long failed, long expired, long malformed, long abandoned, long refused) {

@@ -57,6 +57,31 @@ public final class FakeService implements AutoCloseable {
     thread.start();
   }
 
+  /**
+   * A service in Zilla's {@code http-kafka} convention: reads {@code zilla:reply-to} and {@code
+   * zilla:correlation-id}, answers {@code 201} in {@code :status} with the method, path and body it saw. It
+   * honours no deadline, as Zilla services need not.
+   */
+  public static FakeService zillaStyle(String bootstrapServers, String requestTopic) {
+    return new FakeService(bootstrapServers, requestTopic).answer(request -> {
+      String body = "{\"method\":\"" + header(request, ":method") + "\",\"path\":\"" + header(request, ":path")
+          + "\",\"body\":" + new String(request.value(), StandardCharsets.UTF_8) + "}";
+      ProducerRecord<byte[], byte[]> reply =
+          new ProducerRecord<>(header(request, "zilla:reply-to"), request.key(), body.getBytes(StandardCharsets.UTF_8));
+      reply.headers()
+          .add("zilla:correlation-id", request.headers().lastHeader("zilla:correlation-id").value())
+          .add(":status", "201".getBytes(StandardCharsets.UTF_8))
+          .add("content-type", "application/json".getBytes(StandardCharsets.UTF_8));
+      return List.of(reply);
+    });
+  }
+
+  /** A header's value as UTF-8, or {@code null}. */
+  public static String header(ConsumerRecord<byte[], byte[]> record, String name) {
+    org.apache.kafka.common.header.Header header = record.headers().lastHeader(name);
+    return header == null || header.value() == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+  }
+
   /** From now on, answer each request with the records {@code script} returns. */
   public FakeService answer(Function<ConsumerRecord<byte[], byte[]>, List<ProducerRecord<byte[], byte[]>>> script) {
     this.script = script;

@@ -79,6 +79,11 @@ public final class Demo implements AutoCloseable {
     return kafka.bootstrapServers();
   }
 
+  /** Each example service and how it runs, e.g. {@code customers (share group, 4 instances)}. */
+  public java.util.List<String> serviceDeployments() {
+    return services.deployments();
+  }
+
   /** The PEM file of the self-signed certificate the gateway serves (for {@code curl --cacert}), or {@code null}. */
   public java.nio.file.Path certificate() {
     return tls == null ? null : tls.certificate();

@@ -1,5 +1,7 @@
 package io.courier.cli.demo;
 
+import io.courier.examples.ExampleServices;
+
 import java.util.List;
 
 /**
@@ -148,7 +150,11 @@ public final class DemoScript {
             .append("://localhost:")
             .append(demo.httpPort())
             .append(", Kafka on ")
-            .append(demo.bootstrapServers());
+            .append(demo.bootstrapServers())
+            .append("\nServices: ")
+            .append(String.join(", ", demo.serviceDeployments()))
+            .append(" on ").append(ExampleServices.REQUEST_TOPIC_PARTITIONS).append(" partitions each;")
+            .append(" a share group lets customers run more instances than partitions");
     if (demo.certificate() != null) {
       text.append("\nTLS with a self-signed certificate for localhost, made for this run: ").append(demo.certificate())
           .append("\n(curl trusts it with --cacert; it is deleted when the demo stops)");

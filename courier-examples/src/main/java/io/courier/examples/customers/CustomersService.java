@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.courier.examples.JsonBodies;
 import io.courier.examples.Problems;
 import io.courier.examples.RunningService;
+import io.courier.responder.GroupType;
 import io.courier.examples.store.KeyValueStore;
 import io.courier.responder.Reply;
 import io.courier.responder.Request;
@@ -53,9 +54,20 @@ public final class CustomersService implements RequestHandler.SyncRequestHandler
     return new CustomersService(store);
   }
 
-  /** Loads {@value #STATE_TOPIC}, seeds it if new, and answers {@value #REQUEST_TOPIC} in group {@value #NAME}. */
+  /**
+   * Instances started by {@link #start}: more than the request topic's partitions, which a share group allows
+   * and a consumer group does not.
+   */
+  public static final int INSTANCES = 4;
+
+  /**
+   * Loads {@value #STATE_TOPIC}, seeds it if new, and answers {@value #REQUEST_TOPIC} with {@value #INSTANCES}
+   * responders in share group {@value #NAME}: a lookup needs no per-key order, so it may use a share group and
+   * run more instances than partitions.
+   */
   public static RunningService start(String bootstrapServers) {
-    return RunningService.start(NAME, bootstrapServers, REQUEST_TOPIC, STATE_TOPIC, CustomersService::seeded);
+    return RunningService.start(
+        NAME, bootstrapServers, REQUEST_TOPIC, STATE_TOPIC, CustomersService::seeded, GroupType.SHARE, INSTANCES);
   }
 
   @Override

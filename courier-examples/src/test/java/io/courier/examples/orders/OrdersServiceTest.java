@@ -71,7 +71,7 @@ class OrdersServiceTest {
     Request plain = request("GET", "/customers/c-1001/orders", Map.of("customerId", "c-1001"));
 
     // When asked on a streaming route, and on one that does not stream
-    Reply streamed = withUuids.handle(new Request(plain.envelope(), null, null, Cancellation.NEVER, stream));
+    Reply streamed = withUuids.handle(new Request(plain.envelope(), null, null, Cancellation.NEVER, stream, 1));
     Reply array = withUuids.handle(plain);
 
     // Then two items and the end; the same two orders as one array

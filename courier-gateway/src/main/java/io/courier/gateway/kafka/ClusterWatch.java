@@ -16,6 +16,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.clients.admin.DescribeConsumerGroupsOptions;
+import org.apache.kafka.clients.admin.DescribeShareGroupsOptions;
 import org.apache.kafka.clients.admin.MemberDescription;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.errors.GroupIdNotFoundException;
@@ -145,6 +146,9 @@ public final class ClusterWatch implements AutoCloseable {
     Set<String> empty = new HashSet<>(emptyGroups);
     for (String group : responderGroups) {
       Collection<MemberDescription> members = members(described.get(group));
+      if (members != null && members.isEmpty() && shareGroupHasMembers(group)) {
+        members = null; // a share-group service (KIP-932) with live members: not without responders
+      }
       if (members != null) {
         boolean wasEmpty = empty.contains(group);
         if (members.isEmpty() && empty.add(group)) {
@@ -164,6 +168,23 @@ public final class ClusterWatch implements AutoCloseable {
           errors.warn("duplicate-instance-id", null, "{}", duplicateId);
         }
       }
+    }
+  }
+
+  /**
+   * Whether {@code group} is a share group with at least one member: a service answering in a share group
+   * ({@code courier-responder}'s share-group mode) is not in any consumer group. Asked only for groups that
+   * look empty as consumer groups; an error counts as no.
+   */
+  private boolean shareGroupHasMembers(String group) {
+    try {
+      return !admin.describeShareGroups(List.of(group), new DescribeShareGroupsOptions().timeoutMs(CALL_TIMEOUT_MS))
+          .describedGroups().get(group).get(CALL_TIMEOUT_MS + 1000L, TimeUnit.MILLISECONDS).members().isEmpty();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    } catch (Exception e) {
+      return false;
     }
   }
 

@@ -108,6 +108,16 @@ public final class KafkaCluster implements AutoCloseable {
     }
   }
 
+  /**
+   * Creates a gateway's response topic, its forward topic ({@code <topic>.forwards}) and its results topic
+   * ({@code <topic>.results}), as {@link GatewayTester#createResponseTopic} does on the single broker.
+   */
+  public void createResponseTopic(String topic, int partitions) {
+    createTopic(topic, partitions);
+    createTopic(topic + ".forwards", 1);
+    createTopic(topic + ".results", 3, GatewayTester.RESULTS_TOPIC_CONFIG);
+  }
+
   /** The node leading a partition now. */
   public int leaderOf(String topic, int partition) {
     try {

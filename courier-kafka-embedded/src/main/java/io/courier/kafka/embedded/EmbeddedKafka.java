@@ -260,6 +260,14 @@ public final class EmbeddedKafka implements AutoCloseable {
     p.put("transaction.state.log.num.partitions", "1");
     p.put("share.coordinator.state.topic.replication.factor", rf);
     p.put("share.coordinator.state.topic.min.isr", minIsr);
+    // Share groups (KIP-932) are on by default in Kafka 4.2+ (the share.version feature is part of the
+    // production features the storage is formatted with); their state topic needs the two settings above
+    // with fewer than three nodes. Group configs may set a record lock as short as 1 s and a session as
+    // short as 2 s (broker minima 15 s and 45 s), so that tests see a dead instance's records redelivered,
+    // and its partitions handed on, in seconds; the defaults (30 s lock, 45 s session) stay.
+    p.put("group.share.min.record.lock.duration.ms", "1000");
+    p.put("group.share.min.session.timeout.ms", "2000");
+    p.put("group.share.min.heartbeat.interval.ms", "500");
     p.put("default.replication.factor", rf);
     p.put("min.insync.replicas", minIsr);
     p.put("group.initial.rebalance.delay.ms", "0");

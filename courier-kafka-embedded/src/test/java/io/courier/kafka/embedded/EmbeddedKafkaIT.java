@@ -5,7 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.ArrayList;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.FeatureMetadata;
+import org.apache.kafka.clients.consumer.AcknowledgeType;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaShareConsumer;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -24,11 +32,7 @@ class EmbeddedKafkaIT {
   void aRecordProducedIsConsumedBack(EmbeddedKafka kafka) throws Exception {
     kafka.createTopic("embedded.roundtrip", 1);
 
-    try (var producer =
-            new KafkaProducer<>(
-                Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
-                new StringSerializer(),
-                new StringSerializer());
+    try (var producer = producer(kafka);
         var consumer =
             new KafkaConsumer<>(
                 Map.<String, Object>of(
@@ -46,6 +50,44 @@ class EmbeddedKafkaIT {
   }
 
   @Test
+  void shareGroupsAreOnAndDeliverRecordsForExplicitAcknowledgement(EmbeddedKafka kafka) throws Exception {
+    // the feature Kafka 4.2+ formats new clusters with, which share groups need
+    FeatureMetadata features = kafka.admin().describeFeatures().featureMetadata().get();
+    assertThat(features.finalizedFeatures().get("share.version").maxVersionLevel()).isGreaterThanOrEqualTo((short) 1);
+    kafka.createTopic("embedded.share", 2);
+    kafka.admin().incrementalAlterConfigs(Map.of(
+        new ConfigResource(ConfigResource.Type.GROUP, "embedded-share"),
+        List.of(new AlterConfigOp(new ConfigEntry("share.auto.offset.reset", "earliest"), AlterConfigOp.OpType.SET))))
+        .all().get();
+
+    try (var producer = producer(kafka);
+        var consumer =
+            new KafkaShareConsumer<>(
+                Map.<String, Object>of(
+                    ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                    ConsumerConfig.GROUP_ID_CONFIG, "embedded-share",
+                    ConsumerConfig.SHARE_ACKNOWLEDGEMENT_MODE_CONFIG, "explicit"),
+                new StringDeserializer(),
+                new StringDeserializer())) {
+      producer.send(new ProducerRecord<>("embedded.share", "k", "queued")).get();
+      consumer.subscribe(List.of("embedded.share"));
+
+      List<ConsumerRecord<String, String>> received = new ArrayList<>();
+      long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (received.isEmpty() && System.nanoTime() < end) {
+        for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
+          received.add(record);
+          consumer.acknowledge(record, AcknowledgeType.ACCEPT);
+        }
+      }
+      consumer.commitSync();
+
+      assertThat(received).extracting(ConsumerRecord::value).containsExactly("queued");
+      assertThat(received.get(0).deliveryCount()).contains((short) 1);
+    }
+  }
+
+  @Test
   void theSameBrokerServesEveryTestOfTheRun(EmbeddedKafka first, EmbeddedKafka second) {
     assertThat(first).isSameAs(second);
     assertThat(first.bootstrapServers()).matches("localhost:\\d+");
@@ -54,5 +96,12 @@ class EmbeddedKafkaIT {
   @Test
   void topicsAreNeverCreatedImplicitly(EmbeddedKafka kafka) throws Exception {
     assertThat(kafka.admin().listTopics().names().get()).doesNotContain("embedded.never-created");
+  }
+
+  private static KafkaProducer<String, String> producer(EmbeddedKafka kafka) {
+    return new KafkaProducer<>(
+        Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
+        new StringSerializer(),
+        new StringSerializer());
   }
 }

@@ -5,6 +5,10 @@ import java.util.Map;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.KafkaShareConsumer;
+import org.apache.kafka.clients.consumer.ShareConsumer;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -26,6 +30,16 @@ interface KafkaClients {
   Consumer<String, byte[]> consumer(Map<String, Object> config);
 
   Producer<String, byte[]> producer(Map<String, Object> config);
+
+  /** A share-group consumer (KIP-932); the real one unless a test substitutes it. */
+  default ShareConsumer<String, byte[]> shareConsumer(Map<String, Object> config) {
+    return new KafkaShareConsumer<>(config);
+  }
+
+  /** An admin client, for the share group's settings; the real one unless a test substitutes it. */
+  default Admin admin(Map<String, Object> config) {
+    return Admin.create(config);
+  }
 
   /** The real clients. */
   static KafkaClients real() {
@@ -53,6 +67,38 @@ interface KafkaClients {
     config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
     config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    return config;
+  }
+
+  /**
+   * The share consumer's settings: the user's, then those the acknowledgement rules depend on. Explicit
+   * acknowledgement, so that each record is settled by what became of it; {@code record_limit} with {@code
+   * max.poll.records} = {@code maxInFlight} (unless the user says otherwise), so that one instance does not
+   * acquire a batch of requests it cannot start while the others idle.
+   */
+  static Map<String, Object> shareConsumerConfig(ResponderLoop.Settings settings) {
+    Map<String, Object> config = new HashMap<>();
+    config.put(ConsumerConfig.SHARE_ACQUIRE_MODE_CONFIG, "record_limit");
+    config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, settings.maxInFlight());
+    // Unique, so that the responder finds its own member when it asks whether it has partitions.
+    config.put(ConsumerConfig.CLIENT_ID_CONFIG, "courier-responder-" + settings.groupId() + "-" + java.util.UUID.randomUUID());
+    config.putAll(settings.kafkaProperties());
+    // Settings of consumer groups that a share consumer refuses; the user's are meant for both kinds.
+    config.remove(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG);
+    config.remove(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG);
+    config.remove(ConsumerConfig.GROUP_PROTOCOL_CONFIG);
+    config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+    config.put(ConsumerConfig.GROUP_ID_CONFIG, settings.groupId());
+    config.put(ConsumerConfig.SHARE_ACKNOWLEDGEMENT_MODE_CONFIG, "explicit");
+    config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+    config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    return config;
+  }
+
+  /** The admin client's settings: the user's (security) and the cluster. */
+  static Map<String, Object> adminConfig(ResponderLoop.Settings settings) {
+    Map<String, Object> config = new HashMap<>(settings.kafkaProperties());
+    config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
     return config;
   }
 

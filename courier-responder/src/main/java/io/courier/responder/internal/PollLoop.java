@@ -28,13 +28,12 @@ import org.slf4j.LoggerFactory;
  * thread only (the rebalance callbacks and commit callbacks run there too, inside {@code poll}). Other
  * threads only add to the completion queue, and {@link #requestClose()} may be called from any thread.
  */
-final class PollLoop implements Runnable, ConsumerRebalanceListener {
+final class PollLoop extends ConsumeLoop implements ConsumerRebalanceListener {
   private static final Logger LOGGER = LoggerFactory.getLogger(PollLoop.class);
 
   /** How long one poll waits for records; also how soon a close or a free slot is noticed when idle. */
   static final Duration POLL_TIMEOUT = Duration.ofMillis(100);
 
-  private final ResponderLoop.Settings settings;
   private final Consumer<String, byte[]> consumer;
   private final ReplyProducer replies;
   private final RequestProcessor processor;
@@ -48,9 +47,6 @@ final class PollLoop implements Runnable, ConsumerRebalanceListener {
    */
   private final BlockingQueue<Completion> completions = new LinkedBlockingQueue<>();
 
-  private volatile boolean closing;
-  /** What stopped the loop, if an error did. */
-  private volatile Throwable failure;
   private volatile boolean assigned;
 
   PollLoop(
@@ -58,7 +54,7 @@ final class PollLoop implements Runnable, ConsumerRebalanceListener {
       Consumer<String, byte[]> consumer,
       ReplyProducer replies,
       RequestProcessor processor) {
-    this.settings = settings;
+    super(settings);
     this.consumer = consumer;
     this.replies = replies;
     this.processor = processor;
@@ -66,53 +62,23 @@ final class PollLoop implements Runnable, ConsumerRebalanceListener {
   }
 
   @Override
-  public void run() {
-    try {
-      subscribe();
-      while (!closing) {
-        pollOnce();
-      }
-    } catch (Throwable e) {
-      failure = e;
-      LOGGER.error(
-          "Responder stopped on an error requestTopic={} groupId={}",
-          settings.requestTopic(),
-          settings.groupId(),
-          e);
-    } finally {
-      shutdown();
-    }
-    Throwable stoppedBy = failure;
-    if (stoppedBy != null) {
-      try {
-        settings.onFailure().accept(stoppedBy); // the host decides: restart, fail its health check, exit
-      } catch (RuntimeException listener) {
-        LOGGER.warn("The responder's failure listener failed requestTopic={}", settings.requestTopic(), listener);
-      }
-    }
-  }
-
-  /** Any thread: stop at the next opportunity. */
-  void requestClose() {
-    closing = true;
+  void wakeup() {
     consumer.wakeup();
   }
 
-  /** Any thread: the error that stopped the loop, or {@code null}. */
-  Throwable failure() {
-    return failure;
-  }
-
   /** Any thread: whether partitions are assigned and the loop has not begun to close. */
+  @Override
   boolean isRunning() {
     return assigned && !closing;
   }
 
+  @Override
   void subscribe() {
     consumer.subscribe(List.of(settings.requestTopic()), this);
   }
 
   /** One turn of the loop: take in records, start what fits, pause or resume, commit. */
+  @Override
   void pollOnce() {
     boolean saturated = isSaturated();
     if (saturated) {
@@ -227,7 +193,8 @@ final class PollLoop implements Runnable, ConsumerRebalanceListener {
   }
 
   /** Finishes what is in hand, commits, leaves the group and closes both clients. */
-  private void shutdown() {
+  @Override
+  void shutdown() {
     assigned = false;
     closing = true;
     try {

@@ -2,6 +2,7 @@ package io.courier.responder.internal;
 
 import io.courier.protocol.ReplyEnvelope;
 import io.courier.protocol.RequestEnvelope;
+import io.courier.protocol.HeaderNames;
 import io.courier.protocol.StreamMarkers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import io.courier.responder.Reply;
@@ -32,11 +33,14 @@ final class ReplyProducer {
    *
    * @param key the request's record key, reused so that replies to one entity stay in order
    * @param correlationId the request's correlation header value, echoed byte for byte
+   * @param deliveryAttempt which delivery of the request this answers (share groups), sent as {@code
+   *     courier-delivery-attempt}; 0 for none (consumer groups)
    * @param span the request's span, whose context the reply carries ({@link ResponderTracing})
    * @return completes when Kafka acknowledges the reply, exceptionally when producing it failed
    */
-  CompletionStage<Void> send(RequestEnvelope request, String key, byte[] correlationId, Reply reply, Span span) {
-    return produce(record(request, key, correlationId, reply, span));
+  CompletionStage<Void> send(
+      RequestEnvelope request, String key, byte[] correlationId, int deliveryAttempt, Reply reply, Span span) {
+    return produce(record(request, key, correlationId, deliveryAttempt, reply, span));
   }
 
   private CompletionStage<Void> produce(ProducerRecord<String, byte[]> record) {
@@ -78,10 +82,14 @@ final class ReplyProducer {
     return produce(new ProducerRecord<>(request.replyTopic(), partition, key, value, headers));
   }
 
-  static ProducerRecord<String, byte[]> record(RequestEnvelope request, String key, byte[] correlationId, Reply reply, Span span) {
+  static ProducerRecord<String, byte[]> record(
+      RequestEnvelope request, String key, byte[] correlationId, int deliveryAttempt, Reply reply, Span span) {
     Integer partition = request.replyPartition() < 0 ? null : request.replyPartition();
     ReplyEnvelope envelope = new ReplyEnvelope(request.correlationId(), reply.status(), reply.headerFields());
     Headers headers = envelope.toHeaders(request.profile(), correlationId);
+    if (deliveryAttempt > 0) {
+      headers.add(HeaderNames.DELIVERY_ATTEMPT, Integer.toString(deliveryAttempt).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
     ResponderTracing.inject(span, headers);
     return new ProducerRecord<>(request.replyTopic(), partition, key, reply.body(), headers);
   }

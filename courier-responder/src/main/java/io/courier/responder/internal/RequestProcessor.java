@@ -6,9 +6,10 @@ import io.courier.protocol.RequestEnvelope;
 import io.courier.responder.Cancellation;
 import io.courier.responder.Reply;
 import io.courier.responder.Request;
+import io.courier.responder.RequestHandler;
+import io.courier.responder.RetryableException;
 import io.courier.responder.ReplyStream;
 import io.courier.protocol.StreamMarkers;
-import io.courier.responder.RequestHandler;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Scope;
 import java.time.Clock;
@@ -41,13 +42,23 @@ final class RequestProcessor {
   /** Title of the problem reply a handler failure becomes; the same for every failure. */
   static final String HANDLER_FAILED = "Handler failed";
 
+  /** Title of the problem reply a {@link RetryableException} becomes when the request is not redelivered. */
+  static final String HANDLER_FAILED_RETRYABLE = "Handler failed, the request may be retried";
+
   /** Title of the problem reply of a handler that did not finish within the handler timeout. */
   static final String HANDLER_TIMED_OUT = "Handler timed out";
 
   /** What became of one request record. Every outcome lets the offset move past the record. */
   enum Outcome {
-    /** A reply (perhaps a 500 for a handler failure) was produced and acknowledged. */
+    /** A reply (perhaps a 504 at the handler timeout) was produced and acknowledged. */
     ANSWERED,
+    /** The handler failed; a 500 (or, for a {@link RetryableException}, 503) problem reply was produced. */
+    FAILED,
+    /**
+     * The handler threw a {@link RetryableException} and the record is to be delivered again (share groups,
+     * before the deadline and the last delivery attempt); no reply.
+     */
+    RELEASED,
     /** Producing the reply failed; the request is not retried. */
     REPLY_FAILED,
     /** The deadline had passed before the handler was called; no reply. */
@@ -77,13 +88,14 @@ final class RequestProcessor {
   /** {@code null} when replies are not kept per idempotency key. */
   private final IdempotentReplies idempotent;
   private final ResponderTracing tracing;
+  private final Redelivery redelivery;
 
   /** A processor with the default reply topics and handler timeout, on the shared timer. */
   RequestProcessor(
       String requestTopic, RequestHandler handler, ReplyProducer replies, Clock clock, ResponderCounters counters) {
     this(requestTopic, handler, replies, clock, counters, ResponderLoop.Settings.DEFAULT_REPLY_TOPICS,
         ResponderLoop.Settings.DEFAULT_HANDLER_TIMEOUT, HandlerTimer.SHARED, ResponderLoop.Settings.DEFAULT_IDEMPOTENCY_WINDOW,
-        ResponderTracing.NOOP);
+        ResponderTracing.NOOP, Redelivery.NEVER);
   }
 
   /** A processor with the default idempotency window. */
@@ -97,7 +109,7 @@ final class RequestProcessor {
       Duration handlerTimeout,
       HandlerTimer timer) {
     this(requestTopic, handler, replies, clock, counters, replyTopics, handlerTimeout, timer,
-        ResponderLoop.Settings.DEFAULT_IDEMPOTENCY_WINDOW, ResponderTracing.NOOP);
+        ResponderLoop.Settings.DEFAULT_IDEMPOTENCY_WINDOW, ResponderTracing.NOOP, Redelivery.NEVER);
   }
 
   RequestProcessor(
@@ -110,8 +122,10 @@ final class RequestProcessor {
       Duration handlerTimeout,
       HandlerTimer timer,
       Duration idempotencyWindow,
-      ResponderTracing tracing) {
+      ResponderTracing tracing,
+      Redelivery redelivery) {
     this.requestTopic = requestTopic;
+    this.redelivery = redelivery;
     this.tracing = tracing;
     this.handler = handler;
     this.replies = replies;
@@ -170,6 +184,10 @@ final class RequestProcessor {
           envelope.deadline());
       return CompletableFuture.completedFuture(Outcome.EXPIRED);
     }
+    int attempt = deliveryAttempt(record);
+    if (attempt > 1) {
+      counters.redelivered(); // counted whatever becomes of it: how often the group's deliveries overlap
+    }
     Cancellation.Source cancellation = cancels.start(envelope.correlationId());
     if (cancellation == null) {
       counters.cancelled();
@@ -184,7 +202,8 @@ final class RequestProcessor {
                 (sequence, endStatus, value) -> replies.sendStream(envelope, record.key(), correlationId, sequence, endStatus, value, span),
                 cancellation.token(), envelope.deadline(), clock, ReplyStream.DEFAULT_WINDOW)
             : null;
-    Request request = new Request(envelope, record.key(), record.value(), cancellation.token(), stream);
+    Request request =
+        new Request(envelope, record.key(), record.value(), cancellation.token(), stream, Math.max(1, attempt));
     CompletionStage<Answer> answered;
     try (Scope handlerSees = span.makeCurrent()) {
       answered = once(request, now, cancellation);
@@ -199,9 +218,14 @@ final class RequestProcessor {
         return ended(span, Outcome.CANCELLED, 0);
       }
       if (stream != null && stream.begun()) {
+        // Items are out: the stream ends here, whatever the handler asked (a release would repeat them).
         return streamed(envelope, stream, answer).thenCompose(outcome -> ended(span, outcome, answer.reply().status()));
       }
-      return produce(envelope, record.key(), correlationId, answer, span)
+      if (answer == Answer.RELEASED) {
+        counters.released();
+        return ended(span, Outcome.RELEASED, 0);
+      }
+      return produce(envelope, record.key(), correlationId, attempt, answer, span)
           .thenCompose(outcome -> ended(span, outcome, answer.reply().status()));
     });
   }
@@ -238,6 +262,11 @@ final class RequestProcessor {
           envelope.correlationId(), envelope.replyTopic(), requestTopic, String.valueOf(unwrap(error)));
       return Outcome.REPLY_FAILED;
     });
+  }
+
+  /** Kafka's delivery count of a share-group record (1 the first delivery); 0 for a consumer-group record. */
+  private static int deliveryAttempt(ConsumerRecord<?, ?> record) {
+    return record.deliveryCount().map(Short::intValue).orElse(0);
   }
 
   private static CompletionStage<Outcome> ended(Span span, Outcome outcome, int status) {
@@ -349,7 +378,8 @@ final class RequestProcessor {
       if (e instanceof VirtualMachineError) {
         throw (VirtualMachineError) e;
       }
-      return CompletableFuture.completedFuture(failed(request, e));
+      // One path for thrown and exceptional stages: a RetryableException may release the record either way.
+      stage = CompletableFuture.failedFuture(e);
     }
     if (stage == null) {
       return CompletableFuture.completedFuture(
@@ -358,7 +388,14 @@ final class RequestProcessor {
     return stage.handle(
         (reply, error) -> {
           if (error != null) {
-            return failed(request, unwrap(error));
+            Throwable cause = unwrap(error);
+            if (cause instanceof RetryableException
+                && redelivery.allowed(request.deliveryAttempt(), request.deadline(), clock.instant())) {
+              LOGGER.debug("Handler failed, released for another delivery correlationId={} requestTopic={} attempt={}",
+                  request.correlationId(), requestTopic, request.deliveryAttempt());
+              return Answer.RELEASED;
+            }
+            return failed(request, cause);
           }
           if (reply == null) {
             return failed(request, new NullPointerException("handler completed without a Reply"));
@@ -375,17 +412,21 @@ final class RequestProcessor {
         requestTopic,
         error.getClass().getName());
     LOGGER.debug("Handler failure correlationId={}", request.correlationId(), error);
-    return new Answer(Reply.problem(500, HANDLER_FAILED, describe(error)), true);
+    Reply problem = error instanceof RetryableException
+        ? Reply.problem(503, HANDLER_FAILED_RETRYABLE, describe(error))
+        : Reply.problem(500, HANDLER_FAILED, describe(error));
+    return new Answer(problem, true);
   }
 
-  private CompletionStage<Outcome> produce(RequestEnvelope envelope, String key, byte[] correlationId, Answer answer, Span span) {
+  private CompletionStage<Outcome> produce(
+      RequestEnvelope envelope, String key, byte[] correlationId, int attempt, Answer answer, Span span) {
     return replies
-        .send(envelope, key, correlationId, answer.reply(), span)
+        .send(envelope, key, correlationId, attempt, answer.reply(), span)
         .handle(
             (ok, error) -> {
               if (error == null) {
                 counters.answered();
-                return Outcome.ANSWERED;
+                return answer.handlerFailed() ? Outcome.FAILED : Outcome.ANSWERED;
               }
               if (!answer.handlerFailed()) {
                 counters.failed(); // a handler failure was counted already: one failure per request
@@ -422,5 +463,7 @@ final class RequestProcessor {
     static final Answer ABANDONED = new Answer(Reply.status(504), false);
     /** No reply: a cancel marker named the request. */
     static final Answer CANCELLED = new Answer(Reply.status(504), false);
+    /** No reply: the record goes back to Kafka for another delivery. */
+    static final Answer RELEASED = new Answer(Reply.status(503), false);
   }
 }

@@ -16,6 +16,16 @@ final class ResponderCounters {
   private final LongAdder refused = new LongAdder();
   private final LongAdder cancelled = new LongAdder();
   private final LongAdder replayed = new LongAdder();
+  private final LongAdder redelivered = new LongAdder();
+  private final LongAdder released = new LongAdder();
+
+  void redelivered() {
+    redelivered.increment();
+  }
+
+  void released() {
+    released.increment();
+  }
 
   void cancelled() {
     cancelled.increment();
@@ -51,6 +61,7 @@ final class ResponderCounters {
 
   ResponderStats snapshot() {
     return new ResponderStats(
-        answered.sum(), failed.sum(), expired.sum(), malformed.sum(), abandoned.sum(), refused.sum(), cancelled.sum(), replayed.sum());
+        answered.sum(), failed.sum(), expired.sum(), malformed.sum(), abandoned.sum(), refused.sum(), cancelled.sum(), replayed.sum(),
+        redelivered.sum(), released.sum());
   }
 }

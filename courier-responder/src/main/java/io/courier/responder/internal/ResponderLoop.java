@@ -1,5 +1,6 @@
 package io.courier.responder.internal;
 
+import io.courier.responder.GroupType;
 import io.courier.responder.RequestHandler;
 import io.courier.responder.ResponderStats;
 import java.time.Clock;
@@ -10,7 +11,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.Consumer;
-import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.consumer.ShareConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,6 +48,8 @@ public final class ResponderLoop {
    * @param onFailure told once, on the poll thread, if the responder stops on an error
    * @param idempotencyWindow how long the reply of a request with an {@code idempotency-key} is replayed to
    *     requests with the same route and key instead of running the handler again; zero: never
+   * @param openTelemetry where the spans of handled requests go
+   * @param groupType whether the instances share the request topic as a consumer group or a share group
    */
   public record Settings(
       String bootstrapServers,
@@ -60,7 +63,8 @@ public final class ResponderLoop {
       Duration handlerTimeout,
       java.util.function.Consumer<Throwable> onFailure,
       Duration idempotencyWindow,
-      io.opentelemetry.api.OpenTelemetry openTelemetry) {
+      io.opentelemetry.api.OpenTelemetry openTelemetry,
+      GroupType groupType) {
 
     /**
      * Reply topics a request may name by default: a name with the word {@code responses} or {@code replies},
@@ -87,7 +91,7 @@ public final class ResponderLoop {
         Duration handlerTimeout,
         java.util.function.Consumer<Throwable> onFailure) {
       this(bootstrapServers, requestTopic, groupId, handler, shutdownTimeout, maxInFlight, kafkaProperties, replyTopics,
-          handlerTimeout, onFailure, DEFAULT_IDEMPOTENCY_WINDOW, io.opentelemetry.api.OpenTelemetry.noop());
+          handlerTimeout, onFailure, DEFAULT_IDEMPOTENCY_WINDOW, io.opentelemetry.api.OpenTelemetry.noop(), GroupType.CONSUMER);
     }
 
     /** Settings with the default reply topics and handler timeout, and no failure listener. */
@@ -109,6 +113,7 @@ public final class ResponderLoop {
       Objects.requireNonNull(groupId, "groupId");
       Objects.requireNonNull(handler, "handler");
       Objects.requireNonNull(openTelemetry, "openTelemetry");
+      Objects.requireNonNull(groupType, "groupType");
       Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
       if (maxInFlight < 1) {
         throw new IllegalArgumentException("maxInFlight must be at least 1: " + maxInFlight);
@@ -138,7 +143,7 @@ public final class ResponderLoop {
   /** Guards the lifecycle: {@link #state}, {@link #loop} and {@link #thread} change together. */
   private final Object lifecycle = new Object();
   private State state = State.NEW;
-  private volatile PollLoop loop;
+  private volatile ConsumeLoop loop;
   private Thread thread;
   private final AtomicBoolean stopLogged = new AtomicBoolean();
 
@@ -165,41 +170,65 @@ public final class ResponderLoop {
       if (state != State.NEW) {
         throw new IllegalStateException("a responder can be started once, and not after close: " + state);
       }
-      Consumer<String, byte[]> consumer = clients.consumer(KafkaClients.consumerConfig(settings));
-      Producer<String, byte[]> producer;
-      try {
-        producer = clients.producer(KafkaClients.producerConfig(settings));
-      } catch (RuntimeException e) {
-        consumer.close(CloseOptions.timeout(Duration.ZERO));
-        throw e;
-      }
-      ReplyProducer replies = new ReplyProducer(producer);
-      RequestProcessor processor =
-          new RequestProcessor(
-              settings.requestTopic(), settings.handler(), replies, clock, counters, settings.replyTopics(),
-              settings.handlerTimeout(), HandlerTimer.SHARED, settings.idempotencyWindow(),
-              new ResponderTracing(settings.openTelemetry(), settings.groupId()));
-      loop = new PollLoop(settings, consumer, replies, processor);
+      loop = settings.groupType() == GroupType.SHARE ? shareLoop() : consumerGroupLoop();
       thread = new Thread(loop, "courier-responder-" + settings.requestTopic());
       thread.start();
       state = State.STARTED;
     }
     LOGGER.info(
-        "Responder started requestTopic={} groupId={} maxInFlight={}",
+        "Responder started requestTopic={} groupId={} groupType={} maxInFlight={}",
         settings.requestTopic(),
         settings.groupId(),
+        settings.groupType(),
         settings.maxInFlight());
+  }
+
+  private ConsumeLoop consumerGroupLoop() {
+    Consumer<String, byte[]> consumer = clients.consumer(KafkaClients.consumerConfig(settings));
+    ReplyProducer replies = replyProducer(() -> consumer.close(CloseOptions.timeout(Duration.ZERO)));
+    return new PollLoop(settings, consumer, replies, processor(replies, Redelivery.NEVER));
+  }
+
+  private ConsumeLoop shareLoop() {
+    ShareGroupSetup.apply(clients, settings);
+    Map<String, Object> config = KafkaClients.shareConsumerConfig(settings);
+    ShareConsumer<String, byte[]> consumer = clients.shareConsumer(config);
+    ReplyProducer replies = replyProducer(() -> consumer.close(Duration.ZERO));
+    ShareMembership membership = new ShareMembership(
+        clients.admin(KafkaClients.adminConfig(settings)), settings.groupId(),
+        String.valueOf(config.get(org.apache.kafka.clients.consumer.ConsumerConfig.CLIENT_ID_CONFIG)));
+    return new ShareLoop(
+        settings, consumer, replies, processor(replies, Redelivery.beforeDeadline(Redelivery.DEFAULT_DELIVERY_LIMIT)), clock,
+        membership);
+  }
+
+  /** The reply producer; if it cannot be created, {@code closeConsumer} runs before the error is thrown. */
+  private ReplyProducer replyProducer(Runnable closeConsumer) {
+    try {
+      return new ReplyProducer(clients.producer(KafkaClients.producerConfig(settings)));
+    } catch (RuntimeException e) {
+      closeConsumer.run();
+      throw e;
+    }
+  }
+
+  /** The request processing both kinds of loop share; they differ in how a record is settled. */
+  private RequestProcessor processor(ReplyProducer replies, Redelivery redelivery) {
+    return new RequestProcessor(
+        settings.requestTopic(), settings.handler(), replies, clock, counters, settings.replyTopics(),
+        settings.handlerTimeout(), HandlerTimer.SHARED, settings.idempotencyWindow(),
+        new ResponderTracing(settings.openTelemetry(), settings.groupId()), redelivery);
   }
 
   /** Whether partitions are assigned and the responder has not begun to close. */
   public boolean isRunning() {
-    PollLoop current = loop;
+    ConsumeLoop current = loop;
     return current != null && current.isRunning();
   }
 
   /** The error that stopped this responder, or {@code null}. */
   public Throwable failure() {
-    PollLoop current = loop;
+    ConsumeLoop current = loop;
     return current == null ? null : current.failure();
   }
 
@@ -214,7 +243,7 @@ public final class ResponderLoop {
    * from a handler running on the poll thread, it only asks the loop to stop.
    */
   public void close() {
-    PollLoop current;
+    ConsumeLoop current;
     Thread pollThread;
     synchronized (lifecycle) {
       state = State.CLOSED;

@@ -99,7 +99,7 @@ final class ResponderTracing {
   /** Ends the span of a request: what became of it, and its reply's status when one was sent. */
   static void end(Span span, RequestProcessor.Outcome outcome, int status) {
     span.setAttribute(COURIER_OUTCOME, outcome.name().toLowerCase(java.util.Locale.ROOT));
-    if (outcome == RequestProcessor.Outcome.ANSWERED) {
+    if (outcome == RequestProcessor.Outcome.ANSWERED || outcome == RequestProcessor.Outcome.FAILED) {
       span.setAttribute(COURIER_STATUS, status);
       if (status >= 500) {
         span.setStatus(StatusCode.ERROR);

@@ -14,5 +14,13 @@
  *       is committed only once every request before it in its partition is answered or skipped;
  *   <li>{@link io.courier.responder.internal.OffsetCommitter} commits those offsets.
  * </ol>
+ *
+ * <p>In share-group mode the first and last steps differ, the others are the same: {@link
+ * io.courier.responder.internal.ShareLoop} polls with a share consumer (after {@link
+ * io.courier.responder.internal.ShareGroupSetup} has set the group's configs) and settles each record with
+ * an acknowledgement (accept, release, reject, renew) instead of an offset commit; {@link
+ * io.courier.responder.internal.Redelivery} tells the processor when a retryable failure may be released
+ * for another delivery. Both loops share their life cycle through {@link
+ * io.courier.responder.internal.ConsumeLoop}.
  */
 package io.courier.responder.internal;

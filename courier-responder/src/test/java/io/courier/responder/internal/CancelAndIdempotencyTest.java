@@ -43,7 +43,7 @@ class CancelAndIdempotencyTest {
           handled.add(request);
           return handler.handle(request);
         }, new ReplyProducer(producer), clock, counters, ResponderLoop.Settings.DEFAULT_REPLY_TOPICS,
-        Duration.ofMinutes(5), clock::schedule, Duration.ofHours(1), ResponderTracing.NOOP);
+        Duration.ofMinutes(5), clock::schedule, Duration.ofHours(1), ResponderTracing.NOOP, Redelivery.NEVER);
   }
 
   private static org.apache.kafka.clients.consumer.ConsumerRecord<String, byte[]> marker(long offset, String correlationId) {

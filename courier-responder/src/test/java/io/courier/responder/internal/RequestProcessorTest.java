@@ -84,7 +84,7 @@ class RequestProcessorTest {
 
     Outcome outcome = process(processor, envelope(Profile.COURIER, "c-2", 0, DEADLINE));
 
-    assertThat(outcome).isEqualTo(Outcome.ANSWERED);
+    assertThat(outcome).isEqualTo(Outcome.FAILED);
     assertProblem500(onlyReply(), "c-2", "java.lang.IllegalStateException: stock service down");
     assertThat(counters.snapshot()).isEqualTo(new ResponderStats(1, 1, 0, 0));
   }
@@ -100,7 +100,7 @@ class RequestProcessorTest {
 
     Outcome outcome = process(processorFor(handler), envelope(Profile.COURIER, "c-3", 0, DEADLINE));
 
-    assertThat(outcome).isEqualTo(Outcome.ANSWERED);
+    assertThat(outcome).isEqualTo(Outcome.FAILED);
     // the CompletionException wrapper is not what the service threw
     assertProblem500(onlyReply(), "c-3", "java.lang.IllegalArgumentException: bad order");
   }

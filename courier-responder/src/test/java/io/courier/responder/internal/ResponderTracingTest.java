@@ -55,7 +55,7 @@ class ResponderTracingTest {
   private RequestProcessor processor(RequestHandler handler, OpenTelemetry openTelemetry) {
     return new RequestProcessor(
         REQUEST_TOPIC, handler, new ReplyProducer(producer), clock, new ResponderCounters(), ResponderLoop.Settings.DEFAULT_REPLY_TOPICS,
-        Duration.ofMinutes(5), clock::schedule, Duration.ZERO, new ResponderTracing(openTelemetry, "orders-service"));
+        Duration.ofMinutes(5), clock::schedule, Duration.ZERO, new ResponderTracing(openTelemetry, "orders-service"), Redelivery.NEVER);
   }
 
   private static ConsumerRecord<String, byte[]> tracedRequest(String correlationId, Instant deadline, String... traceHeaders) {

@@ -34,6 +34,14 @@ final class TestRequests {
     return record(partition, offset, envelope.toHeaders());
   }
 
+  /** A record as a share consumer returns it: with Kafka's delivery count. */
+  static ConsumerRecord<String, byte[]> delivery(int attempt, RequestEnvelope envelope) {
+    ConsumerRecord<String, byte[]> record = record(0, 7, envelope);
+    return new ConsumerRecord<>(
+        record.topic(), record.partition(), record.offset(), record.timestamp(), record.timestampType(),
+        -1, -1, record.key(), record.value(), record.headers(), Optional.empty(), Optional.of((short) attempt));
+  }
+
   static ConsumerRecord<String, byte[]> record(int partition, long offset, Headers headers) {
     return new ConsumerRecord<>(
         REQUEST_TOPIC,
