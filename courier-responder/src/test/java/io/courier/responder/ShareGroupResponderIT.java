@@ -168,19 +168,21 @@ class ShareGroupResponderIT {
 
   @Test
   void aKilledInstancesRecordsAreAnsweredByAnotherWithinTheirDeadlineOrNotAtAll() throws Exception {
-    // Given instances in a process of their own, one per partition, holding two requests when it dies, one
+    // Given instances in a process of their own, two per partition, holding two requests when it dies, one
     // of them already past its deadline (a short session, so that the dead members' partitions pass to the
-    // survivor in seconds: their records are released as soon as their connections close)
+    // survivor in seconds: their records are released as soon as their connections close). Two per partition:
+    // a member holding a record it has not settled polls no more, so with one member owning both partitions
+    // the second record would wait for it.
     setGroupConfig("share.heartbeat.interval.ms", "500");
     setGroupConfig("share.session.timeout.ms", "4000");
     Instant roomy = Instant.now().plusSeconds(30);
     try (ChildJvm child =
-        ChildJvm.start(ShareResponderChild.class, kafka.bootstrapServers(), topics.requestTopic, groupId, "3")) {
-      awaitAssignedMembers(3);
+        ChildJvm.start(ShareResponderChild.class, kafka.bootstrapServers(), topics.requestTopic, groupId, "6")) {
+      awaitAssignedMembers(6);
       topics.send(topics.request("roomy", roomy), 0, "k1");
       Instant shortDeadline = Instant.now().plusSeconds(2);
       topics.send(topics.request("short", shortDeadline), 1, "k2");
-      await().atMost(Duration.ofSeconds(20)).until(() -> {
+      await().atMost(Duration.ofSeconds(45)).until(() -> {
         String log = Files.readString(child.log());
         return log.contains("TOOK roomy") && log.contains("TOOK short");
       });
@@ -195,12 +197,13 @@ class ShareGroupResponderIT {
       return Reply.ok("{}");
     }));
 
-    // Then the request with time left is answered on its second delivery, before its deadline; the other,
+    // Then the request with time left is answered on a later delivery, before its deadline; the other,
     // given up on and accepted by the dying instance at its deadline (never renewed past it), is not
     // delivered again
     ConsumerRecord<String, byte[]> reply = topics.awaitReplies(1).get(0);
     assertThat(header(reply, HeaderNames.CORRELATION_ID)).isEqualTo("roomy");
-    assertThat(header(reply, HeaderNames.DELIVERY_ATTEMPT)).isEqualTo("2");
+    // 2, or more when the group's members moved the partition between themselves before the process died
+    assertThat(Integer.parseInt(header(reply, HeaderNames.DELIVERY_ATTEMPT))).isGreaterThanOrEqualTo(2);
     assertThat(Instant.ofEpochMilli(reply.timestamp())).isBefore(roomy);
     assertThat(topics.repliesAfter(Duration.ofSeconds(2))).hasSize(1);
     assertThat(handled).hasValue(1);

@@ -699,6 +699,12 @@ public final class Exchange implements PendingRequest.Listener {
         return;
       }
     }
+    if (stream != null && state == State.PUBLISHED && outcome instanceof Outcome.Failed) {
+      // The gateway gives up before the stream began (no first record within the route's timeout, say); the
+      // service's deadline is the stream's overall limit, so it would go on producing to nobody.
+      cancelWanted = true;
+      sendCancelMarker();
+    }
     if (acceptedResult != null && outcome instanceof Outcome.Failed failed && failed.error() == GatewayError.TIMEOUT) {
       outcome = accepted(acceptedResult); // respond-async, wait=N with N past the deadline: still a 202
     }

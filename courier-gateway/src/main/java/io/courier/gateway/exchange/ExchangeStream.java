@@ -107,7 +107,7 @@ final class ExchangeStream {
   private void begin(StreamRecord first) {
     begun = true;
     metrics.started();
-    headers = withoutContentType(first.headers());
+    headers = forStream(first.headers());
     sink = frontEnd.streamSink();
     if (sink == null) {
       assembled = new ByteArrayOutputStream();
@@ -193,11 +193,17 @@ final class ExchangeStream {
     return end.ok() ? "completed" : "failed";
   }
 
-  private static HeaderFields withoutContentType(HeaderFields fields) {
+  /**
+   * The first record's header fields as a stream's response can carry them: those HTTP can carry ({@link
+   * HttpReplies#fits}), without hop-by-hop and framing fields (the connection's own) and without
+   * {@code content-type} (the representation the caller asked for sets it).
+   */
+  private static HeaderFields forStream(HeaderFields fields) {
     HeaderFields.Builder kept = HeaderFields.builder();
     for (int i = 0; i < fields.size(); i++) {
-      if (!fields.name(i).equals("content-type")) {
-        kept.add(fields.name(i), fields.value(i));
+      String name = fields.name(i);
+      if (!name.equals("content-type") && !HttpReplies.NOT_FORWARDED.contains(name) && HttpReplies.fits(name, fields.value(i))) {
+        kept.add(name, fields.value(i));
       }
     }
     return kept.build();

@@ -95,7 +95,7 @@ public final class ReplyDispatcher implements Consumer<ConsumerRecord<byte[], by
       position = StreamMarkers.positionOf(record.headers());
     } catch (ProtocolException e) {
       position = null;
-      if (pending.fail(correlationId, GatewayError.STREAM_BROKEN, "a record of the stream cannot be read")) {
+      if (pending.failUnreadableStreamRecord(correlationId)) {
         events.reply(source, ReplyOutcome.MALFORMED);
         LOGGER.debug("Unreadable stream record source={} correlationId={} partition={} offset={} reason={}",
             source.tag(), correlationId, record.partition(), record.offset(), e.getMessage());

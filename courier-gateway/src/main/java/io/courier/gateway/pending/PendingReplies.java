@@ -67,14 +67,19 @@ public final class PendingReplies {
 
   /**
    * Hands a record of a streamed reply to its waiting request, in sequence order ({@link StreamReorder});
-   * the end marker, once delivered, finishes the request. A stream record for a request that takes one reply
-   * is that reply, its first item the whole answer (as for a gateway before protocol 3). A record more than
+   * the end marker, once delivered, finishes the request. For a request that takes one reply, the stream's
+   * record 0 is that reply (its first item with 200, or an empty stream's end marker with its status); later
+   * records are counted duplicates. A record more than
    * the reorder window ahead fails the stream with {@code stream-broken} and is counted {@code malformed}.
    */
   public ReplyOutcome stream(String correlationId, StreamRecord record) {
     PendingRequest request = waiting.get(correlationId);
     if (request != null && request.stream() == null) {
-      return complete(correlationId, new Outcome.Replied(200, record.headers(), record.value()));
+      if (record.sequence() != 0) {
+        return ReplyOutcome.DUPLICATE; // only a stream's first record can answer a request that takes one reply
+      }
+      // An empty stream's end marker answers with its final status and problem, item 0 with 200.
+      return complete(correlationId, new Outcome.Replied(record.isEnd() ? record.endStatus() : 200, record.headers(), record.value()));
     }
     if (request == null || request.state() != State.WAITING) {
       return unmatched(correlationId, request);
@@ -127,6 +132,10 @@ public final class PendingReplies {
     if (request != null && request.stream() != null && request.stream().begun()) {
       return false; // its stream has begun: the stream's own limits end it now (fail)
     }
+    if (request != null && request.stream() != null && request.stream().hasGap()) {
+      // Records came, but never record 0: the stream cannot begin.
+      return fail(correlationId, GatewayError.STREAM_BROKEN, "the first records of the stream are missing");
+    }
     if (request == null || !finish(request, State.EXPIRED)) {
       return false;
     }
@@ -136,6 +145,19 @@ public final class PendingReplies {
             : new Outcome.Failed(
                 GatewayError.KAFKA_UNAVAILABLE, "Kafka did not acknowledge the request before its deadline"));
     return true;
+  }
+
+  /**
+   * A record of a streamed reply cannot be read: {@code stream-broken} for a request that streams,
+   * {@code bad-reply} for one that takes one reply.
+   *
+   * @return whether this call finished the request
+   */
+  public boolean failUnreadableStreamRecord(String correlationId) {
+    PendingRequest request = waiting.get(correlationId);
+    return request != null && request.stream() != null
+        ? fail(correlationId, GatewayError.STREAM_BROKEN, "a record of the stream cannot be read")
+        : fail(correlationId, GatewayError.BAD_REPLY, "the reply's stream headers cannot be read");
   }
 
   /** Kafka refused the request. @return whether this call finished the request */

@@ -67,10 +67,10 @@ public final class StreamReorder {
       held.tailMap(sequence, false).clear(); // items numbered past the end never go out
     }
     held.put(sequence, record);
-    begun = true;
     while (!held.isEmpty() && held.firstKey() == next) {
       StreamRecord inOrder = held.pollFirstEntry().getValue();
       next++;
+      begun = true;
       lastProgressMillis = nowMillis;
       deliver.accept(inOrder);
       if (inOrder.isEnd()) {
@@ -95,7 +95,10 @@ public final class StreamReorder {
     return true;
   }
 
-  /** Whether a record of the stream was taken (delivered or held). Any thread. */
+  /**
+   * Whether a record of the stream was delivered: from then on the stream's own limits end it. Records held
+   * behind a gap at the start (no record 0 yet) do not count. Any thread.
+   */
   public boolean begun() {
     return begun;
   }

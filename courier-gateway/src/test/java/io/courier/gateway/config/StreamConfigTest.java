@@ -38,5 +38,7 @@ class StreamConfigTest {
     assertThatThrownBy(() -> load(", stream: {buffer-bytes: 10}")).hasMessageContaining("stream.buffer-bytes: must be between 1024");
     assertThatThrownBy(() -> load(", stream: {window: 5}")).hasMessageContaining("unknown key");
     assertThatThrownBy(() -> load(", stream: {}, idempotency: optional")).hasMessageContaining("cannot use idempotency keys");
+    assertThatThrownBy(() -> load(", stream: {}, state: {mode: query, topic: st, entity: \"header:x-id\", field: \"value:/status\", answers: {DONE: 200}}"))
+        .hasMessageContaining("routes[0]").hasMessageContaining("cannot also wait for an entity's state");
   }
 }

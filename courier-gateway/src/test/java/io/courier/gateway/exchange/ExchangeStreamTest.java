@@ -90,6 +90,50 @@ class ExchangeStreamTest {
   }
 
   @Test
+  void recordsThatNeverGetTheirFirstOneEndTheRequestAsBrokenAtTheRouteTimeout() {
+    Exchange exchange = send(sink);
+    offer(exchange, item(1)); // record 0 never comes (a service that counts from 1, or a lost forward)
+    offer(exchange, item(2));
+
+    harness.clock.advance(ExchangeHarness.TIMEOUT);
+
+    assertThat(sink.events).as("nothing was written: the stream never began").isEmpty();
+    assertThat(caller.onlyAnswer()).isInstanceOf(Outcome.Failed.class)
+        .satisfies(o -> assertThat(((Outcome.Failed) o).error()).isEqualTo(GatewayError.STREAM_BROKEN));
+    assertThat(harness.slotsHeld()).isZero();
+    assertThat(harness.pending.size()).isZero();
+    assertThat(cancelMarkers()).as("the service is told to stop").isEqualTo(1);
+  }
+
+  @Test
+  void noFirstRecordWithinTheRouteTimeoutIsA504AndStopsTheService() {
+    send(sink);
+
+    harness.clock.advance(ExchangeHarness.TIMEOUT);
+
+    assertThat(caller.onlyAnswer()).isInstanceOf(Outcome.Failed.class)
+        .satisfies(o -> assertThat(((Outcome.Failed) o).error()).isEqualTo(GatewayError.TIMEOUT));
+    assertThat(cancelMarkers()).as("its deadline is the stream's overall limit: it would stream to nobody").isEqualTo(1);
+    assertThat(harness.slotsHeld()).isZero();
+  }
+
+  @Test
+  void theStreamsHeadersAreThoseHttpCanCarryWithoutHopByHopFields() {
+    Exchange exchange = send(sink);
+    HeaderFields headers = HeaderFields.builder()
+        .add("x-feed", "a".getBytes(StandardCharsets.UTF_8))
+        .add("transfer-encoding", "gzip".getBytes(StandardCharsets.UTF_8))
+        .add("connection", "close".getBytes(StandardCharsets.UTF_8))
+        .add("x-split", "a\r\nset-cookie: x=1".getBytes(StandardCharsets.UTF_8))
+        .add("content-type", "application/json".getBytes(StandardCharsets.UTF_8))
+        .build();
+
+    offer(exchange, new StreamRecord(0, -1, headers, "{}".getBytes(StandardCharsets.UTF_8)));
+
+    assertThat(sink.begunWith.toMap()).containsOnlyKeys("x-feed");
+  }
+
+  @Test
   void theOverallLimitEndsAStreamThatKeepsGoing() {
     Exchange exchange = send(sink);
     for (int i = 0; i < 60; i++) {
@@ -225,10 +269,12 @@ class ExchangeStreamTest {
     final List<String> events = new ArrayList<>();
     final List<StreamEnd> ends = new ArrayList<>();
     int roomFor = Integer.MAX_VALUE;
+    HeaderFields begunWith;
 
     @Override
     public void begin(HeaderFields headers) {
       events.add("begin");
+      begunWith = headers;
     }
 
     @Override

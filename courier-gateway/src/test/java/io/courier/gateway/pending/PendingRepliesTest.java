@@ -275,4 +275,39 @@ class PendingRepliesTest {
     pending.cancel("gw-1.c");
     pending.fail("gw-1.d", GatewayError.KAFKA_UNAVAILABLE, "x");
   }
+
+  @Test
+  void aRequestThatTakesOneReplyIsAnsweredByRecordZeroOfAStreamAndCountsTheRestDuplicates() {
+    RecordingListener item = waitForProduced("gw-1.a");
+    RecordingListener empty = waitForProduced("gw-1.b");
+    byte[] problem = "{\"status\":404}".getBytes();
+
+    // record 2 before record 0 (which was lost, say): not the answer
+    assertThat(pending.stream("gw-1.a", new StreamRecord(2, -1, HeaderFields.EMPTY, "{\"n\":2}".getBytes())))
+        .isEqualTo(ReplyOutcome.DUPLICATE);
+    assertThat(item.outcomes()).isEmpty();
+    assertThat(pending.stream("gw-1.a", new StreamRecord(0, -1, HeaderFields.EMPTY, "{\"n\":0}".getBytes())))
+        .isEqualTo(ReplyOutcome.MATCHED);
+    // an empty stream's end marker answers with its own status and problem, not 200
+    assertThat(pending.stream("gw-1.b", new StreamRecord(0, 404, HeaderFields.EMPTY, problem))).isEqualTo(ReplyOutcome.MATCHED);
+
+    assertThat(item.outcomes()).singleElement().satisfies(o -> {
+      assertThat(((Outcome.Replied) o).status()).isEqualTo(200);
+      assertThat(new String(((Outcome.Replied) o).body())).isEqualTo("{\"n\":0}");
+    });
+    assertThat(empty.outcomes()).singleElement().satisfies(o -> {
+      assertThat(((Outcome.Replied) o).status()).isEqualTo(404);
+      assertThat(((Outcome.Replied) o).body()).isEqualTo(problem);
+    });
+  }
+
+  @Test
+  void anUnreadableStreamRecordForARequestThatTakesOneReplyIsABadReply() {
+    RecordingListener listener = waitForProduced("gw-1.a");
+
+    assertThat(pending.failUnreadableStreamRecord("gw-1.a")).isTrue();
+
+    assertThat(listener.outcomes()).singleElement()
+        .satisfies(o -> assertThat(((Outcome.Failed) o).error()).isEqualTo(GatewayError.BAD_REPLY));
+  }
 }
