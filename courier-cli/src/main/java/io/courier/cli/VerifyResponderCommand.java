@@ -77,7 +77,7 @@ final class VerifyResponderCommand implements Callable<Integer> {
   @Option(names = "--header", description = "A forwarded HTTP header of the probe, name=value; repeatable.")
   Map<String, String> headers = new LinkedHashMap<>();
 
-  @Option(names = "--wait", defaultValue = "5s", description = "How long each check waits for a reply, or for none (default 5s).")
+  @Option(names = "--wait", defaultValue = "5s", description = "How long each check waits for a reply, or for none, e.g. 5s or 500ms (default 5s).")
   String wait;
 
   @Option(names = "--kafka-property", description = "A Kafka client setting for all clients (security), name=value; repeatable.")
@@ -93,10 +93,13 @@ final class VerifyResponderCommand implements Callable<Integer> {
     Probe probe;
     try {
       chosen = Profile.valueOf(profile.toUpperCase(Locale.ROOT));
-      window = Duration.parse("PT" + wait.toUpperCase(Locale.ROOT));
+      window = CliDurations.parse(wait);
+      if (window == null) {
+        throw new IllegalArgumentException("--wait must be a duration like 5s or 500ms, was \"" + wait + "\"");
+      }
       probe = new Probe(method.toUpperCase(Locale.ROOT), path, body, HeaderFields.of(headers), pathParams);
     } catch (IllegalArgumentException | java.time.format.DateTimeParseException e) {
-      err.println("courier: bad option: " + e.getMessage() + " (--profile courier|spring|zilla, --wait like 5s)");
+      err.println("courier: bad option: " + e.getMessage() + " (--profile courier|spring|zilla, --wait like 5s or 500ms)");
       return GatewayCommand.CONFIG_ERROR;
     }
     Map<String, Object> common = new HashMap<>(kafkaProperties);

@@ -67,7 +67,7 @@ final class WsCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Duration wait = duration(timeout);
+    Duration wait = CliDurations.parse(timeout);
     if (wait == null) {
       System.err.println("courier: --timeout must be a duration like 10s or 500ms, was \"" + timeout + "\"");
       return GatewayCommand.CONFIG_ERROR;
@@ -77,6 +77,10 @@ final class WsCommand implements Callable<Integer> {
       return GatewayCommand.CONFIG_ERROR;
     }
     List<String> toSend = frames.isEmpty() ? lines(System.in) : frames;
+    if (toSend.isEmpty()) {
+      System.err.println("courier: no request frames: give them as arguments or one per line on standard input");
+      return GatewayCommand.CONFIG_ERROR;
+    }
     Answers answers = new Answers(System.out);
     for (String frame : toSend) {
       answers.expect(frame);
@@ -207,19 +211,6 @@ final class WsCommand implements Callable<Integer> {
       }
     }
     return lines;
-  }
-
-  private static Duration duration(String text) {
-    java.util.regex.Matcher matcher = java.util.regex.Pattern.compile("(\\d+)(ms|s|m)").matcher(text.trim());
-    if (!matcher.matches()) {
-      return null;
-    }
-    long amount = Long.parseLong(matcher.group(1));
-    return switch (matcher.group(2)) {
-      case "ms" -> Duration.ofMillis(amount);
-      case "s" -> Duration.ofSeconds(amount);
-      default -> Duration.ofMinutes(amount);
-    };
   }
 
   /** TLS trusting only the certificates of {@code pem}. */

@@ -29,4 +29,18 @@ class WsCommandTest {
     assertThat(result.exitCode()).isEqualTo(WsCommand.NOT_ANSWERED);
     assertThat(result.stderr()).contains("the socket was not opened");
   }
+
+  @Test
+  void noFramesOnStandardInputIsRefusedAtOnce() {
+    java.io.InputStream original = System.in;
+    try {
+      System.setIn(new java.io.ByteArrayInputStream("\n  \n".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+      Cli.Result result = Cli.run("ws", "ws://localhost:1/ws");
+
+      assertThat(result.exitCode()).isEqualTo(GatewayCommand.CONFIG_ERROR);
+      assertThat(result.stderr()).contains("no request frames");
+    } finally {
+      System.setIn(original);
+    }
+  }
 }

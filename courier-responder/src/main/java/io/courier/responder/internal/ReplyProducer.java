@@ -69,9 +69,11 @@ final class ReplyProducer {
    * @return completes when Kafka acknowledges it, exceptionally when producing it failed
    */
   CompletionStage<Void> sendStream(
-      RequestEnvelope request, String key, byte[] correlationId, long sequence, int endStatus, byte[] value, Span span) {
+      RequestEnvelope request, String key, byte[] correlationId, int deliveryAttempt, long sequence, int endStatus,
+      byte[] value, Span span) {
     RecordHeaders headers = new RecordHeaders();
     headers.add(request.profile().correlationHeader(), correlationId);
+    addDeliveryAttempt(headers, deliveryAttempt);
     if (endStatus < 0) {
       StreamMarkers.markItem(headers, sequence);
     } else {
@@ -87,11 +89,16 @@ final class ReplyProducer {
     Integer partition = request.replyPartition() < 0 ? null : request.replyPartition();
     ReplyEnvelope envelope = new ReplyEnvelope(request.correlationId(), reply.status(), reply.headerFields());
     Headers headers = envelope.toHeaders(request.profile(), correlationId);
-    if (deliveryAttempt > 0) {
-      headers.add(HeaderNames.DELIVERY_ATTEMPT, Integer.toString(deliveryAttempt).getBytes(java.nio.charset.StandardCharsets.UTF_8));
-    }
+    addDeliveryAttempt(headers, deliveryAttempt);
     ResponderTracing.inject(span, headers);
     return new ProducerRecord<>(request.replyTopic(), partition, key, reply.body(), headers);
+  }
+
+  /** {@code courier-delivery-attempt} on every record answering a share-group delivery ({@code attempt} > 0). */
+  private static void addDeliveryAttempt(Headers headers, int attempt) {
+    if (attempt > 0) {
+      headers.add(HeaderNames.DELIVERY_ATTEMPT, Integer.toString(attempt).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
   }
 
   /** Sends what is buffered, waiting at most {@code timeout}, and releases the producer. */

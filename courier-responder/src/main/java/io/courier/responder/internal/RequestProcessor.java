@@ -199,7 +199,7 @@ final class RequestProcessor {
     ReplyStream stream =
         takesStream(record)
             ? new ReplyStream(
-                (sequence, endStatus, value) -> replies.sendStream(envelope, record.key(), correlationId, sequence, endStatus, value, span),
+                (sequence, endStatus, value) -> replies.sendStream(envelope, record.key(), correlationId, attempt, sequence, endStatus, value, span),
                 cancellation.token(), envelope.deadline(), clock, ReplyStream.DEFAULT_WINDOW)
             : null;
     Request request =
