@@ -55,6 +55,9 @@ class ShareGroupResponderIT {
     int n = TEST_NUMBER.incrementAndGet();
     topics = new RequestReplyTopics(kafka, "share-it-" + n, 3, 3);
     groupId = "share-it-service-" + n;
+    // Members learn their assignment at their next heartbeat (5 s by default): each of six joining one after
+    // the other would wait for it. Half a second keeps the tests about waiting for the group short.
+    setGroupConfig("share.heartbeat.interval.ms", "500");
   }
 
   @AfterEach
