@@ -82,7 +82,11 @@ class StreamingIT {
       return Reply.problem(404, "No such feed", "feed none");
     }
     ReplyStream stream = request.stream();
-    request.cancellation().onCancel(() -> CANCELLED.add(request.path()));
+    java.util.concurrent.CountDownLatch cancelled = new java.util.concurrent.CountDownLatch(1);
+    request.cancellation().onCancel(() -> {
+      CANCELLED.add(request.path());
+      cancelled.countDown();
+    });
     String kind = request.path().split("/")[1];
     try {
       for (int i = 0; i < Integer.parseInt(count); i++) {
@@ -93,12 +97,10 @@ class StreamingIT {
           stream.send(BIG);
         } else if (kind.equals("forever")) {
           stream.send("{\"tick\":true}");
-          Thread.sleep(50);
+          cancelled.await(50, java.util.concurrent.TimeUnit.MILLISECONDS); // a tick every 50 ms until cancelled
         } else {
-          Thread.sleep(50); // stall: send nothing until cancelled
-          if (request.cancellation().isCancelled()) {
-            throw new java.util.concurrent.CancellationException();
-          }
+          cancelled.await(); // stall: send nothing until cancelled
+          throw new java.util.concurrent.CancellationException();
         }
       }
       return stream.end(200);

@@ -21,7 +21,7 @@ public final class ShareResponderChild {
     Thread.currentThread().join();
   }
 
-  private static void start(String[] args) throws InterruptedException {
+  private static void start(String[] args) {
     Responder responder = Responder.builder()
         .bootstrapServers(args[0])
         .requestTopic(args[1])
@@ -36,8 +36,7 @@ public final class ShareResponderChild {
         .shutdownTimeout(Duration.ofSeconds(1))
         .build()
         .start();
-    while (!responder.isRunning()) {
-      Thread.sleep(20); // no Awaitility in a main class; the parent waits for READY
-    }
+    // The child runs on the test's class path; the parent waits for READY, printed once all are running.
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).until(responder::isRunning);
   }
 }

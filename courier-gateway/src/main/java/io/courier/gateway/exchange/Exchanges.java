@@ -53,26 +53,8 @@ public final class Exchanges {
    * @param results where async results and idempotency claims are kept, or {@code null} when switched off
    * @param maxWait the longest {@code Prefer: wait} honoured
    * @param tracing the trace context, and spans, of each exchange
+   * @param states the state topics of event-driven routes (ADR 0004), or {@code null} when no route has a state block
    */
-  public Exchanges(
-      PendingReplies pending,
-      RecordPublisher publisher,
-      IntSupplier replyPartition,
-      CorrelationIds correlationIds,
-      String responseTopic,
-      Clock clock,
-      DeadlineScheduler deadlines,
-      Readiness readiness,
-      List<Route> routes,
-      Function<Route, RouteMetrics> metrics,
-      ResultStore results,
-      Duration maxWait,
-      Tracing tracing) {
-    this(pending, publisher, replyPartition, correlationIds, responseTopic, clock, deadlines, readiness, routes, metrics, results,
-        maxWait, tracing, null);
-  }
-
-  /** As above, with the state topics of event-driven routes ({@code null} when no route has a state block). */
   public Exchanges(
       PendingReplies pending,
       RecordPublisher publisher,
