@@ -52,7 +52,13 @@ public final class ResultView {
   /** Claim id → the id that held its scope when the claim was applied (itself if it won). */
   private final Map<String, String> verdicts = new ConcurrentHashMap<>();
   private final Map<String, List<Waiter>> waiters = new ConcurrentHashMap<>();
-  private final Queue<String> arrivalOrder = new ConcurrentLinkedQueue<>();
+  /**
+   * Ids in arrival order, in two queues: results of idempotent requests (kept for the whole window), and the
+   * others, the only ones the memory bound may drop. Apart, so that a view over its bound with idempotent
+   * results only does not look through all of them for something to drop on every result it takes.
+   */
+  private final Queue<String> scoped = new ConcurrentLinkedQueue<>();
+  private final Queue<String> evictable = new ConcurrentLinkedQueue<>();
   private final AtomicLong bytes = new AtomicLong();
   private final AtomicLong evicted = new AtomicLong();
   private final Map<Integer, Long> positions = new ConcurrentHashMap<>();
@@ -148,7 +154,7 @@ public final class ResultView {
           existing != null && existing.state().compareTo(incoming.state()) > 0 ? existing : keepKnownPartition(incoming, existing);
       bytes.addAndGet(next.weight() - (existing == null ? 0 : existing.weight()));
       if (existing == null) {
-        arrivalOrder.add(id);
+        (next.scope() == null ? evictable : scoped).add(id);
       }
       kept[0] = next;
       return next;
@@ -246,43 +252,48 @@ public final class ResultView {
   /** Drops results past the retention window; results consumer thread, now and then. */
   public void forgetExpired() {
     Instant now = clock.instant();
-    for (String id = arrivalOrder.peek(); id != null; id = arrivalOrder.peek()) {
+    forgetExpired(scoped, now);
+    forgetExpired(evictable, now);
+  }
+
+  private void forgetExpired(Queue<String> arrivals, Instant now) {
+    for (String id = arrivals.peek(); id != null; id = arrivals.peek()) {
       StoredResult oldest = byId.get(id);
       if (oldest != null && !expired(oldest, now)) {
         return;
       }
-      arrivalOrder.poll();
+      arrivals.remove(id); // by id, not poll(): the memory bound may have taken the head meanwhile
       if (oldest != null) {
         forget(id);
       }
     }
   }
 
-  /** Drops the oldest results without a scope while the view is over its bound. */
+  /**
+   * Drops the oldest results without a scope while the view is over its bound; when only results of
+   * idempotent requests are left it stops at once (they are kept for their window).
+   */
   private void evictOverBound() {
-    if (bytes.get() <= maxBytes) {
-      return;
-    }
-    java.util.Iterator<String> oldest = arrivalOrder.iterator();
-    while (bytes.get() > maxBytes && oldest.hasNext()) {
-      String id = oldest.next();
+    while (bytes.get() > maxBytes) {
+      String id = evictable.poll();
+      if (id == null) {
+        return;
+      }
       StoredResult result = byId.get(id);
-      if (result == null) {
-        oldest.remove();
-      } else if (result.scope() == null) {
-        oldest.remove();
-        forget(id);
+      if (result != null && result.scope() == null && forget(id)) {
         evicted.incrementAndGet();
       }
     }
   }
 
-  private void forget(String id) {
+  /** Whether this call removed the result. */
+  private boolean forget(String id) {
     StoredResult removed = byId.remove(id);
     if (removed != null) {
       bytes.addAndGet(-removed.weight());
       forgetClaim(removed);
     }
+    return removed != null;
   }
 
   private void forgetClaim(StoredResult result) {
@@ -309,6 +320,11 @@ public final class ResultView {
   /** Results dropped before their time to keep within the memory bound. */
   public long evicted() {
     return evicted.get();
+  }
+
+  /** Ids kept in arrival order; for tests (no more than the results of the window and those forgotten since). */
+  int trackedIds() {
+    return scoped.size() + evictable.size();
   }
 
   /** Waits for results that are still registered; for tests. */
