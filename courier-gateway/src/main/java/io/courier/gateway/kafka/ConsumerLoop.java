@@ -42,17 +42,12 @@ abstract class ConsumerLoop implements AutoCloseable {
   static final Duration RETRY_PAUSE = Duration.ofSeconds(1);
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
   /**
-   * How long a poll waits for records when nothing else needs the loop: the results consumer, whose lookups
-   * wait for a catch-up served after a poll.
+   * How long one poll waits for records. A poll returns as soon as records come, and work asked for from other
+   * threads ends it early ({@link #wakeUp()}), so this costs no latency; it bounds how often an idle loop wakes
+   * (each wake of a classic consumer costs about 0.5 ms of CPU; docs/benchmarks.md, idle CPU) and how late
+   * partitions assigned by a rebalance are positioned.
    */
-  static final Duration POLL_TIMEOUT = Duration.ofMillis(200);
-  /**
-   * The poll timeout of loops nothing waits on but records: the reply and forward consumers. A poll returns
-   * as soon as records come, so this costs no reply latency; it bounds how often an idle loop wakes (each wake
-   * of a classic consumer costs about 0.5 ms of CPU; docs/benchmarks.md, idle CPU) and how late partitions
-   * assigned by a rebalance are positioned.
-   */
-  static final Duration IDLE_POLL_TIMEOUT = Duration.ofSeconds(1);
+  static final Duration POLL_TIMEOUT = Duration.ofSeconds(1);
   static final int POLL_FAILURES_BEFORE_RESTART = 10;
   static final int CRASHES_BEFORE_UNHEALTHY = 5;
 
@@ -81,9 +76,10 @@ abstract class ConsumerLoop implements AutoCloseable {
   private final RateLimitedLog warnings = new RateLimitedLog(LOGGER, Duration.ofSeconds(10));
   private final CountDownLatch closing = new CountDownLatch(1);
   private final long retryPauseMillis;
-  private final Duration pollTimeout;
   /** The consumer now; replaced after a crash. Written and used on the loop thread only (and by wakeup). */
   protected volatile org.apache.kafka.clients.consumer.Consumer<byte[], byte[]> consumer;
+  /** Set while the loop polls (set up done): only then may {@link #wakeUp()} interrupt the consumer. */
+  private volatile boolean polling;
   private volatile String notReadyReason = "starting";
   private volatile String refusal;
   private volatile int crashesSinceReady;
@@ -98,24 +94,20 @@ abstract class ConsumerLoop implements AutoCloseable {
       String threadName,
       Supplier<org.apache.kafka.clients.consumer.Consumer<byte[], byte[]>> consumers,
       Consumer<ConsumerRecord<byte[], byte[]>> handler,
-      RecordBatchListener batches,
-      Duration pollTimeout) {
-    this(threadName, consumers, handler, batches, RETRY_PAUSE, pollTimeout);
+      RecordBatchListener batches) {
+    this(threadName, consumers, handler, batches, RETRY_PAUSE);
   }
 
   /**
    * @param retryPause the first pause before a retry or restart; it doubles up to 30 s
-   * @param pollTimeout how long one poll waits for records ({@link #POLL_TIMEOUT} or {@link #IDLE_POLL_TIMEOUT})
    */
   ConsumerLoop(
       String threadName,
       Supplier<org.apache.kafka.clients.consumer.Consumer<byte[], byte[]>> consumers,
       Consumer<ConsumerRecord<byte[], byte[]>> handler,
       RecordBatchListener batches,
-      Duration retryPause,
-      Duration pollTimeout) {
+      Duration retryPause) {
     this.retryPauseMillis = retryPause.toMillis();
-    this.pollTimeout = pollTimeout;
     this.consumers = consumers;
     this.consumer = consumers.get();
     this.handler = handler;
@@ -179,6 +171,26 @@ abstract class ConsumerLoop implements AutoCloseable {
 
   /** After each poll that did not fail, on the loop thread; e.g. position new partitions, commit. */
   protected void afterPoll(ConsumerRecords<byte[], byte[]> records) {}
+
+  /**
+   * Whether work asked for from another thread waits for the end of a poll ({@link #afterPoll}): then the next
+   * poll does not wait for records. Loop thread.
+   */
+  protected boolean workWaiting() {
+    return false;
+  }
+
+  /**
+   * Ends the poll in progress now, so that work another thread just asked for is served after it rather than
+   * after {@link #POLL_TIMEOUT}. Call after queueing the work where {@link #workWaiting()} sees it. Thread-safe.
+   * Does nothing until the loop is set up and polling: set-up ends in an {@link #afterPoll} of its own.
+   */
+  protected final void wakeUp() {
+    org.apache.kafka.clients.consumer.Consumer<byte[], byte[]> current = consumer;
+    if (polling && current != null) {
+      current.wakeup();
+    }
+  }
 
   /** Before the consumer closes (at the end, or to be replaced after a crash), on the loop thread. */
   protected void beforeClose() {}
@@ -273,13 +285,27 @@ abstract class ConsumerLoop implements AutoCloseable {
   }
 
   private void pollUntilClosed() {
+    polling = true;
+    try {
+      pollWhileOpen();
+    } finally {
+      polling = false;
+    }
+  }
+
+  private void pollWhileOpen() {
     int failures = 0;
     long backoff = retryPauseMillis;
     while (!closing()) {
       ConsumerRecords<byte[], byte[]> records;
       try {
-        records = consumer.poll(pollTimeout);
-      } catch (WakeupException | InterruptException e) {
+        records = consumer.poll(workWaiting() ? Duration.ZERO : POLL_TIMEOUT);
+      } catch (WakeupException e) {
+        if (closing()) {
+          throw e;
+        }
+        records = ConsumerRecords.empty(); // woken for waiting work: afterPoll serves it
+      } catch (InterruptException e) {
         throw e;
       } catch (KafkaException e) {
         // Transient or fixable from outside (a coordinator moving, an ACL): not ready, and try again.
@@ -310,7 +336,14 @@ abstract class ConsumerLoop implements AutoCloseable {
           batches.batchEnded();
         }
       }
-      afterPoll(records);
+      try {
+        afterPoll(records);
+      } catch (WakeupException e) {
+        if (closing()) {
+          throw e;
+        }
+        // A wake-up for waiting work landed in afterPoll's own Kafka call: workWaiting() makes the next poll short.
+      }
     }
   }
 

@@ -23,7 +23,7 @@ final class ForwardConsumer extends ConsumerLoop {
       String topic,
       Consumer<ConsumerRecord<byte[], byte[]>> handler,
       RecordBatchListener batches) {
-    super("courier-forward-consumer", consumer, handler, batches, IDLE_POLL_TIMEOUT);
+    super("courier-forward-consumer", consumer, handler, batches);
     this.topic = topic;
   }
 

@@ -56,7 +56,7 @@ final class ReplyConsumer extends ConsumerLoop {
       ReplyPartitions partitions,
       Consumer<ConsumerRecord<byte[], byte[]>> handler,
       RecordBatchListener batches) {
-    super("courier-reply-consumer", consumer, handler, batches, IDLE_POLL_TIMEOUT);
+    super("courier-reply-consumer", consumer, handler, batches);
     this.topic = topic;
     this.ownership = ownership;
     this.topicCheck = topicCheck;

@@ -14,6 +14,7 @@ import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
 
 /**
  * Reads the whole results topic into the {@link ResultView} on thread {@code courier-results-consumer}: every
@@ -38,7 +39,7 @@ final class ResultsConsumer extends WholeTopicConsumer {
       ResultView view,
       Duration retention,
       Clock clock) {
-    super("courier-results-consumer", consumer, view::apply, List.of(topic), "results", POLL_TIMEOUT);
+    super("courier-results-consumer", consumer, view::apply, List.of(topic), "results");
     this.view = view;
     this.retention = retention;
     this.clock = clock;
@@ -65,6 +66,11 @@ final class ResultsConsumer extends WholeTopicConsumer {
   @Override
   protected void positionAt(TopicPartition partition, long position) {
     view.positionAt(partition.partition(), position);
+  }
+
+  @Override
+  protected boolean workWaiting() {
+    return !catchUps.isEmpty();
   }
 
   @Override
@@ -96,6 +102,9 @@ final class ResultsConsumer extends WholeTopicConsumer {
       });
       CompletableFuture<Void> all = CompletableFuture.allOf(reached.toArray(CompletableFuture[]::new));
       waiting.forEach(future -> all.whenComplete((done, error) -> future.complete(null)));
+    } catch (WakeupException e) {
+      catchUps.addAll(waiting); // another lookup's wake-up: served after the next, short, poll
+      throw e;
     } catch (KafkaException e) {
       waiting.forEach(future -> future.completeExceptionally(e));
     }
@@ -105,6 +114,7 @@ final class ResultsConsumer extends WholeTopicConsumer {
   CompletableFuture<Void> caughtUp() {
     CompletableFuture<Void> caughtUp = new CompletableFuture<>();
     catchUps.add(caughtUp);
+    wakeUp(); // served after the poll in progress ends, not after its timeout
     return caughtUp;
   }
 

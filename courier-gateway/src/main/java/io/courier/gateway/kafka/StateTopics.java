@@ -38,7 +38,7 @@ public final class StateTopics extends WholeTopicReader<StateTopics.StateConsume
         Supplier<org.apache.kafka.clients.consumer.Consumer<byte[], byte[]>> consumer,
         java.util.function.Consumer<ConsumerRecord<byte[], byte[]>> handler,
         List<String> topics) {
-      super("courier-state-consumer", consumer, handler, topics, "state", IDLE_POLL_TIMEOUT);
+      super("courier-state-consumer", consumer, handler, topics, "state");
     }
 
     @Override

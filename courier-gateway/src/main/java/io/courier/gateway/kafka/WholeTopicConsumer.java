@@ -26,19 +26,14 @@ abstract class WholeTopicConsumer extends ConsumerLoop {
   private List<TopicPartition> assigned = List.of();
   private Map<TopicPartition, Long> startEnds = Map.of();
 
-  /**
-   * @param what what the topics hold, for the not-ready reason ("results", "state")
-   * @param pollTimeout {@link #POLL_TIMEOUT} where lookups wait for work done after a poll (results'
-   *     catch-ups), else {@link #IDLE_POLL_TIMEOUT}
-   */
+  /** @param what what the topics hold, for the not-ready reason ("results", "state") */
   WholeTopicConsumer(
       String threadName,
       Supplier<org.apache.kafka.clients.consumer.Consumer<byte[], byte[]>> consumer,
       Consumer<ConsumerRecord<byte[], byte[]>> handler,
       List<String> topics,
-      String what,
-      Duration pollTimeout) {
-    super(threadName, consumer, handler, RecordBatchListener.NONE, pollTimeout);
+      String what) {
+    super(threadName, consumer, handler, RecordBatchListener.NONE);
     this.topics = List.copyOf(topics);
     this.what = what;
   }

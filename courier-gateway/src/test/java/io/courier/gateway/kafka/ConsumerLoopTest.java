@@ -33,7 +33,7 @@ class ConsumerLoopTest {
   /** Assigns itself one partition, positioned at 0. */
   private class TestLoop extends ConsumerLoop {
     TestLoop() {
-      super("test-loop", ConsumerLoopTest.this::newConsumer, ConsumerLoopTest.this::handle, NO_BATCHES, Duration.ofMillis(1), POLL_TIMEOUT);
+      super("test-loop", ConsumerLoopTest.this::newConsumer, ConsumerLoopTest.this::handle, NO_BATCHES, Duration.ofMillis(1));
     }
 
     @Override
@@ -75,11 +75,29 @@ class ConsumerLoopTest {
   /** Polls still to fail with a timeout. A counter, not MockConsumer's poll tasks: those are not thread-safe. */
   private final java.util.concurrent.atomic.AtomicInteger pollsStalling = new java.util.concurrent.atomic.AtomicInteger();
 
+  /** While set, a poll with a timeout waits until woken (a broker with nothing to send), however long its timeout. */
+  private volatile boolean pollsBlock;
+  private final java.util.concurrent.Semaphore wakeUps = new java.util.concurrent.Semaphore(0);
+
+  private final AtomicInteger pollsWaiting = new AtomicInteger();
+
+  private void awaitWakeUp() {
+    pollsWaiting.incrementAndGet();
+    try {
+      wakeUps.tryAcquire(60, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   private MockConsumer<byte[], byte[]> newConsumer() {
     MockConsumer<byte[], byte[]> consumer =
         new MockConsumer<>("earliest") {
           @Override
-          public synchronized ConsumerRecords<byte[], byte[]> poll(Duration timeout) {
+          public ConsumerRecords<byte[], byte[]> poll(Duration timeout) {
+            if (pollsBlock && !timeout.isZero()) {
+              awaitWakeUp(); // outside the consumer's monitor, as a real poll waits: wakeup() must get in
+            }
             if (pollsRefused) {
               throw new GroupAuthorizationException("not allowed");
             }
@@ -87,6 +105,12 @@ class ConsumerLoopTest {
               throw new TimeoutException("the broker stalls");
             }
             return super.poll(timeout);
+          }
+
+          @Override
+          public void wakeup() {
+            super.wakeup(); // the next poll throws WakeupException, as Kafka's does
+            wakeUps.release();
           }
         };
     consumer.updateBeginningOffsets(Map.of(PARTITION, 0L));
@@ -242,5 +266,71 @@ class ConsumerLoopTest {
     loop.close();
 
     assertThat(hadConsumer).isTrue();
+  }
+
+  /** A loop with work other threads queue for it, served after a poll, as the results consumer's catch-ups. */
+  private class WorkingLoop extends TestLoop {
+    final java.util.Queue<Runnable> work = new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+    void ask(Runnable task) {
+      work.add(task);
+      wakeUp();
+    }
+
+    @Override
+    protected boolean workWaiting() {
+      return !work.isEmpty();
+    }
+
+    @Override
+    protected void afterPoll(ConsumerRecords<byte[], byte[]> records) {
+      super.afterPoll(records);
+      for (Runnable task = work.poll(); task != null; task = work.poll()) {
+        task.run();
+      }
+    }
+  }
+
+  @Test
+  void workAskedForDuringALongPollIsServedWithoutWaitingForTheTimeoutOrANewConsumer() {
+    // given a ready loop whose polls wait until woken
+    WorkingLoop working = new WorkingLoop();
+    loop = working;
+    loop.start();
+    await().atMost(Duration.ofSeconds(10)).until(() -> loop.notReadyReason() == null && afterPolls.get() > 0);
+    pollsBlock = true;
+    await().atMost(Duration.ofSeconds(10)).until(() -> pollsWaiting.get() > 0); // now inside a waiting poll
+
+    // when another thread asks for work, several times
+    for (int i = 0; i < 3; i++) {
+      java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
+      working.ask(() -> done.complete(null));
+
+      // then it is served long before the poll would have ended (60 s here), by the same consumer, still ready
+      await().atMost(Duration.ofSeconds(10)).until(done::isDone);
+    }
+    assertThat(made).hasSize(1);
+    assertThat(loop.notReadyReason()).isNull();
+    assertThat(loop.crashLooping()).isFalse();
+  }
+
+  @Test
+  void aWakeUpBetweenPollsIsNotTakenForAClose() {
+    // given a ready loop
+    WorkingLoop working = new WorkingLoop();
+    loop = working;
+    loop.start();
+    await().atMost(Duration.ofSeconds(10)).until(() -> loop.notReadyReason() == null && afterPolls.get() > 0);
+
+    // when wake-ups come between polls too (Kafka then throws WakeupException from the next call)
+    for (int i = 0; i < 20; i++) {
+      working.ask(() -> {});
+    }
+    record(working, 0);
+
+    // then the loop goes on with the same consumer and handles what comes
+    await().atMost(Duration.ofSeconds(10)).until(() -> handled.size() == 1);
+    assertThat(made).hasSize(1);
+    assertThat(loop.notReadyReason()).isNull();
   }
 }
