@@ -9,6 +9,7 @@ import io.courier.bench.process.GatewayMain;
 import io.courier.bench.process.HttpEchoMain;
 import io.courier.bench.process.SpringPeerJar;
 import io.courier.bench.report.ResultTable;
+import io.courier.bench.report.GatewayProfile;
 import io.courier.bench.targets.EchoService;
 import io.courier.bench.load.HttpRoundTrip;
 import io.courier.bench.targets.HttpTarget;
@@ -21,6 +22,7 @@ import io.vertx.core.VertxOptions;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,6 +34,7 @@ import java.util.Map;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,6 +53,9 @@ public final class Bench {
   static final String FLOOR_REPLIES = "bench.floor.replies";
   static final String SLOW_TOPIC = "bench.slow";
   static final String SLOW_REPLIES = "bench.slow.responses";
+  static final String RESULTS_GATEWAY_REPLIES = "bench.courier-results.responses";
+  /** The plain echo route's name in the gateway's metrics (service {@code echo}, see GatewayMain). */
+  private static final String ECHO_ROUTE = "echo.POST /echo";
   /** Streams measured in the stream scenario, after one to warm up. */
   private static final int STREAMS = 5;
   private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
@@ -58,6 +64,7 @@ public final class Bench {
   private final BenchOptions options;
   private final PrintStream out;
   private final Deque<AutoCloseable> started = new ArrayDeque<>();
+  private final HttpClient metricsClient = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
   private Bench(BenchOptions options, PrintStream out) {
     this.options = options;
@@ -83,16 +90,16 @@ public final class Bench {
     out.println("courier bench: starting Kafka and the echo service...");
     EmbeddedKafka kafka = keep(EmbeddedKafka.start());
     String bootstrap = kafka.bootstrapServers();
-    for (String topic : List.of(ECHO_TOPIC, COURIER_REPLIES, SPRING_REPLIES, FLOOR_REPLIES, SLOW_TOPIC, SLOW_REPLIES)) {
+    for (String topic : List.of(ECHO_TOPIC, SPRING_REPLIES, FLOOR_REPLIES, SLOW_TOPIC)) {
       kafka.createTopic(topic, 1);
     }
-    // Gateways that forward replies between instances read <response-topic>.forwards; it must exist.
-    kafka.createTopic(COURIER_REPLIES + ".forwards", 1);
-    kafka.createTopic(SLOW_REPLIES + ".forwards", 1);
-    // ... and <response-topic>.results, for async results and idempotency keys.
-    Map<String, String> results = Map.of("cleanup.policy", "compact,delete", "retention.ms", "3600000");
-    kafka.createTopic(COURIER_REPLIES + ".results", 1, results);
-    kafka.createTopic(SLOW_REPLIES + ".results", 1, results);
+    for (String responseTopic : List.of(COURIER_REPLIES, RESULTS_GATEWAY_REPLIES, SLOW_REPLIES)) {
+      kafka.createTopic(responseTopic, 1);
+      // Gateways that forward replies between instances read <response-topic>.forwards; it must exist.
+      kafka.createTopic(responseTopic + ".forwards", 1);
+      // ... and <response-topic>.results, for async results and idempotency keys.
+      kafka.createTopic(responseTopic + ".results", 1, Map.of("cleanup.policy", "compact,delete", "retention.ms", "3600000"));
+    }
     keep(EchoService.start(bootstrap, ECHO_TOPIC, Duration.ZERO, 1024));
     Vertx clients = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
     keep(() -> clients.close().toCompletionStage().toCompletableFuture().get());
@@ -104,20 +111,23 @@ public final class Bench {
         ChildProcess.start(ResultTable.HTTP_FLOOR, jvm(CHILD_JVM), main(HttpEchoMain.class), logs, START_TIMEOUT), clients)));
     targets.add(keep(new KafkaFloorTarget(bootstrap, ECHO_TOPIC, FLOOR_REPLIES)));
     List<String> gatewayJvm = new ArrayList<>(CHILD_JVM);
-    if (options.gatewayJfr()) {
-      gatewayJvm.add("-XX:StartFlightRecording=settings=profile,filename="
-          + options.outputDir().resolve("gateway.jfr").toAbsolutePath());
-    }
+    gatewayJvm.addAll(options.gatewayJvmOptions());
     HttpTarget courier = keep(new HttpTarget(ResultTable.COURIER,
         ChildProcess.start(ResultTable.COURIER, jvm(gatewayJvm),
             main(GatewayMain.class, bootstrap, ECHO_TOPIC, COURIER_REPLIES, "10s", "20000"), logs, START_TIMEOUT),
         clients));
     targets.add(courier);
-    // The same gateway process, other requests: each with a new Idempotency-Key (a claim written and read
-    // back before the request), and GET of a kept result (answered from memory).
-    targets.add(courier.variant(ResultTable.COURIER_IDEMPOTENT, HttpRoundTrip.Shape.IDEMPOTENT_ECHO, null));
-    targets.add(courier.variant(ResultTable.COURIER_RESULT_GET, HttpRoundTrip.Shape.RESULT_LOOKUP,
-        ResultSeed.create(courier.process().port())));
+    // A second gateway process, the same configuration on its own response topic, for other requests: each
+    // with a new Idempotency-Key (a claim written and read back before the request), and GET of a kept result
+    // (answered from memory). Apart from the first: the results of idempotent requests are kept for their
+    // window (60 min), and a process filling its heap with them would not measure plain requests fairly.
+    HttpTarget results = keep(new HttpTarget("courier-results",
+        ChildProcess.start("courier-results", jvm(CHILD_JVM),
+            main(GatewayMain.class, bootstrap, ECHO_TOPIC, RESULTS_GATEWAY_REPLIES, "10s", "20000"), logs, START_TIMEOUT),
+        clients));
+    targets.add(results.variant(ResultTable.COURIER_IDEMPOTENT, HttpRoundTrip.Shape.IDEMPOTENT_ECHO, null));
+    targets.add(results.variant(ResultTable.COURIER_RESULT_GET, HttpRoundTrip.Shape.RESULT_LOOKUP,
+        ResultSeed.create(results.process().port())));
     SpringPeerJar.find().ifPresentOrElse(
         jar -> targets.add(keep(new HttpTarget(ResultTable.SPRING,
             ChildProcess.start(ResultTable.SPRING, CHILD_JVM,
@@ -136,6 +146,7 @@ public final class Bench {
           + " driven by wrk (-t1, a process of its own); every other run by the Java generator in the bench JVM");
     }
     ResultTable table = new ResultTable();
+    GatewayProfile profile = new GatewayProfile();
     List<IdleCpu> idle = new ArrayList<>();
     try (LoadRunner load = new LoadRunner(Payload.json256())) {
       for (Target target : targets) {
@@ -149,21 +160,21 @@ public final class Bench {
           for (Target target : targets) {
             if (wrk != null && wrkDriven(target)) {
               HttpTarget http = (HttpTarget) target;
-              record(table, round, wrk.closedLoop(target.name(), http.process().port(), http.uri(), concurrency,
-                  options.settle(), options.measure(), target::cpuSeconds));
+              record(table, round, staged(target, profile, () -> wrk.closedLoop(target.name(), http.process().port(),
+                  http.uri(), concurrency, options.settle(), options.measure(), target::cpuSeconds)));
               continue;
             }
             try (RoundTrip roundTrip = target.roundTrip(concurrency)) {
-              record(table, round, load.closedLoop(target.name(), roundTrip, concurrency, options.settle(),
-                  options.measure(), target::cpuSeconds));
+              record(table, round, staged(target, profile, () -> load.closedLoop(target.name(), roundTrip, concurrency,
+                  options.settle(), options.measure(), target::cpuSeconds)));
             }
           }
         }
         if (options.openLoopRate() > 0) {
           for (Target target : targets) {
             try (RoundTrip roundTrip = target.roundTrip(64)) {
-              record(table, round, load.openLoop(target.name(), roundTrip, options.openLoopRate(), options.settle(),
-                  options.measure(), target::cpuSeconds));
+              record(table, round, staged(target, profile, () -> load.openLoop(target.name(), roundTrip,
+                  options.openLoopRate(), options.settle(), options.measure(), target::cpuSeconds)));
             }
           }
         }
@@ -191,7 +202,7 @@ public final class Bench {
       inFlight = InFlightScenario.run(gateway, clients, options.inFlight(), options.slowServiceDelay());
     }
     Duration took = Duration.ofNanos(System.nanoTime() - begin);
-    String markdown = BenchReport.markdown(options, table, inFlight, streamed, idle, notes, took);
+    String markdown = BenchReport.markdown(options, table, profile, inFlight, streamed, idle, notes, took);
     Path file = write(markdown);
     out.println();
     out.println(markdown);
@@ -202,6 +213,20 @@ public final class Bench {
   /** The plain echo of a process of its own: what wrk drives when asked to. */
   private static boolean wrkDriven(Target target) {
     return target instanceof HttpTarget http && http.plainEcho();
+  }
+
+  /** Runs one measurement; for the plain Courier target, with the gateway's own metrics read around it. */
+  private Measurement staged(Target target, GatewayProfile profile, Supplier<Measurement> run) {
+    if (!target.name().equals(ResultTable.COURIER)) {
+      return run.get();
+    }
+    int port = ((HttpTarget) target).process().port();
+    GatewayProfile.Snapshot before = GatewayProfile.scrape(metricsClient, port, ECHO_ROUTE);
+    long start = System.nanoTime();
+    Measurement measured = run.get();
+    profile.add(measured.mode() + " " + measured.generator(), before, GatewayProfile.scrape(metricsClient, port, ECHO_ROUTE),
+        (System.nanoTime() - start) / 1e9);
+    return measured;
   }
 
   private void record(ResultTable table, int round, Measurement m) {

@@ -2,6 +2,7 @@ package io.courier.bench;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -15,7 +16,8 @@ import java.util.List;
  * @param rounds how many times every run is repeated (interleaved across targets); medians are reported
  * @param inFlight requests sent at once to the slow service in the in-flight scenario; 0 skips it
  * @param slowServiceDelay how long the slow service holds each reply
- * @param gatewayJfr record a JFR profile of the gateway process into the output directory
+ * @param gatewayJvmOptions JVM options the main runs' gateway process gets after the bench's own heap and GC
+ *     flags (a later option wins), e.g. another collector to compare, or a JFR recording
  * @param outputDir where the Markdown results and child logs go
  * @param generator what drives the closed loops of the HTTP echo targets (the Kafka floor, the open loop and
  *     Courier's variants always use the Java generator)
@@ -30,7 +32,7 @@ public record BenchOptions(
     int rounds,
     int inFlight,
     Duration slowServiceDelay,
-    boolean gatewayJfr,
+    List<String> gatewayJvmOptions,
     Path outputDir,
     Generator generator,
     Duration idle) {
@@ -45,6 +47,7 @@ public record BenchOptions(
 
   public BenchOptions {
     concurrencies = List.copyOf(concurrencies);
+    gatewayJvmOptions = List.copyOf(gatewayJvmOptions);
     if (rounds < 1) {
       throw new IllegalArgumentException("rounds must be at least 1: " + rounds);
     }
@@ -54,45 +57,54 @@ public record BenchOptions(
   public static BenchOptions quick() {
     return new BenchOptions(
         Duration.ofSeconds(5), Duration.ofSeconds(1), Duration.ofSeconds(3), List.of(1, 16, 64), 1000, 1,
-        10_000, Duration.ofSeconds(5), false, BenchPaths.defaultOutputDir(), Generator.JAVA, Duration.ofSeconds(5));
+        10_000, Duration.ofSeconds(5), List.of(), BenchPaths.defaultOutputDir(), Generator.JAVA, Duration.ofSeconds(5));
   }
 
   /** About 12 minutes: three interleaved rounds of 10-second windows. */
   public static BenchOptions full() {
     return new BenchOptions(
         Duration.ofSeconds(15), Duration.ofSeconds(2), Duration.ofSeconds(10), List.of(1, 16, 64), 1000, 3,
-        10_000, Duration.ofSeconds(5), false, BenchPaths.defaultOutputDir(), Generator.JAVA, Duration.ofSeconds(20));
+        10_000, Duration.ofSeconds(5), List.of(), BenchPaths.defaultOutputDir(), Generator.JAVA, Duration.ofSeconds(20));
   }
 
   /** A few seconds per target, for the smoke test: proves the harness works, measures nothing worth quoting. */
   public static BenchOptions smoke(Path outputDir) {
     return new BenchOptions(
         Duration.ofSeconds(1), Duration.ofMillis(200), Duration.ofSeconds(1), List.of(4), 50, 1,
-        50, Duration.ofMillis(500), false, outputDir, Generator.JAVA, Duration.ofSeconds(1));
+        50, Duration.ofMillis(500), List.of(), outputDir, Generator.JAVA, Duration.ofSeconds(1));
   }
 
   public BenchOptions withRounds(int rounds) {
     return new BenchOptions(warmup, settle, measure, concurrencies, openLoopRate, rounds, inFlight,
-        slowServiceDelay, gatewayJfr, outputDir, generator, idle);
+        slowServiceDelay, gatewayJvmOptions, outputDir, generator, idle);
   }
 
+  /** With a JFR recording of the gateway process ({@code gateway.jfr} in the output directory) when {@code jfr}. */
   public BenchOptions withGatewayJfr(boolean jfr) {
+    return jfr ? withGatewayJvmOptions(List.of(
+        "-XX:StartFlightRecording=settings=profile,filename=" + outputDir.resolve("gateway.jfr").toAbsolutePath())) : this;
+  }
+
+  /** With {@code options} added to the gateway's JVM options. */
+  public BenchOptions withGatewayJvmOptions(List<String> options) {
+    List<String> all = new ArrayList<>(gatewayJvmOptions);
+    all.addAll(options);
     return new BenchOptions(warmup, settle, measure, concurrencies, openLoopRate, rounds, inFlight,
-        slowServiceDelay, jfr, outputDir, generator, idle);
+        slowServiceDelay, all, outputDir, generator, idle);
   }
 
   public BenchOptions withInFlight(int count) {
     return new BenchOptions(warmup, settle, measure, concurrencies, openLoopRate, rounds, count,
-        slowServiceDelay, gatewayJfr, outputDir, generator, idle);
+        slowServiceDelay, gatewayJvmOptions, outputDir, generator, idle);
   }
 
   public BenchOptions withOpenLoopRate(int rate) {
     return new BenchOptions(warmup, settle, measure, concurrencies, rate, rounds, inFlight,
-        slowServiceDelay, gatewayJfr, outputDir, generator, idle);
+        slowServiceDelay, gatewayJvmOptions, outputDir, generator, idle);
   }
 
   public BenchOptions withGenerator(Generator load) {
     return new BenchOptions(warmup, settle, measure, concurrencies, openLoopRate, rounds, inFlight,
-        slowServiceDelay, gatewayJfr, outputDir, load, idle);
+        slowServiceDelay, gatewayJvmOptions, outputDir, load, idle);
   }
 }

@@ -7,6 +7,7 @@ import static io.courier.bench.report.ResultTable.fmt;
 
 import io.courier.bench.load.Measurement;
 import io.courier.bench.report.ResultTable;
+import io.courier.bench.report.GatewayProfile;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,7 +22,7 @@ import java.util.Locale;
  */
 public record BenchReport(ResultTable table, InFlightScenario.Result inFlight, String markdown, Path file) {
 
-  static String markdown(BenchOptions o, ResultTable table, InFlightScenario.Result inFlight,
+  static String markdown(BenchOptions o, ResultTable table, GatewayProfile profile, InFlightScenario.Result inFlight,
       StreamScenario.Result streamed, List<IdleCpu> idle, List<String> notes, Duration took) {
     StringBuilder md = new StringBuilder();
     md.append("# courier bench results\n\n");
@@ -36,11 +37,29 @@ public record BenchReport(ResultTable table, InFlightScenario.Result inFlight, S
             + " due time); closed-loop generator for the HTTP echo targets: %s.%n%n",
         o.warmup().toSeconds(), o.rounds(), o.settle().toMillis(), o.measure().toMillis(), o.concurrencies(),
         o.openLoopRate(), o.generator().name().toLowerCase(Locale.ROOT)));
+    if (!o.gatewayJvmOptions().isEmpty()) {
+      md.append("Gateway JVM options added to -Xms256m -Xmx512m -XX:+UseG1GC: `")
+          .append(String.join(" ", o.gatewayJvmOptions())).append("`.\n\n");
+    }
     notes.forEach(note -> md.append("Note: ").append(note).append("\n\n"));
     md.append("## Medians over rounds\n\n").append(table.medians()).append('\n');
     md.append("Target CPU = the target's own process (gateway, Spring app, HTTP echo); the Kafka floor has none."
         + " Bench JVM CPU = broker + echo responder + load generator (+ the Kafka floor's client).\n\n");
     md.append("## Courier relative to the others (median of per-round ratios)\n\n").append(table.ratios()).append('\n');
+    if (!profile.isEmpty()) {
+      md.append("## Inside the Courier gateway: allocation and GC pauses\n\n");
+      md.append("Per run of the plain `courier` target (settle period included), from the gateway JVM's own metrics"
+          + " (`jvm_gc_memory_allocated_bytes_total`, `jvm_gc_pause_seconds`), per request produced; medians over rounds."
+          + " A GC pause stops every gateway thread: pauses per second of run bound what the tail can be.\n\n");
+      md.append(profile.memoryMarkdown()).append('\n');
+      md.append("## Where Courier's time goes (the gateway's stage histograms)\n\n");
+      md.append("Per run of the plain `courier` target, from the gateway's own `courier_request_stages_seconds` histograms"
+          + " (route `POST /echo`), read from its /metrics before and after the run (settle period included); medians over"
+          + " rounds. `produce`: route matched → Kafka acknowledged the request; `service`: → the reply read (broker,"
+          + " echo service, the gateway's fetch); `answer`: → the response handed to the connection. Each figure is the"
+          + " upper bound of the histogram bucket the quantile falls in.\n\n");
+      md.append(profile.markdown()).append('\n');
+    }
     md.append("## Issue 4 targets\n\n").append(targets(o, table, inFlight)).append('\n');
     md.append("## Issue 14 targets\n\n").append(tailAndCpuTargets(table, idle)).append('\n');
     if (!idle.isEmpty()) {

@@ -3,6 +3,8 @@ package io.courier.cli;
 import io.courier.bench.Bench;
 import io.courier.bench.BenchOptions;
 import io.courier.bench.JmhLauncher;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -34,6 +36,11 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--jfr", description = "Record a JFR profile of the gateway process (gateway.jfr in the output directory).")
   boolean jfr;
 
+  @Option(names = "--gateway-jvm-option", paramLabel = "OPTION",
+      description = "A JVM option for the gateway process of the main runs, after the bench's own -Xms256m -Xmx512m"
+          + " -XX:+UseG1GC (a later option wins); repeatable. E.g. --gateway-jvm-option=-XX:MaxGCPauseMillis=10.")
+  List<String> gatewayJvmOptions = new ArrayList<>();
+
   @Option(names = "--generator", paramLabel = "java|wrk", defaultValue = "java",
       description = "What drives the closed loops of the HTTP echo targets (courier, spring-peer, http-floor): java"
           + " (the bench's own generator, in the bench JVM) or wrk (a C program in its own process; installed with"
@@ -62,7 +69,7 @@ final class BenchCommand implements Callable<Integer> {
       return 0;
     }
     BenchOptions options = (quick ? BenchOptions.quick() : BenchOptions.full()).withOpenLoopRate(rate).withGatewayJfr(jfr)
-        .withGenerator(generator());
+        .withGatewayJvmOptions(gatewayJvmOptions).withGenerator(generator());
     if (rounds != null) {
       options = options.withRounds(rounds);
     }

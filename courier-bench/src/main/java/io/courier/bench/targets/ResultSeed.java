@@ -19,8 +19,11 @@ public final class ResultSeed {
     HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     try {
       HttpResponse<String> accepted = http.send(
-          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/echo"))
+          // On the idempotent route, with a key: the result is kept for its whole window, never dropped for
+          // memory as the results of plain requests are once the results of the idempotent runs fill the bound.
+          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/echo-idempotent"))
               .header("content-type", "application/json")
+              .header("idempotency-key", "bench-seed-" + java.util.UUID.randomUUID())
               .header("prefer", "respond-async")
               .POST(HttpRequest.BodyPublishers.ofString("{\"seed\":true}"))
               .timeout(Duration.ofSeconds(30))
