@@ -17,13 +17,13 @@ import org.HdrHistogram.ConcurrentHistogram;
 import org.HdrHistogram.Histogram;
 
 /**
- * N requests at once, each on its own connection, through a gateway (own JVM, {@code -Xmx256m}) to a service
+ * N requests at once, each on its own connection, through a gateway (own JVM, {@code -Xmx128m}: issue 14's bound) to a service
  * that answers after a delay. While they are in flight the gateway's heap (JVM metrics on its
  * {@code /metrics}, {@code jvm_memory_used_bytes{area="heap"}} summed over pools) is sampled every 100 ms.
  */
 final class InFlightScenario {
   /** The gateway's heap cap in this scenario: staying alive and answering under it is the target. */
-  static final int HEAP_CAP_MB = 256;
+  static final int HEAP_CAP_MB = 128;
 
   private InFlightScenario() {}
 

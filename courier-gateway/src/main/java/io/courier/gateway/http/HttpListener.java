@@ -52,7 +52,12 @@ public record HttpListener(String name, RequestPipeline.Listener serves, String 
             .setHandle100ContinueAutomatically(false)
             // Vert.x's idle timeout would also close connections whose request waits for its reply:
             // ConnectionGuard closes only connections with nothing in progress.
-            .setIdleTimeout(0);
+            .setIdleTimeout(0)
+            // Every response is written on its request's event loop (FrontEnd.execute, ResponseBatches): Vert.x
+            // then writes directly instead of through a queue per connection, whose first chunk of 1 024 slots
+            // (4 KB) was 40 % of the live heap with 10 000 requests in flight (docs/benchmarks.md). A write
+            // from another thread would throw IllegalStateException.
+            .setStrictThreadMode(true);
     pipeline.configure(options);
     if (loaded != null) {
       ServerTls.apply(loaded.options(), options);
