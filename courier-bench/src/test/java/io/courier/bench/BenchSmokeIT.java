@@ -39,7 +39,8 @@ class BenchSmokeIT {
     String text = printed.toString(StandardCharsets.UTF_8);
     assertThat(text).contains("## Medians over rounds", "| courier | closed c=4 | java |", "## Issue 4 targets",
         "## Issue 14 targets", "## Idle CPU", "| courier | ", "## Streamed replies beside request-reply",
-        "| the same stream over a WebSocket");
+        "| the same stream over a WebSocket", "## Body size: cost against the request body (issue 14)",
+        "| 512 KiB | courier | ");
     assertThat(Files.readString(report.file())).isEqualTo(report.markdown());
   }
 }
