@@ -41,8 +41,9 @@ import org.slf4j.LoggerFactory;
 /**
  * One side-by-side benchmark run: an in-process broker (in this JVM) with the echo responder, then Courier
  * (gateway in its own JVM), the Spring peer (own JVM), the HTTP floor (own JVM) and the Kafka floor (in this
- * JVM) measured by the same {@link LoadRunner}, interleaved round by round, then the in-flight scenario. Every
- * process it starts is stopped by pid before {@link #run} returns, whatever happens.
+ * JVM) measured by the same {@link LoadRunner}, interleaved round by round, then the stream and body-size
+ * scenarios on the same processes, then the in-flight scenario. Every process it starts is stopped by pid
+ * before {@link #run} returns, whatever happens.
  */
 public final class Bench {
   private static final Logger LOGGER = LoggerFactory.getLogger(Bench.class);
@@ -63,17 +64,31 @@ public final class Bench {
 
   private final BenchOptions options;
   private final PrintStream out;
+  /** Only the body-size scenario ({@code --only body-sizes}): the targets start as for a full run. */
+  private final boolean onlyBodySizes;
   private final Deque<AutoCloseable> started = new ArrayDeque<>();
   private final HttpClient metricsClient = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
-  private Bench(BenchOptions options, PrintStream out) {
+  private Bench(BenchOptions options, PrintStream out, boolean onlyBodySizes) {
     this.options = options;
     this.out = out;
+    this.onlyBodySizes = onlyBodySizes;
   }
 
   /** Runs everything, prints the tables to {@code out}, writes them to a Markdown file, stops all it started. */
   public static BenchReport run(BenchOptions options, PrintStream out) {
-    Bench bench = new Bench(options, out);
+    return run(new Bench(options, out, false));
+  }
+
+  /**
+   * Runs the body-size scenario alone ({@link BodySizeScenario}), with {@code options}' rounds, settle and
+   * window; reports as {@link #run} does, with an empty main table.
+   */
+  public static BenchReport runBodySizes(BenchOptions options, PrintStream out) {
+    return run(new Bench(options, out, true));
+  }
+
+  private static BenchReport run(Bench bench) {
     Thread hook = new Thread(bench::stopAll, "bench-stop");
     Runtime.getRuntime().addShutdownHook(hook);
     try {
@@ -138,6 +153,14 @@ public final class Bench {
         () -> notes.add("spring-peer not run: " + "courier-bench-spring-peer-exec.jar not found; build it with "
             + "`mvn -B -DskipTests -pl courier-bench-spring-peer package`"));
     notes.forEach(note -> out.println("courier bench: " + note));
+    if (onlyBodySizes) {
+      try (LoadRunner load = new LoadRunner(Payload.json256())) {
+        warmUp(load, targets.stream().filter(Bench::wrkDriven).toList());
+      }
+      BodySizeScenario.Result bodySizes = bodySizes(targets);
+      return publish(new ResultTable(), null,
+          BenchReport.bodySizesOnly(options, bodySizes, notes, Duration.ofNanos(System.nanoTime() - begin)));
+    }
 
     WrkRunner wrk =
         options.generator() == BenchOptions.Generator.WRK ? WrkRunner.locate(Payload.json256(), notes::add).orElse(null) : null;
@@ -149,12 +172,7 @@ public final class Bench {
     GatewayProfile profile = new GatewayProfile();
     List<IdleCpu> idle = new ArrayList<>();
     try (LoadRunner load = new LoadRunner(Payload.json256())) {
-      for (Target target : targets) {
-        out.printf("courier bench: warming up %s for %ss%n", target.name(), options.warmup().toSeconds());
-        try (RoundTrip roundTrip = target.roundTrip(16)) {
-          load.closedLoop(target.name(), roundTrip, 16, Duration.ZERO, options.warmup(), target::cpuSeconds);
-        }
-      }
+      warmUp(load, targets);
       for (int round = 1; round <= options.rounds(); round++) {
         for (int concurrency : options.concurrencies()) {
           for (Target target : targets) {
@@ -183,6 +201,7 @@ public final class Bench {
     out.printf("courier bench: %d streams of %d items over NDJSON, then as many plain round trips...%n",
         STREAMS, StreamScenario.ITEMS);
     StreamScenario.Result streamed = StreamScenario.run(courier.process().port(), STREAMS);
+    BodySizeScenario.Result bodySizes = bodySizes(targets);
     if (!options.idle().isZero()) {
       out.printf("courier bench: watching every target idle for %ss...%n", options.idle().toSeconds());
       idle.addAll(IdleCpu.measure(targets, options.idle()));
@@ -202,12 +221,35 @@ public final class Bench {
       inFlight = InFlightScenario.run(gateway, clients, options.inFlight(), options.slowServiceDelay());
     }
     Duration took = Duration.ofNanos(System.nanoTime() - begin);
-    String markdown = BenchReport.markdown(options, table, profile, inFlight, streamed, idle, notes, took);
+    String markdown = BenchReport.markdown(options, table, profile, inFlight, streamed, bodySizes, idle, notes, took);
+    return publish(table, inFlight, markdown);
+  }
+
+  private BenchReport publish(ResultTable table, InFlightScenario.Result inFlight, String markdown) {
     Path file = write(markdown);
     out.println();
     out.println(markdown);
     out.println("courier bench: results written to " + file);
     return new BenchReport(table, inFlight, markdown, file);
+  }
+
+  /** The body-size scenario on the plain {@code POST /echo} of each process: Courier, the Spring peer, the HTTP floor. */
+  private BodySizeScenario.Result bodySizes(List<Target> targets) {
+    List<Target> echoes = targets.stream().filter(Bench::wrkDriven).toList();
+    out.printf("courier bench: bodies of %s at c=%d through %s...%n",
+        BodySizeScenario.SIZES.stream().map(BodySizeScenario::label).toList(), BodySizeScenario.CONCURRENCY,
+        echoes.stream().map(Target::name).toList());
+    return BodySizeScenario.run(echoes, options, out);
+  }
+
+  /** Each target at concurrency 16 for the warm-up time, nothing recorded: JIT and first round trips. */
+  private void warmUp(LoadRunner load, List<Target> targets) {
+    for (Target target : targets) {
+      out.printf("courier bench: warming up %s for %ss%n", target.name(), options.warmup().toSeconds());
+      try (RoundTrip roundTrip = target.roundTrip(16)) {
+        load.closedLoop(target.name(), roundTrip, 16, Duration.ZERO, options.warmup(), target::cpuSeconds);
+      }
+    }
   }
 
   /** The plain echo of a process of its own: what wrk drives when asked to. */

@@ -21,16 +21,12 @@ import java.util.Locale;
  * @param inFlight {@code null} when the scenario was skipped
  */
 public record BenchReport(ResultTable table, InFlightScenario.Result inFlight, String markdown, Path file) {
+  private static final String BODY_SIZES = "## Body size: cost against the request body (issue 14)\n\n";
 
   static String markdown(BenchOptions o, ResultTable table, GatewayProfile profile, InFlightScenario.Result inFlight,
-      StreamScenario.Result streamed, List<IdleCpu> idle, List<String> notes, Duration took) {
-    StringBuilder md = new StringBuilder();
-    md.append("# courier bench results\n\n");
-    md.append(String.format(Locale.ROOT,
-        "Machine: %d cores, %s GiB memory, %s %s (%s), %s. Run took %d s.%n%n",
-        Runtime.getRuntime().availableProcessors(), fmt(totalMemoryGib(), 1), System.getProperty("java.vm.name"),
-        System.getProperty("java.version"), System.getProperty("java.vendor"), System.getProperty("os.name"),
-        took.toSeconds()));
+      StreamScenario.Result streamed, BodySizeScenario.Result bodySizes, List<IdleCpu> idle, List<String> notes,
+      Duration took) {
+    StringBuilder md = heading(took);
     md.append(String.format(Locale.ROOT,
         "Settings: body 256 B JSON, POST /echo; warm-up %d s per target; %d round(s), interleaved; per run %d ms"
             + " settle + %d ms window; closed loop at %s; open loop at %d req/s (64 connections, latency from the"
@@ -94,8 +90,30 @@ public record BenchReport(ResultTable table, InFlightScenario.Result inFlight, S
           fmt(streamed.socket().itemP99Millis(), 3), StreamScenario.ITEMS,
           fmt(streamed.repliesPerSecond(), 0), fmt(streamed.replyP50Millis(), 3), fmt(streamed.replyP99Millis(), 3)));
     }
+    md.append(BODY_SIZES).append(bodySizes.markdown());
     md.append("## Every round\n\n").append(table.raw());
     return md.toString();
+  }
+
+  /** The report of {@code courier bench --only body-sizes}: the machine, the run's settings, that one section. */
+  static String bodySizesOnly(BenchOptions o, BodySizeScenario.Result bodySizes, List<String> notes, Duration took) {
+    StringBuilder md = heading(took);
+    md.append(String.format(Locale.ROOT, "Settings: body-size scenario only; %d round(s), interleaved; per run %d ms"
+        + " settle + %d ms window.%n%n", o.rounds(), o.settle().toMillis(), o.measure().toMillis()));
+    notes.forEach(note -> md.append("Note: ").append(note).append("\n\n"));
+    md.append(BODY_SIZES).append(bodySizes.markdown());
+    md.append("## Every round\n\n").append(bodySizes.table().raw());
+    return md.toString();
+  }
+
+  private static StringBuilder heading(Duration took) {
+    StringBuilder md = new StringBuilder("# courier bench results\n\n");
+    md.append(String.format(Locale.ROOT,
+        "Machine: %d cores, %s GiB memory, %s %s (%s), %s. Run took %d s.%n%n",
+        Runtime.getRuntime().availableProcessors(), fmt(totalMemoryGib(), 1), System.getProperty("java.vm.name"),
+        System.getProperty("java.version"), System.getProperty("java.vendor"), System.getProperty("os.name"),
+        took.toSeconds()));
+    return md;
   }
 
   private static String targets(BenchOptions o, ResultTable t, InFlightScenario.Result inFlight) {

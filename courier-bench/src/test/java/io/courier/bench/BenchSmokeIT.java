@@ -38,8 +38,10 @@ class BenchSmokeIT {
     assertThat(report.inFlight().answered()).isEqualTo(report.inFlight().sent());
     String text = printed.toString(StandardCharsets.UTF_8);
     assertThat(text).contains("## Medians over rounds", "| courier | closed c=4 | java |", "## Issue 4 targets",
-        "## Issue 14 targets", "## Idle CPU", "## Inside the Courier gateway", "## Where Courier's time goes", "| closed c=4 java | service |", "| courier | ", "## Streamed replies beside request-reply",
-        "| the same stream over a WebSocket");
+        "## Issue 14 targets", "## Idle CPU", "## Inside the Courier gateway", "## Where Courier's time goes",
+        "| closed c=4 java | service |", "| courier | ", "## Streamed replies beside request-reply",
+        "| the same stream over a WebSocket", "## Body size: cost against the request body (issue 14)",
+        "| 512 KiB | courier | ");
     assertThat(Files.readString(report.file())).isEqualTo(report.markdown());
   }
 }

@@ -48,6 +48,11 @@ final class BenchCommand implements Callable<Integer> {
           + " The Kafka floor, the open loop and Courier's variants always use the Java generator (default ${DEFAULT-VALUE}).")
   String generator;
 
+  @Option(names = "--only", paramLabel = "body-sizes",
+      description = "Run one scenario alone on the same targets: body-sizes (closed loop at c=16 with 256 B, 16 KiB and"
+          + " 512 KiB JSON bodies through Courier, the Spring peer and the HTTP floor; --quick, --rounds apply).")
+  String only;
+
   @Spec CommandSpec spec;
 
   @Option(names = "--jmh", arity = "0..1", fallbackValue = "", paramLabel = "REGEX",
@@ -76,7 +81,13 @@ final class BenchCommand implements Callable<Integer> {
     if (inFlight != null) {
       options = options.withInFlight(inFlight);
     }
-    Bench.run(options, System.out);
+    if (only == null) {
+      Bench.run(options, System.out);
+    } else if (only.equals("body-sizes")) {
+      Bench.runBodySizes(options, System.out);
+    } else {
+      throw new ParameterException(spec.commandLine(), "--only takes body-sizes, was: " + only);
+    }
     return 0;
   }
 }

@@ -20,6 +20,12 @@ public record Measurement(
     double targetCpuSeconds,
     double benchCpuSeconds) {
 
+  /** The same figures under another mode's name (a scenario's own, say). */
+  public Measurement withMode(String newMode) {
+    return new Measurement(target, newMode, generator, answered, errors, seconds, p50Millis, p99Millis, p999Millis,
+        targetCpuSeconds, benchCpuSeconds);
+  }
+
   public double requestsPerSecond() {
     return seconds > 0 ? answered / seconds : 0;
   }

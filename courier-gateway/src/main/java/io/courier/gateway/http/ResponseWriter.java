@@ -9,7 +9,6 @@ import io.courier.gateway.results.StoredResult;
 import io.courier.protocol.HeaderFields;
 import io.netty.util.AsciiString;
 import io.vertx.core.Future;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
@@ -100,7 +99,7 @@ final class ResponseWriter {
     if (request.method() == HttpMethod.HEAD) {
       response.putHeader(HttpHeaders.CONTENT_LENGTH, Integer.toString(body.length)).end();
     } else {
-      response.end(Buffer.buffer(body));
+      response.end(BodyBuffers.wrap(body));
     }
   }
 
@@ -129,7 +128,7 @@ final class ResponseWriter {
       }
       response.end();
     } else {
-      response.end(Buffer.buffer(reply.body()));
+      response.end(BodyBuffers.wrap(reply.body())); // no copy: see BodyBuffers
     }
   }
 
@@ -213,7 +212,7 @@ final class ResponseWriter {
     Future<Void> written =
         request.method() == HttpMethod.HEAD
             ? response.putHeader(HttpHeaders.CONTENT_LENGTH, Integer.toString(body.length)).end()
-            : response.end(Buffer.buffer(body));
+            : response.end(BodyBuffers.wrap(body));
     if (close && request.connection() != null) {
       written.onComplete(ignored -> ConnectionGuard.closeAfterAnswer(request.connection()));
     }
