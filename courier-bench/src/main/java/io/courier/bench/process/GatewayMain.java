@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
 
 /**
  * The gateway as the bench runs it: its own JVM, the routes {@code POST /echo} and {@code POST
@@ -17,9 +18,22 @@ import java.util.concurrent.TimeoutException;
  * read the gateway's heap from outside.
  *
  * <p>Arguments: bootstrap servers, request topic, response topic, timeout (e.g. {@code 10s}), max in flight.
+ * System properties {@code courier.bench.kafka.consumer.<key>} and {@code courier.bench.kafka.producer.<key>}
+ * become {@code kafka.consumer} and {@code kafka.producer} settings, to try a client setting with the bench
+ * ({@code --gateway-jvm-option=-Dcourier.bench.kafka.consumer.group.protocol=consumer}).
  */
 public final class GatewayMain {
   private GatewayMain() {}
+
+  /** The {@code courier.bench.kafka.<client>.*} system properties as the entries of a YAML flow map. */
+  private static String clientSettings(String client) {
+    String prefix = "courier.bench.kafka." + client + ".";
+    return System.getProperties().stringPropertyNames().stream()
+        .filter(name -> name.startsWith(prefix))
+        .sorted()
+        .map(name -> name.substring(prefix.length()) + ": \"" + System.getProperty(name) + "\"")
+        .collect(Collectors.joining(", "));
+  }
 
   public static void main(String[] args) throws InterruptedException {
     ParentWatch.start();
@@ -33,6 +47,8 @@ public final class GatewayMain {
           bootstrap-servers: %s
           response-topic: %s
           publish-queue: %s
+          consumer: {%s}
+          producer: {%s}
         websocket: {enabled: true}
         services:
           - name: echo
@@ -49,7 +65,8 @@ public final class GatewayMain {
                 path: /stream/{count}
                 stream: {idle-timeout: 10s, max-duration: 60s}
         """
-            .formatted(args[0], args[2], args[4], args[1], args[3], args[4]);
+            .formatted(args[0], args[2], args[4], clientSettings("consumer"), clientSettings("producer"), args[1], args[3],
+                args[4]);
     Gateway gateway = Gateway.start(ConfigLoader.parse(yaml));
     new JvmMemoryMetrics().bindTo(gateway.meterRegistry());
     new JvmGcMetrics().bindTo(gateway.meterRegistry());
