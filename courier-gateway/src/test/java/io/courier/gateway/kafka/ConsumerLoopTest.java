@@ -291,13 +291,18 @@ class ConsumerLoopTest {
     }
   }
 
-  @Test
-  void workAskedForDuringALongPollIsServedWithoutWaitingForTheTimeoutOrANewConsumer() {
-    // given a ready loop whose polls wait until woken
+  private WorkingLoop startedWorking() {
     WorkingLoop working = new WorkingLoop();
     loop = working;
     loop.start();
     await().atMost(Duration.ofSeconds(10)).until(() -> loop.notReadyReason() == null && afterPolls.get() > 0);
+    return working;
+  }
+
+  @Test
+  void workAskedForDuringALongPollIsServedWithoutWaitingForTheTimeoutOrANewConsumer() {
+    // given a ready loop whose polls wait until woken
+    WorkingLoop working = startedWorking();
     pollsBlock = true;
     await().atMost(Duration.ofSeconds(10)).until(() -> pollsWaiting.get() > 0); // now inside a waiting poll
 
@@ -317,10 +322,7 @@ class ConsumerLoopTest {
   @Test
   void aWakeUpBetweenPollsIsNotTakenForAClose() {
     // given a ready loop
-    WorkingLoop working = new WorkingLoop();
-    loop = working;
-    loop.start();
-    await().atMost(Duration.ofSeconds(10)).until(() -> loop.notReadyReason() == null && afterPolls.get() > 0);
+    WorkingLoop working = startedWorking();
 
     // when wake-ups come between polls too (Kafka then throws WakeupException from the next call)
     for (int i = 0; i < 20; i++) {
