@@ -32,14 +32,15 @@ import java.util.Map;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One side-by-side benchmark run: an in-process broker (in this JVM) with the echo responder, then Courier
  * (gateway in its own JVM), the Spring peer (own JVM), the HTTP floor (own JVM) and the Kafka floor (in this
- * JVM) measured by the same {@link LoadRunner}, interleaved round by round, then the in-flight scenario. Every
- * process it starts is stopped by pid before {@link #run} returns, whatever happens.
+ * JVM) measured by the same {@link LoadRunner}, interleaved round by round, then the instances scenario and the
+ * in-flight scenario. Every process it starts is stopped by pid before {@link #run} returns, whatever happens.
  */
 public final class Bench {
   private static final Logger LOGGER = LoggerFactory.getLogger(Bench.class);
@@ -66,11 +67,23 @@ public final class Bench {
 
   /** Runs everything, prints the tables to {@code out}, writes them to a Markdown file, stops all it started. */
   public static BenchReport run(BenchOptions options, PrintStream out) {
+    return run(options, out, Bench::runAll);
+  }
+
+  /**
+   * Runs only the instances scenario ({@link InstancesScenario}, up to {@code options.instances()} gateways, or
+   * 3 if that is 0), on its own broker and echo service; prints and writes its table like {@link #run}.
+   */
+  public static BenchReport runInstancesOnly(BenchOptions options, PrintStream out) {
+    return run(options, out, Bench::instancesOnly);
+  }
+
+  private static BenchReport run(BenchOptions options, PrintStream out, Function<Bench, BenchReport> body) {
     Bench bench = new Bench(options, out);
     Thread hook = new Thread(bench::stopAll, "bench-stop");
     Runtime.getRuntime().addShutdownHook(hook);
     try {
-      return bench.runAll();
+      return body.apply(bench);
     } finally {
       bench.stopAll();
       Runtime.getRuntime().removeShutdownHook(hook);
@@ -93,6 +106,7 @@ public final class Bench {
     Map<String, String> results = Map.of("cleanup.policy", "compact,delete", "retention.ms", "3600000");
     kafka.createTopic(COURIER_REPLIES + ".results", 1, results);
     kafka.createTopic(SLOW_REPLIES + ".results", 1, results);
+    InstancesScenario.createTopics(kafka);
     keep(EchoService.start(bootstrap, ECHO_TOPIC, Duration.ZERO, 1024));
     Vertx clients = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
     keep(() -> clients.close().toCompletionStage().toCompletableFuture().get());
@@ -176,7 +190,8 @@ public final class Bench {
       out.printf("courier bench: watching every target idle for %ss...%n", options.idle().toSeconds());
       idle.addAll(IdleCpu.measure(targets, options.idle()));
     }
-    targets.forEach(this::stopNow); // the in-flight scenario gets the machine to itself
+    targets.forEach(this::stopNow); // the instances and in-flight scenarios get the machine to themselves
+    InstancesScenario.Result instances = options.instances() > 0 ? instances(bootstrap, clients, options.instances(), logs) : null;
 
     InFlightScenario.Result inFlight = null;
     if (options.inFlight() > 0) {
@@ -191,12 +206,37 @@ public final class Bench {
       inFlight = InFlightScenario.run(gateway, clients, options.inFlight(), options.slowServiceDelay());
     }
     Duration took = Duration.ofNanos(System.nanoTime() - begin);
-    String markdown = BenchReport.markdown(options, table, inFlight, streamed, idle, notes, took);
+    String markdown = BenchReport.markdown(options, table, inFlight, streamed, idle, instances, notes, took);
+    return report(table, inFlight, instances, markdown);
+  }
+
+  private BenchReport instancesOnly() {
+    long begin = System.nanoTime();
+    out.println("courier bench: starting Kafka and the echo service...");
+    EmbeddedKafka kafka = keep(EmbeddedKafka.start());
+    kafka.createTopic(ECHO_TOPIC, 1);
+    InstancesScenario.createTopics(kafka);
+    keep(EchoService.start(kafka.bootstrapServers(), ECHO_TOPIC, Duration.ZERO, 1024));
+    Vertx clients = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
+    keep(() -> clients.close().toCompletionStage().toCompletableFuture().get());
+    int max = options.instances() > 0 ? options.instances() : InstancesScenario.MAX_INSTANCES;
+    InstancesScenario.Result instances = instances(kafka.bootstrapServers(), clients, max, options.outputDir().resolve("logs"));
+    String markdown = BenchReport.instancesOnly(instances, Duration.ofNanos(System.nanoTime() - begin));
+    return report(new ResultTable(), null, instances, markdown);
+  }
+
+  private InstancesScenario.Result instances(String bootstrap, Vertx clients, int max, Path logs) {
+    out.printf("courier bench: 1 to %d gateway instances on one response topic...%n", max);
+    return InstancesScenario.run(bootstrap, ECHO_TOPIC, clients, options, max, logs, out);
+  }
+
+  private BenchReport report(ResultTable table, InFlightScenario.Result inFlight, InstancesScenario.Result instances,
+      String markdown) {
     Path file = write(markdown);
     out.println();
     out.println(markdown);
     out.println("courier bench: results written to " + file);
-    return new BenchReport(table, inFlight, markdown, file);
+    return new BenchReport(table, inFlight, instances, markdown, file);
   }
 
   /** The plain echo of a process of its own: what wrk drives when asked to. */
@@ -223,14 +263,14 @@ public final class Bench {
     }
   }
 
-  private static List<String> jvm(List<String> flags) {
+  static List<String> jvm(List<String> flags) {
     List<String> line = new ArrayList<>(flags);
     line.add("-cp");
     line.add(ChildProcess.classPath());
     return line;
   }
 
-  private static List<String> main(Class<?> mainClass, String... args) {
+  static List<String> main(Class<?> mainClass, String... args) {
     List<String> line = new ArrayList<>();
     line.add(mainClass.getName());
     line.addAll(List.of(args));

@@ -18,18 +18,16 @@ import java.util.Locale;
  * written to {@code file}.
  *
  * @param inFlight {@code null} when the scenario was skipped
+ * @param instances {@code null} when the instances scenario was skipped
  */
-public record BenchReport(ResultTable table, InFlightScenario.Result inFlight, String markdown, Path file) {
+public record BenchReport(ResultTable table, InFlightScenario.Result inFlight, InstancesScenario.Result instances,
+    String markdown, Path file) {
+  private static final String INSTANCES_HEADING = "## Instances: 1 to N gateways on one response topic\n\n";
 
   static String markdown(BenchOptions o, ResultTable table, InFlightScenario.Result inFlight,
-      StreamScenario.Result streamed, List<IdleCpu> idle, List<String> notes, Duration took) {
-    StringBuilder md = new StringBuilder();
-    md.append("# courier bench results\n\n");
-    md.append(String.format(Locale.ROOT,
-        "Machine: %d cores, %s GiB memory, %s %s (%s), %s. Run took %d s.%n%n",
-        Runtime.getRuntime().availableProcessors(), fmt(totalMemoryGib(), 1), System.getProperty("java.vm.name"),
-        System.getProperty("java.version"), System.getProperty("java.vendor"), System.getProperty("os.name"),
-        took.toSeconds()));
+      StreamScenario.Result streamed, List<IdleCpu> idle, InstancesScenario.Result instances, List<String> notes,
+      Duration took) {
+    StringBuilder md = header(took);
     md.append(String.format(Locale.ROOT,
         "Settings: body 256 B JSON, POST /echo; warm-up %d s per target; %d round(s), interleaved; per run %d ms"
             + " settle + %d ms window; closed loop at %s; open loop at %d req/s (64 connections, latency from the"
@@ -61,6 +59,9 @@ public record BenchReport(ResultTable table, InFlightScenario.Result inFlight, S
           inFlight.errors(), fmt(inFlight.seconds(), 1), fmt(inFlight.p50Millis(), 0), fmt(inFlight.maxMillis(), 0),
           fmt(inFlight.maxHeapMb(), 1), fmt(inFlight.gatewayCpuSeconds(), 2)));
     }
+    if (instances != null) {
+      md.append(INSTANCES_HEADING).append(instances.markdown()).append('\n');
+    }
     if (streamed != null) {
       md.append("## Streamed replies beside request-reply\n\n");
       md.append(String.format(Locale.ROOT,
@@ -77,6 +78,22 @@ public record BenchReport(ResultTable table, InFlightScenario.Result inFlight, S
     }
     md.append("## Every round\n\n").append(table.raw());
     return md.toString();
+  }
+
+  /** The report of {@code courier bench --only instances}. */
+  static String instancesOnly(InstancesScenario.Result instances, Duration took) {
+    return header(took).append(INSTANCES_HEADING).append(instances.markdown()).toString();
+  }
+
+  private static StringBuilder header(Duration took) {
+    StringBuilder md = new StringBuilder();
+    md.append("# courier bench results\n\n");
+    md.append(String.format(Locale.ROOT,
+        "Machine: %d cores, %s GiB memory, %s %s (%s), %s. Run took %d s.%n%n",
+        Runtime.getRuntime().availableProcessors(), fmt(totalMemoryGib(), 1), System.getProperty("java.vm.name"),
+        System.getProperty("java.version"), System.getProperty("java.vendor"), System.getProperty("os.name"),
+        took.toSeconds()));
+    return md;
   }
 
   private static String targets(BenchOptions o, ResultTable t, InFlightScenario.Result inFlight) {

@@ -41,6 +41,11 @@ final class BenchCommand implements Callable<Integer> {
           + " The Kafka floor, the open loop and Courier's variants always use the Java generator (default ${DEFAULT-VALUE}).")
   String generator;
 
+  @Option(names = "--only", paramLabel = "instances",
+      description = "Run only this scenario, on its own broker: instances (1, 2 and 3 gateways on one response"
+          + " topic; about 5 minutes, 3 rounds, or as many as --rounds says).")
+  String only;
+
   @Spec CommandSpec spec;
 
   @Option(names = "--jmh", arity = "0..1", fallbackValue = "", paramLabel = "REGEX",
@@ -69,7 +74,13 @@ final class BenchCommand implements Callable<Integer> {
     if (inFlight != null) {
       options = options.withInFlight(inFlight);
     }
-    Bench.run(options, System.out);
+    if (only == null) {
+      Bench.run(options, System.out);
+    } else if (only.equals("instances")) {
+      Bench.runInstancesOnly(options, System.out);
+    } else {
+      throw new ParameterException(spec.commandLine(), "--only must be instances, was: " + only);
+    }
     return 0;
   }
 }
