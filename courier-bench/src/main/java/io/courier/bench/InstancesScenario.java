@@ -77,33 +77,51 @@ final class InstancesScenario {
       StringBuilder md = new StringBuilder(String.format(Locale.ROOT,
           "%d to %d gateway instances (own JVMs, -Xmx256m) on one response topic of %d partitions, one reply"
               + " group; closed loop at c=%d spread round robin over the instances; %d s windows; %d s warm-up"
-              + " after each join; %d round(s), medians. Gateway CPU summed over the instances' processes."
+              + " after each join (twice that before the first round); %d round(s), medians; \"× 1 instance\" is"
+              + " the median of the per-round ratios. Gateway CPU summed over the instances' processes; bench JVM"
+              + " = broker + echo service + load generator."
               + " Forwards from each instance's /metrics, read before the load starts and after it drains.%n%n",
           1, maxInstances, PARTITIONS, CONCURRENCY, measure.toSeconds(), warmup.toSeconds(), rounds));
-      md.append("| instances | phase | req/s | p50 ms | p99 ms | errors | gateway CPU µs/req (sum) | forwards/s"
-          + " | forwarded, % of replies read | answered via a forward |\n");
-      md.append("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+      md.append("| instances | phase | req/s | × 1 instance, same round | p50 ms | p99 ms | errors | gateway CPU,"
+          + " cores (sum) | gateway CPU µs/req (sum) | bench JVM CPU, cores | forwards/s | forwarded, % of replies"
+          + " read | answered via a forward |\n");
+      md.append("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
       for (int n = 1; n <= maxInstances; n++) {
         for (String phase : List.of(JOINED, STEADY)) {
           List<Row> runs = runs(n, phase);
           if (runs.isEmpty()) {
             continue;
           }
-          md.append(String.format(Locale.ROOT, "| %d | %s | %s | %s | %s | %d | %s | %s | %s | %s |%n", n, phase,
-              fmt(median(runs, r -> r.load().requestsPerSecond()), 0), fmt(median(runs, r -> r.load().p50Millis()), 3),
-              fmt(median(runs, r -> r.load().p99Millis()), 3), runs.stream().mapToLong(r -> r.load().errors()).sum(),
-              fmt(median(runs, r -> r.load().targetCpuMicrosPerRequest()), 1), fmt(median(runs, Row::forwardsPerSecond), 1),
-              fmt(median(runs, Row::forwardedPercent), 3), fmt(median(runs, Row::answeredViaForward), 0)));
+          md.append(String.format(Locale.ROOT, "| %d | %s | %s | %s | %s | %s | %d | %s | %s | %s | %s | %s | %s |%n",
+              n, phase, fmt(median(runs, r -> r.load().requestsPerSecond()), 0), fmt(median(runs, this::relative), 2),
+              fmt(median(runs, r -> r.load().p50Millis()), 3), fmt(median(runs, r -> r.load().p99Millis()), 3),
+              runs.stream().mapToLong(r -> r.load().errors()).sum(),
+              fmt(median(runs, r -> r.load().targetCpuSeconds() / r.load().seconds()), 2),
+              fmt(median(runs, r -> r.load().targetCpuMicrosPerRequest()), 1),
+              fmt(median(runs, r -> r.load().benchCpuSeconds() / r.load().seconds()), 2),
+              fmt(median(runs, Row::forwardsPerSecond), 1), fmt(median(runs, Row::forwardedPercent), 3),
+              fmt(median(runs, Row::answeredViaForward), 0)));
         }
       }
-      md.append("\n| round | instances | phase | answered | req/s | p99 ms | gateway CPU s | forwarded | replies read |\n");
-      md.append("|---:|---:|---|---:|---:|---:|---:|---:|---:|\n");
+      md.append("\n| round | instances | phase | answered | req/s | p99 ms | gateway CPU s | bench JVM CPU s | forwarded"
+          + " | replies read |\n");
+      md.append("|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|\n");
       for (Row r : rows) {
-        md.append(String.format(Locale.ROOT, "| %d | %d | %s | %d | %s | %s | %s | %d | %d |%n", r.round(), r.instances(),
-            r.phase(), r.load().answered(), fmt(r.load().requestsPerSecond(), 0), fmt(r.load().p99Millis(), 3),
-            fmt(r.load().targetCpuSeconds(), 2), r.forwarded(), r.repliesRead()));
+        md.append(String.format(Locale.ROOT, "| %d | %d | %s | %d | %s | %s | %s | %s | %d | %d |%n", r.round(),
+            r.instances(), r.phase(), r.load().answered(), fmt(r.load().requestsPerSecond(), 0),
+            fmt(r.load().p99Millis(), 3), fmt(r.load().targetCpuSeconds(), 2), fmt(r.load().benchCpuSeconds(), 2),
+            r.forwarded(), r.repliesRead()));
       }
       return md.toString();
+    }
+
+    /**
+     * A row's throughput over that of one instance in the same round: rounds minutes apart drift on a shared
+     * machine, the runs of one round much less.
+     */
+    double relative(Row row) {
+      return rows.stream().filter(r -> r.round() == row.round() && r.instances() == 1 && r.phase().equals(STEADY))
+          .mapToDouble(r -> row.load().requestsPerSecond() / r.load().requestsPerSecond()).findFirst().orElse(Double.NaN);
     }
 
     List<Row> runs(int instances, String phase) {
@@ -186,8 +204,10 @@ final class InstancesScenario {
   private void rounds(LoadRunner load, int maxInstances) {
     join(1, 1);
     awaitPartitionsSpread();
-    out.printf("courier bench: instances: warming up one gateway for %ss%n", options.warmup().toSeconds());
-    unrecorded(load, options.warmup());
+    // Twice the usual warm-up: with --only instances the broker, the echo service and the generator start cold too.
+    Duration firstWarmup = options.warmup().multipliedBy(2);
+    out.printf("courier bench: instances: warming up one gateway for %ss%n", firstWarmup.toSeconds());
+    unrecorded(load, firstWarmup);
     for (int round = 1; round <= options.rounds(); round++) {
       for (int n = 1; n <= maxInstances; n++) {
         if (n > 1) {
