@@ -6,6 +6,7 @@ import io.courier.bench.load.RoundTrip;
 import io.courier.bench.load.WrkRunner;
 import io.courier.bench.process.ChildProcess;
 import io.courier.bench.process.GatewayMain;
+import io.courier.bench.process.GatewayProbe;
 import io.courier.bench.process.HttpEchoMain;
 import io.courier.bench.process.SpringPeerJar;
 import io.courier.bench.report.ResultTable;
@@ -22,7 +23,6 @@ import io.vertx.core.VertxOptions;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,6 +34,7 @@ import java.util.Map;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,8 +43,8 @@ import org.slf4j.LoggerFactory;
  * One side-by-side benchmark run: an in-process broker (in this JVM) with the echo responder, then Courier
  * (gateway in its own JVM), the Spring peer (own JVM), the HTTP floor (own JVM) and the Kafka floor (in this
  * JVM) measured by the same {@link LoadRunner}, interleaved round by round, then the stream and body-size
- * scenarios on the same processes, then the in-flight scenario. Every process it starts is stopped by pid
- * before {@link #run} returns, whatever happens.
+ * scenarios on the same processes, then the instances scenario and the in-flight scenario. Every process it
+ * starts is stopped by pid before {@link #run} returns, whatever happens.
  */
 public final class Bench {
   private static final Logger LOGGER = LoggerFactory.getLogger(Bench.class);
@@ -67,7 +68,6 @@ public final class Bench {
   /** Only the body-size scenario ({@code --only body-sizes}): the targets start as for a full run. */
   private final boolean onlyBodySizes;
   private final Deque<AutoCloseable> started = new ArrayDeque<>();
-  private final HttpClient metricsClient = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
   private Bench(BenchOptions options, PrintStream out, boolean onlyBodySizes) {
     this.options = options;
@@ -77,7 +77,7 @@ public final class Bench {
 
   /** Runs everything, prints the tables to {@code out}, writes them to a Markdown file, stops all it started. */
   public static BenchReport run(BenchOptions options, PrintStream out) {
-    return run(new Bench(options, out, false));
+    return run(new Bench(options, out, false), Bench::runAll);
   }
 
   /**
@@ -85,14 +85,22 @@ public final class Bench {
    * window; reports as {@link #run} does, with an empty main table.
    */
   public static BenchReport runBodySizes(BenchOptions options, PrintStream out) {
-    return run(new Bench(options, out, true));
+    return run(new Bench(options, out, true), Bench::runAll);
   }
 
-  private static BenchReport run(Bench bench) {
+  /**
+   * Runs only the instances scenario ({@link InstancesScenario}, up to {@code options.instances()} gateways, or
+   * 3 if that is 0), on its own broker and echo service; prints and writes its table like {@link #run}.
+   */
+  public static BenchReport runInstancesOnly(BenchOptions options, PrintStream out) {
+    return run(new Bench(options, out, false), Bench::instancesOnly);
+  }
+
+  private static BenchReport run(Bench bench, Function<Bench, BenchReport> body) {
     Thread hook = new Thread(bench::stopAll, "bench-stop");
     Runtime.getRuntime().addShutdownHook(hook);
     try {
-      return bench.runAll();
+      return body.apply(bench);
     } finally {
       bench.stopAll();
       Runtime.getRuntime().removeShutdownHook(hook);
@@ -115,6 +123,7 @@ public final class Bench {
       // ... and <response-topic>.results, for async results and idempotency keys.
       kafka.createTopic(responseTopic + ".results", 1, Map.of("cleanup.policy", "compact,delete", "retention.ms", "3600000"));
     }
+    InstancesScenario.createTopics(kafka);
     keep(EchoService.start(bootstrap, ECHO_TOPIC, Duration.ZERO, 1024));
     Vertx clients = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
     keep(() -> clients.close().toCompletionStage().toCompletableFuture().get());
@@ -158,7 +167,7 @@ public final class Bench {
         warmUp(load, targets.stream().filter(Bench::wrkDriven).toList());
       }
       BodySizeScenario.Result bodySizes = bodySizes(targets);
-      return publish(new ResultTable(), null,
+      return report(new ResultTable(), null, null,
           BenchReport.bodySizesOnly(options, bodySizes, notes, Duration.ofNanos(System.nanoTime() - begin)));
     }
 
@@ -206,7 +215,8 @@ public final class Bench {
       out.printf("courier bench: watching every target idle for %ss...%n", options.idle().toSeconds());
       idle.addAll(IdleCpu.measure(targets, options.idle()));
     }
-    targets.forEach(this::stopNow); // the in-flight scenario gets the machine to itself
+    targets.forEach(this::stopNow); // the instances and in-flight scenarios get the machine to themselves
+    InstancesScenario.Result instances = options.instances() > 0 ? instances(bootstrap, clients, options.instances(), logs) : null;
 
     InFlightScenario.Result inFlight = null;
     if (options.inFlight() > 0) {
@@ -221,16 +231,37 @@ public final class Bench {
       inFlight = InFlightScenario.run(gateway, clients, options.inFlight(), options.slowServiceDelay());
     }
     Duration took = Duration.ofNanos(System.nanoTime() - begin);
-    String markdown = BenchReport.markdown(options, table, profile, inFlight, streamed, bodySizes, idle, notes, took);
-    return publish(table, inFlight, markdown);
+    String markdown = BenchReport.markdown(options, table, profile, inFlight, streamed, bodySizes, idle, instances, notes, took);
+    return report(table, inFlight, instances, markdown);
   }
 
-  private BenchReport publish(ResultTable table, InFlightScenario.Result inFlight, String markdown) {
+  private BenchReport instancesOnly() {
+    long begin = System.nanoTime();
+    out.println("courier bench: starting Kafka and the echo service...");
+    EmbeddedKafka kafka = keep(EmbeddedKafka.start());
+    kafka.createTopic(ECHO_TOPIC, 1);
+    InstancesScenario.createTopics(kafka);
+    keep(EchoService.start(kafka.bootstrapServers(), ECHO_TOPIC, Duration.ZERO, 1024));
+    Vertx clients = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
+    keep(() -> clients.close().toCompletionStage().toCompletableFuture().get());
+    int max = options.instances() > 0 ? options.instances() : InstancesScenario.MAX_INSTANCES;
+    InstancesScenario.Result instances = instances(kafka.bootstrapServers(), clients, max, options.outputDir().resolve("logs"));
+    String markdown = BenchReport.instancesOnly(instances, Duration.ofNanos(System.nanoTime() - begin));
+    return report(new ResultTable(), null, instances, markdown);
+  }
+
+  private InstancesScenario.Result instances(String bootstrap, Vertx clients, int max, Path logs) {
+    out.printf("courier bench: 1 to %d gateway instances on one response topic...%n", max);
+    return InstancesScenario.run(bootstrap, ECHO_TOPIC, clients, options, max, logs, out);
+  }
+
+  private BenchReport report(ResultTable table, InFlightScenario.Result inFlight, InstancesScenario.Result instances,
+      String markdown) {
     Path file = write(markdown);
     out.println();
     out.println(markdown);
     out.println("courier bench: results written to " + file);
-    return new BenchReport(table, inFlight, markdown, file);
+    return new BenchReport(table, inFlight, instances, markdown, file);
   }
 
   /** The body-size scenario on the plain {@code POST /echo} of each process: Courier, the Spring peer, the HTTP floor. */
@@ -262,11 +293,11 @@ public final class Bench {
     if (!target.name().equals(ResultTable.COURIER)) {
       return run.get();
     }
-    int port = ((HttpTarget) target).process().port();
-    GatewayProfile.Snapshot before = GatewayProfile.scrape(metricsClient, port, ECHO_ROUTE);
+    GatewayProbe gateway = new GatewayProbe(((HttpTarget) target).process().port());
+    GatewayProfile.Snapshot before = GatewayProfile.scrape(gateway, ECHO_ROUTE);
     long start = System.nanoTime();
     Measurement measured = run.get();
-    profile.add(measured.mode() + " " + measured.generator(), before, GatewayProfile.scrape(metricsClient, port, ECHO_ROUTE),
+    profile.add(measured.mode() + " " + measured.generator(), before, GatewayProfile.scrape(gateway, ECHO_ROUTE),
         (System.nanoTime() - start) / 1e9);
     return measured;
   }
@@ -290,14 +321,14 @@ public final class Bench {
     }
   }
 
-  private static List<String> jvm(List<String> flags) {
+  static List<String> jvm(List<String> flags) {
     List<String> line = new ArrayList<>(flags);
     line.add("-cp");
     line.add(ChildProcess.classPath());
     return line;
   }
 
-  private static List<String> main(Class<?> mainClass, String... args) {
+  static List<String> main(Class<?> mainClass, String... args) {
     List<String> line = new ArrayList<>();
     line.add(mainClass.getName());
     line.addAll(List.of(args));

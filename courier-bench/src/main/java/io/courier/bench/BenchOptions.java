@@ -22,6 +22,8 @@ import java.util.List;
  * @param generator what drives the closed loops of the HTTP echo targets (the Kafka floor, the open loop and
  *     Courier's variants always use the Java generator)
  * @param idle how long every target's process is watched doing nothing, for its idle CPU; zero skips it
+ * @param instances the most gateway instances the instances scenario runs at once ({@link InstancesScenario});
+ *     0 skips it
  */
 public record BenchOptions(
     Duration warmup,
@@ -35,7 +37,8 @@ public record BenchOptions(
     List<String> gatewayJvmOptions,
     Path outputDir,
     Generator generator,
-    Duration idle) {
+    Duration idle,
+    int instances) {
 
   /** What generates the closed-loop HTTP load. */
   public enum Generator {
@@ -48,35 +51,39 @@ public record BenchOptions(
   public BenchOptions {
     concurrencies = List.copyOf(concurrencies);
     gatewayJvmOptions = List.copyOf(gatewayJvmOptions);
+    if (instances < 0) {
+      throw new IllegalArgumentException("instances must not be negative: " + instances);
+    }
     if (rounds < 1) {
       throw new IllegalArgumentException("rounds must be at least 1: " + rounds);
     }
   }
 
-  /** Under 3 minutes on a 2-core machine: one round of short windows. */
+  /** Under 3 minutes on a 2-core machine: one round of short windows, no instances scenario. */
   public static BenchOptions quick() {
     return new BenchOptions(
         Duration.ofSeconds(5), Duration.ofSeconds(1), Duration.ofSeconds(3), List.of(1, 16, 64), 1000, 1,
-        10_000, Duration.ofSeconds(5), List.of(), BenchPaths.defaultOutputDir(), Generator.JAVA, Duration.ofSeconds(5));
+        10_000, Duration.ofSeconds(5), List.of(), BenchPaths.defaultOutputDir(), Generator.JAVA, Duration.ofSeconds(5), 0);
   }
 
-  /** About 12 minutes: three interleaved rounds of 10-second windows. */
+  /** About 17 minutes: three interleaved rounds of 10-second windows, then the instances scenario up to 3. */
   public static BenchOptions full() {
     return new BenchOptions(
         Duration.ofSeconds(15), Duration.ofSeconds(2), Duration.ofSeconds(10), List.of(1, 16, 64), 1000, 3,
-        10_000, Duration.ofSeconds(5), List.of(), BenchPaths.defaultOutputDir(), Generator.JAVA, Duration.ofSeconds(20));
+        10_000, Duration.ofSeconds(5), List.of(), BenchPaths.defaultOutputDir(), Generator.JAVA, Duration.ofSeconds(20),
+        InstancesScenario.MAX_INSTANCES);
   }
 
   /** A few seconds per target, for the smoke test: proves the harness works, measures nothing worth quoting. */
   public static BenchOptions smoke(Path outputDir) {
     return new BenchOptions(
         Duration.ofSeconds(1), Duration.ofMillis(200), Duration.ofSeconds(1), List.of(4), 50, 1,
-        50, Duration.ofMillis(500), List.of(), outputDir, Generator.JAVA, Duration.ofSeconds(1));
+        50, Duration.ofMillis(500), List.of(), outputDir, Generator.JAVA, Duration.ofSeconds(1), 0);
   }
 
   public BenchOptions withRounds(int rounds) {
     return new BenchOptions(warmup, settle, measure, concurrencies, openLoopRate, rounds, inFlight,
-        slowServiceDelay, gatewayJvmOptions, outputDir, generator, idle);
+        slowServiceDelay, gatewayJvmOptions, outputDir, generator, idle, instances);
   }
 
   /** With a JFR recording of the gateway process ({@code gateway.jfr} in the output directory) when {@code jfr}. */
@@ -90,21 +97,26 @@ public record BenchOptions(
     List<String> all = new ArrayList<>(gatewayJvmOptions);
     all.addAll(options);
     return new BenchOptions(warmup, settle, measure, concurrencies, openLoopRate, rounds, inFlight,
-        slowServiceDelay, all, outputDir, generator, idle);
+        slowServiceDelay, all, outputDir, generator, idle, instances);
   }
 
   public BenchOptions withInFlight(int count) {
     return new BenchOptions(warmup, settle, measure, concurrencies, openLoopRate, rounds, count,
-        slowServiceDelay, gatewayJvmOptions, outputDir, generator, idle);
+        slowServiceDelay, gatewayJvmOptions, outputDir, generator, idle, instances);
   }
 
   public BenchOptions withOpenLoopRate(int rate) {
     return new BenchOptions(warmup, settle, measure, concurrencies, rate, rounds, inFlight,
-        slowServiceDelay, gatewayJvmOptions, outputDir, generator, idle);
+        slowServiceDelay, gatewayJvmOptions, outputDir, generator, idle, instances);
   }
 
   public BenchOptions withGenerator(Generator load) {
     return new BenchOptions(warmup, settle, measure, concurrencies, openLoopRate, rounds, inFlight,
-        slowServiceDelay, gatewayJvmOptions, outputDir, load, idle);
+        slowServiceDelay, gatewayJvmOptions, outputDir, load, idle, instances);
+  }
+
+  public BenchOptions withInstances(int max) {
+    return new BenchOptions(warmup, settle, measure, concurrencies, openLoopRate, rounds, inFlight,
+        slowServiceDelay, gatewayJvmOptions, outputDir, generator, idle, max);
   }
 }

@@ -19,13 +19,16 @@ import java.util.Locale;
  * written to {@code file}.
  *
  * @param inFlight {@code null} when the scenario was skipped
+ * @param instances {@code null} when the instances scenario was skipped
  */
-public record BenchReport(ResultTable table, InFlightScenario.Result inFlight, String markdown, Path file) {
+public record BenchReport(ResultTable table, InFlightScenario.Result inFlight, InstancesScenario.Result instances,
+    String markdown, Path file) {
   private static final String BODY_SIZES = "## Body size: cost against the request body (issue 14)\n\n";
+  private static final String INSTANCES_HEADING = "## Instances: 1 to N gateways on one response topic\n\n";
 
   static String markdown(BenchOptions o, ResultTable table, GatewayProfile profile, InFlightScenario.Result inFlight,
-      StreamScenario.Result streamed, BodySizeScenario.Result bodySizes, List<IdleCpu> idle, List<String> notes,
-      Duration took) {
+      StreamScenario.Result streamed, BodySizeScenario.Result bodySizes, List<IdleCpu> idle,
+      InstancesScenario.Result instances, List<String> notes, Duration took) {
     StringBuilder md = heading(took);
     md.append(String.format(Locale.ROOT,
         "Settings: body 256 B JSON, POST /echo; warm-up %d s per target; %d round(s), interleaved; per run %d ms"
@@ -76,6 +79,9 @@ public record BenchReport(ResultTable table, InFlightScenario.Result inFlight, S
           inFlight.errors(), fmt(inFlight.seconds(), 1), fmt(inFlight.p50Millis(), 0), fmt(inFlight.maxMillis(), 0),
           fmt(inFlight.maxHeapMb(), 1), fmt(inFlight.gatewayCpuSeconds(), 2)));
     }
+    if (instances != null) {
+      md.append(INSTANCES_HEADING).append(instances.markdown()).append('\n');
+    }
     if (streamed != null) {
       md.append("## Streamed replies beside request-reply\n\n");
       md.append(String.format(Locale.ROOT,
@@ -104,6 +110,11 @@ public record BenchReport(ResultTable table, InFlightScenario.Result inFlight, S
     md.append(BODY_SIZES).append(bodySizes.markdown());
     md.append("## Every round\n\n").append(bodySizes.table().raw());
     return md.toString();
+  }
+
+  /** The report of {@code courier bench --only instances}. */
+  static String instancesOnly(InstancesScenario.Result instances, Duration took) {
+    return heading(took).append(INSTANCES_HEADING).append(instances.markdown()).toString();
   }
 
   private static StringBuilder heading(Duration took) {

@@ -2,12 +2,9 @@ package io.courier.bench;
 
 import io.courier.bench.load.HttpRoundTrip;
 import io.courier.bench.process.ChildProcess;
+import io.courier.bench.process.GatewayProbe;
 import io.vertx.core.Vertx;
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -36,8 +33,7 @@ final class InFlightScenario {
     LongAdder errors = new LongAdder();
     CountDownLatch done = new CountDownLatch(count);
     AtomicLong maxHeap = new AtomicLong();
-    HttpClient metricsClient = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-    URI metrics = URI.create("http://127.0.0.1:" + gateway.port() + "/metrics");
+    GatewayProbe probe = new GatewayProbe(gateway.port());
     byte[] body = Payload.json256();
     double cpuBefore = gateway.cpuSeconds();
     long start = System.nanoTime();
@@ -58,10 +54,10 @@ final class InFlightScenario {
       }
       long deadline = System.nanoTime() + delay.multipliedBy(4).plusSeconds(60).toNanos();
       while (done.getCount() > 0 && System.nanoTime() < deadline) {
-        maxHeap.accumulateAndGet(heapUsedBytes(metricsClient, metrics), Math::max);
+        maxHeap.accumulateAndGet(heapUsedBytes(probe), Math::max);
         done.await(100, TimeUnit.MILLISECONDS);
       }
-      maxHeap.accumulateAndGet(heapUsedBytes(metricsClient, metrics), Math::max);
+      maxHeap.accumulateAndGet(heapUsedBytes(probe), Math::max);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
@@ -73,22 +69,10 @@ final class InFlightScenario {
   }
 
   /** The gateway's heap in use now, from its Prometheus endpoint; 0 if it did not answer. */
-  private static long heapUsedBytes(HttpClient client, URI metrics) {
+  private static long heapUsedBytes(GatewayProbe gateway) {
     try {
-      HttpResponse<String> response =
-          client.send(HttpRequest.newBuilder(metrics).timeout(Duration.ofSeconds(2)).build(),
-              HttpResponse.BodyHandlers.ofString());
-      long sum = 0;
-      for (String line : response.body().split("\n")) {
-        if (line.startsWith("jvm_memory_used_bytes{") && line.contains("area=\"heap\"")) {
-          sum += (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-        }
-      }
-      return sum;
-    } catch (IOException | RuntimeException e) {
-      return 0;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+      return (long) GatewayProbe.sum(gateway.metrics(), "jvm_memory_used_bytes", "area=\"heap\"");
+    } catch (UncheckedIOException e) {
       return 0;
     }
   }

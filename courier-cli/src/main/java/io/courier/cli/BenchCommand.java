@@ -48,9 +48,11 @@ final class BenchCommand implements Callable<Integer> {
           + " The Kafka floor, the open loop and Courier's variants always use the Java generator (default ${DEFAULT-VALUE}).")
   String generator;
 
-  @Option(names = "--only", paramLabel = "body-sizes",
-      description = "Run one scenario alone on the same targets: body-sizes (closed loop at c=16 with 256 B, 16 KiB and"
-          + " 512 KiB JSON bodies through Courier, the Spring peer and the HTTP floor; --quick, --rounds apply).")
+  @Option(names = "--only", paramLabel = "body-sizes|instances",
+      description = "Run one scenario alone: body-sizes (on the same targets as a full run: closed loop at c=16 with"
+          + " 256 B, 16 KiB and 512 KiB JSON bodies through Courier, the Spring peer and the HTTP floor; --quick,"
+          + " --rounds apply) or instances (on its own broker: 1, 2 and 3 gateways on one response topic; about 5"
+          + " minutes, 3 rounds, or as many as --rounds says).")
   String only;
 
   @Spec CommandSpec spec;
@@ -85,8 +87,10 @@ final class BenchCommand implements Callable<Integer> {
       Bench.run(options, System.out);
     } else if (only.equals("body-sizes")) {
       Bench.runBodySizes(options, System.out);
+    } else if (only.equals("instances")) {
+      Bench.runInstancesOnly(options, System.out);
     } else {
-      throw new ParameterException(spec.commandLine(), "--only takes body-sizes, was: " + only);
+      throw new ParameterException(spec.commandLine(), "--only takes body-sizes or instances, was: " + only);
     }
     return 0;
   }

@@ -17,7 +17,8 @@ import java.util.stream.Collectors;
  * 000-in-flight scenario. JVM heap metrics are added to {@code /metrics} so the bench can
  * read the gateway's heap from outside.
  *
- * <p>Arguments: bootstrap servers, request topic, response topic, timeout (e.g. {@code 10s}), max in flight.
+ * <p>Arguments: bootstrap servers, request topic, response topic, timeout (e.g. {@code 10s}), max in flight, and
+ * optionally the instance id (default {@code bench}; several instances on one response topic need one each).
  * System properties {@code courier.bench.kafka.consumer.<key>} and {@code courier.bench.kafka.producer.<key>}
  * become {@code kafka.consumer} and {@code kafka.producer} settings, to try a client setting with the bench
  * ({@code --gateway-jvm-option=-Dcourier.bench.kafka.consumer.group.protocol=consumer}).
@@ -39,7 +40,7 @@ public final class GatewayMain {
     ParentWatch.start();
     String yaml =
         """
-        instance-id: bench
+        instance-id: %s
         http:
           host: 127.0.0.1
           port: 0
@@ -65,8 +66,8 @@ public final class GatewayMain {
                 path: /stream/{count}
                 stream: {idle-timeout: 10s, max-duration: 60s}
         """
-            .formatted(args[0], args[2], args[4], clientSettings("consumer"), clientSettings("producer"), args[1], args[3],
-                args[4]);
+            .formatted(args.length > 5 ? args[5] : "bench", args[0], args[2], args[4], clientSettings("consumer"),
+                clientSettings("producer"), args[1], args[3], args[4]);
     Gateway gateway = Gateway.start(ConfigLoader.parse(yaml));
     new JvmMemoryMetrics().bindTo(gateway.meterRegistry());
     new JvmGcMetrics().bindTo(gateway.meterRegistry());

@@ -1,11 +1,7 @@
 package io.courier.bench.report;
 
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
+import io.courier.bench.process.GatewayProbe;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -34,8 +30,8 @@ public final class GatewayProfile {
   private static final Pattern LABEL = Pattern.compile("(\\w+)=\"((?:[^\"\\\\]|\\\\.)*)\"");
   private static final String BUCKET = "courier_request_stages_seconds_bucket{";
   private static final String ALLOCATED = "jvm_gc_memory_allocated_bytes_total";
-  private static final String PAUSE_COUNT = "jvm_gc_pause_seconds_count{";
-  private static final String PAUSE_SUM = "jvm_gc_pause_seconds_sum{";
+  private static final String PAUSE_COUNT = "jvm_gc_pause_seconds_count";
+  private static final String PAUSE_SUM = "jvm_gc_pause_seconds_sum";
   private static final List<String> STAGES = List.of("produce", "service", "answer");
   private static final double[] QUANTILES = {0.5, 0.99, 0.999};
 
@@ -54,19 +50,13 @@ public final class GatewayProfile {
   private final Map<String, List<double[]>> memory = new LinkedHashMap<>();
 
   /**
-   * Reads the stage buckets of {@code route} (the route's metric name, e.g. {@code echo.POST /echo}) from the
-   * gateway's {@code /metrics}; an empty snapshot if it does not answer.
+   * Reads the stage buckets of {@code route} (the route's metric name, e.g. {@code echo.POST /echo}), the
+   * allocation and the GC pauses from the gateway's {@code /metrics}; an empty snapshot if it does not answer.
    */
-  public static Snapshot scrape(HttpClient client, int port, String route) {
+  public static Snapshot scrape(GatewayProbe gateway, String route) {
     try {
-      HttpResponse<String> response = client.send(
-          HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/metrics")).timeout(Duration.ofSeconds(5)).build(),
-          HttpResponse.BodyHandlers.ofString());
-      return parse(response.body(), route);
-    } catch (IOException e) {
-      return Snapshot.NONE;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+      return parse(gateway.metrics(), route);
+    } catch (UncheckedIOException e) {
       return Snapshot.NONE;
     }
   }
@@ -74,17 +64,7 @@ public final class GatewayProfile {
   /** The stage buckets of {@code route} in a Prometheus text exposition. */
   static Snapshot parse(String exposition, String route) {
     Map<String, NavigableMap<Double, Double>> buckets = new HashMap<>();
-    double allocated = 0;
-    double pauses = 0;
-    double pauseSeconds = 0;
     for (String line : exposition.split("\n")) {
-      if (line.startsWith(ALLOCATED)) {
-        allocated += value(line);
-      } else if (line.startsWith(PAUSE_COUNT)) {
-        pauses += value(line);
-      } else if (line.startsWith(PAUSE_SUM)) {
-        pauseSeconds += value(line);
-      }
       if (!line.startsWith(BUCKET)) {
         continue;
       }
@@ -100,7 +80,8 @@ public final class GatewayProfile {
       double le = labels.get("le").equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(labels.get("le"));
       buckets.computeIfAbsent(labels.get("stage"), stage -> new TreeMap<>()).put(le, value(line));
     }
-    return new Snapshot(buckets, allocated, pauses, pauseSeconds);
+    return new Snapshot(buckets, GatewayProbe.sum(exposition, ALLOCATED), GatewayProbe.sum(exposition, PAUSE_COUNT),
+        GatewayProbe.sum(exposition, PAUSE_SUM));
   }
 
   /** The sample's value: the first field after the labels (a timestamp may follow). */

@@ -156,7 +156,8 @@ public final class ResultTable {
     return median(runs.stream().mapToDouble(metric).toArray());
   }
 
-  static double median(double[] values) {
+  /** The median of the finite values; {@code NaN} if there are none. */
+  public static double median(double[] values) {
     double[] finite = Arrays.stream(values).filter(Double::isFinite).sorted().toArray();
     if (finite.length == 0) {
       return Double.NaN;
