@@ -78,8 +78,11 @@ abstract class ConsumerLoop implements AutoCloseable {
   private final long retryPauseMillis;
   /** The consumer now; replaced after a crash. Written and used on the loop thread only (and by wakeup). */
   protected volatile org.apache.kafka.clients.consumer.Consumer<byte[], byte[]> consumer;
-  /** Set while the loop polls (set up done): only then may {@link #wakeUp()} interrupt the consumer. */
-  private volatile boolean polling;
+  /**
+   * Set only while the loop waits in a poll for records: only then may {@link #wakeUp()} interrupt the consumer,
+   * so that a wake-up does not abort the Kafka calls that serve the waiting work.
+   */
+  private volatile boolean waitingInPoll;
   private volatile String notReadyReason = "starting";
   private volatile String refusal;
   private volatile int crashesSinceReady;
@@ -181,13 +184,20 @@ abstract class ConsumerLoop implements AutoCloseable {
   }
 
   /**
-   * Ends the poll in progress now, so that work another thread just asked for is served after it rather than
-   * after {@link #POLL_TIMEOUT}. Call after queueing the work where {@link #workWaiting()} sees it. Thread-safe.
-   * Does nothing until the loop is set up and polling: set-up ends in an {@link #afterPoll} of its own.
+   * Serves the waiting work after a poll that {@link #wakeUp()} ended: no records came and the poll says nothing
+   * about Kafka's health, so {@link #afterPoll} does not run. Loop thread.
+   */
+  protected void serveWaitingWork() {}
+
+  /**
+   * Ends the poll in which the loop waits for records now, so that work another thread just asked for is served
+   * after it rather than after {@link #POLL_TIMEOUT}. Call after queueing the work where {@link #workWaiting()}
+   * sees it. Thread-safe. Does nothing unless the loop waits in a poll: otherwise it is about to look at the
+   * work anyway, and a wake-up would only abort the Kafka call serving it.
    */
   protected final void wakeUp() {
     org.apache.kafka.clients.consumer.Consumer<byte[], byte[]> current = consumer;
-    if (polling && current != null) {
+    if (waitingInPoll && current != null) {
       current.wakeup();
     }
   }
@@ -285,26 +295,18 @@ abstract class ConsumerLoop implements AutoCloseable {
   }
 
   private void pollUntilClosed() {
-    polling = true;
-    try {
-      pollWhileOpen();
-    } finally {
-      polling = false;
-    }
-  }
-
-  private void pollWhileOpen() {
     int failures = 0;
     long backoff = retryPauseMillis;
     while (!closing()) {
       ConsumerRecords<byte[], byte[]> records;
       try {
-        records = consumer.poll(workWaiting() ? Duration.ZERO : POLL_TIMEOUT);
+        records = poll();
       } catch (WakeupException e) {
         if (closing()) {
           throw e;
         }
-        records = ConsumerRecords.empty(); // woken for waiting work: afterPoll serves it
+        serveWaitingWork(); // woken for it; not a poll that succeeded (Kafka may be failing)
+        continue;
       } catch (InterruptException e) {
         throw e;
       } catch (KafkaException e) {
@@ -344,6 +346,18 @@ abstract class ConsumerLoop implements AutoCloseable {
         }
         // A wake-up for waiting work landed in afterPoll's own Kafka call: workWaiting() makes the next poll short.
       }
+    }
+  }
+
+  private ConsumerRecords<byte[], byte[]> poll() {
+    if (workWaiting()) {
+      return consumer.poll(Duration.ZERO);
+    }
+    waitingInPoll = true;
+    try {
+      return consumer.poll(POLL_TIMEOUT);
+    } finally {
+      waitingInPoll = false;
     }
   }
 

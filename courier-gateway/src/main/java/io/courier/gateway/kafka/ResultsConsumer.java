@@ -74,6 +74,11 @@ final class ResultsConsumer extends WholeTopicConsumer {
   }
 
   @Override
+  protected void serveWaitingWork() {
+    serveCatchUps();
+  }
+
+  @Override
   protected void polled() {
     serveCatchUps();
     long now = System.nanoTime();
@@ -93,7 +98,7 @@ final class ResultsConsumer extends WholeTopicConsumer {
     }
     try {
       // One look at the end offsets serves every lookup that asked since the last poll.
-      Map<TopicPartition, Long> ends = consumer.endOffsets(assigned(), METADATA_TIMEOUT);
+      Map<TopicPartition, Long> ends = endOffsets(waiting);
       List<CompletableFuture<Void>> reached = new ArrayList<>();
       ends.forEach((partition, end) -> {
         if (end > 0) {
@@ -102,17 +107,30 @@ final class ResultsConsumer extends WholeTopicConsumer {
       });
       CompletableFuture<Void> all = CompletableFuture.allOf(reached.toArray(CompletableFuture[]::new));
       waiting.forEach(future -> all.whenComplete((done, error) -> future.complete(null)));
-    } catch (WakeupException e) {
-      catchUps.addAll(waiting); // another lookup's wake-up: served after the next, short, poll
-      throw e;
     } catch (KafkaException e) {
       waiting.forEach(future -> future.completeExceptionally(e));
+    }
+  }
+
+  /**
+   * The end offsets. A lookup's wake-up meant for the poll may land here instead (it is sticky): that one is
+   * consumed by the throw, and a second try goes through unless the loop is closing.
+   */
+  private Map<TopicPartition, Long> endOffsets(List<CompletableFuture<Void>> waiting) {
+    try {
+      return consumer.endOffsets(assigned(), METADATA_TIMEOUT);
+    } catch (WakeupException e) {
+      if (closing()) {
+        throw e;
+      }
+      return consumer.endOffsets(assigned(), METADATA_TIMEOUT);
     }
   }
 
   /** Completes once the view holds every record the topic had when this was called. */
   CompletableFuture<Void> caughtUp() {
     CompletableFuture<Void> caughtUp = new CompletableFuture<>();
+    catchUps.removeIf(CompletableFuture::isDone); // lookups that timed out while the loop could not serve them
     catchUps.add(caughtUp);
     wakeUp(); // served after the poll in progress ends, not after its timeout
     return caughtUp;

@@ -78,6 +78,9 @@ class ConsumerLoopTest {
   /** While set, a poll with a timeout waits until woken (a broker with nothing to send), however long its timeout. */
   private volatile boolean pollsBlock;
   private final java.util.concurrent.Semaphore wakeUps = new java.util.concurrent.Semaphore(0);
+  private final java.util.concurrent.atomic.AtomicBoolean wakeUpPending = new java.util.concurrent.atomic.AtomicBoolean();
+  /** Set to 1: the next poll fails, every later one waits until woken (2). */
+  private final AtomicInteger failOnceThenBlock = new AtomicInteger();
 
   private final AtomicInteger pollsWaiting = new AtomicInteger();
 
@@ -95,8 +98,15 @@ class ConsumerLoopTest {
         new MockConsumer<>("earliest") {
           @Override
           public ConsumerRecords<byte[], byte[]> poll(Duration timeout) {
-            if (pollsBlock && !timeout.isZero()) {
+            if (failOnceThenBlock.compareAndSet(1, 2)) {
+              throw new TimeoutException("the broker stalls");
+            }
+            boolean block = pollsBlock || failOnceThenBlock.get() == 2;
+            if (block && !timeout.isZero() && !wakeUpPending.get()) {
               awaitWakeUp(); // outside the consumer's monitor, as a real poll waits: wakeup() must get in
+            }
+            if (wakeUpPending.getAndSet(false)) {
+              throw new org.apache.kafka.common.errors.WakeupException(); // sticky, as Kafka's
             }
             if (pollsRefused) {
               throw new GroupAuthorizationException("not allowed");
@@ -109,7 +119,7 @@ class ConsumerLoopTest {
 
           @Override
           public void wakeup() {
-            super.wakeup(); // the next poll throws WakeupException, as Kafka's does
+            wakeUpPending.set(true);
             wakeUps.release();
           }
         };
@@ -285,6 +295,11 @@ class ConsumerLoopTest {
     @Override
     protected void afterPoll(ConsumerRecords<byte[], byte[]> records) {
       super.afterPoll(records);
+      serveWaitingWork();
+    }
+
+    @Override
+    protected void serveWaitingWork() {
       for (Runnable task = work.poll(); task != null; task = work.poll()) {
         task.run();
       }
@@ -317,6 +332,23 @@ class ConsumerLoopTest {
     assertThat(made).hasSize(1);
     assertThat(loop.notReadyReason()).isNull();
     assertThat(loop.crashLooping()).isFalse();
+  }
+
+  @Test
+  void aWakeUpAfterAFailedPollServesTheWorkButIsNotASuccessfulPoll() {
+    // given a ready loop whose next poll fails (the broker stalls), and whose polls then wait
+    WorkingLoop working = startedWorking();
+    failOnceThenBlock.set(1);
+    await().atMost(Duration.ofSeconds(10)).until(() -> pollsWaiting.get() > 0);
+    assertThat(loop.notReadyReason()).contains("cannot poll");
+
+    // when work is asked for
+    java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
+    working.ask(() -> done.complete(null));
+
+    // then it is served, and the loop stays not ready: the woken poll said nothing about Kafka
+    await().atMost(Duration.ofSeconds(10)).until(done::isDone);
+    assertThat(loop.notReadyReason()).contains("cannot poll");
   }
 
   @Test
