@@ -280,7 +280,9 @@ public final class ResultView {
         return;
       }
       StoredResult result = byId.get(id);
-      if (result != null && result.scope() == null && forget(id)) {
+      if (result != null && result.scope() != null) {
+        scoped.add(id); // a later state of it carries a key: kept for its window, and expired from there
+      } else if (result != null && forget(id)) {
         evicted.incrementAndGet();
       }
     }
