@@ -37,7 +37,7 @@ public record BenchReport(ResultTable table, InFlightScenario.Result inFlight, I
         o.warmup().toSeconds(), o.rounds(), o.settle().toMillis(), o.measure().toMillis(), o.concurrencies(),
         o.openLoopRate(), o.generator().name().toLowerCase(Locale.ROOT)));
     if (!o.gatewayJvmOptions().isEmpty()) {
-      md.append("Gateway JVM options added to -Xms256m -Xmx512m -XX:+UseG1GC: `")
+      md.append("JVM options added to -Xms256m -Xmx512m -XX:+UseG1GC for the `courier` target's gateway: `")
           .append(String.join(" ", o.gatewayJvmOptions())).append("`.\n\n");
     }
     notes.forEach(note -> md.append("Note: ").append(note).append("\n\n"));
@@ -48,7 +48,7 @@ public record BenchReport(ResultTable table, InFlightScenario.Result inFlight, I
     if (!profile.isEmpty()) {
       md.append("## Inside the Courier gateway: allocation and GC pauses\n\n");
       md.append("Per run of the plain `courier` target (settle period included), from the gateway JVM's own metrics"
-          + " (`jvm_gc_memory_allocated_bytes_total`, `jvm_gc_pause_seconds`), per request produced; medians over rounds."
+          + " (`bench_jvm_allocated_bytes`, the threads' allocation; `jvm_gc_pause_seconds`), per request produced; medians over rounds."
           + " A GC pause stops every gateway thread: pauses per second of run bound what the tail can be.\n\n");
       md.append(profile.memoryMarkdown()).append('\n');
       md.append("## Where Courier's time goes (the gateway's stage histograms)\n\n");

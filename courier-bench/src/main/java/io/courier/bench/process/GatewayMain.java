@@ -2,8 +2,10 @@ package io.courier.bench.process;
 
 import io.courier.gateway.Gateway;
 import io.courier.gateway.config.ConfigLoader;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -32,7 +34,8 @@ public final class GatewayMain {
     return System.getProperties().stringPropertyNames().stream()
         .filter(name -> name.startsWith(prefix))
         .sorted()
-        .map(name -> name.substring(prefix.length()) + ": \"" + System.getProperty(name) + "\"")
+        .map(name -> name.substring(prefix.length()) + ": \""
+            + System.getProperty(name).replace("\\", "\\\\").replace("\"", "\\\"") + "\"") // YAML double-quoted
         .collect(Collectors.joining(", "));
   }
 
@@ -71,6 +74,10 @@ public final class GatewayMain {
     Gateway gateway = Gateway.start(ConfigLoader.parse(yaml));
     new JvmMemoryMetrics().bindTo(gateway.meterRegistry());
     new JvmGcMetrics().bindTo(gateway.meterRegistry());
+    // What the threads allocated so far, exact at any moment (Micrometer's jvm_gc_memory_allocated moves at GCs).
+    com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    Gauge.builder("bench.jvm.allocated", threads, com.sun.management.ThreadMXBean::getTotalThreadAllocatedBytes)
+        .baseUnit("bytes").description("Bytes the JVM's threads allocated since it started").register(gateway.meterRegistry());
     Runtime.getRuntime().addShutdownHook(new Thread(() -> gateway.close(Duration.ofSeconds(1)), "bench-gateway-stop"));
     try {
       gateway.whenReady().get(60, TimeUnit.SECONDS);

@@ -15,13 +15,14 @@ import java.util.regex.Pattern;
 
 /**
  * What the gateway's own metrics say about each run, as the difference of two reads of its Prometheus endpoint
- * (before and after the run): the bytes its JVM allocated and its GC pauses (Micrometer's {@code JvmGcMetrics},
- * bound by the bench's {@code GatewayMain}), and where the gateway's share of a request's latency goes: its stage
+ * (before and after the run): the bytes its JVM's threads allocated (a gauge of {@code
+ * ThreadMXBean.getTotalThreadAllocatedBytes} the bench's {@code GatewayMain} adds) and its GC pauses (Micrometer's
+ * {@code JvmGcMetrics}), and where the gateway's share of a request's latency goes: its stage
  * histograms ({@code courier_request_stages_seconds_bucket{route,stage,le}}, docs/operations.md)
  * for one route, read from its Prometheus endpoint before and after. The stages follow each other: {@code
  * produce} (route matched → Kafka acknowledged the request), {@code service} (→ the reply read), {@code answer}
  * (→ the response handed to the connection). A quantile is the upper bound of the histogram bucket it falls in
- * (Micrometer's percentile buckets, about 10 per power of ten), so it is coarse but taken inside the gateway,
+ * (Micrometer's percentile buckets, about 15 per power of ten), so it is coarse but taken inside the gateway,
  * without the load generator's own pauses.
  *
  * <p>Not thread-safe: the bench's main thread only.
@@ -29,7 +30,8 @@ import java.util.regex.Pattern;
 public final class GatewayProfile {
   private static final Pattern LABEL = Pattern.compile("(\\w+)=\"((?:[^\"\\\\]|\\\\.)*)\"");
   private static final String BUCKET = "courier_request_stages_seconds_bucket{";
-  private static final String ALLOCATED = "jvm_gc_memory_allocated_bytes_total";
+  /** The gateway JVM's threads' allocation so far, a gauge the bench's GatewayMain adds (Micrometer's own counts at GCs only). */
+  private static final String ALLOCATED = "bench_jvm_allocated_bytes";
   private static final String PAUSE_COUNT = "jvm_gc_pause_seconds_count";
   private static final String PAUSE_SUM = "jvm_gc_pause_seconds_sum";
   private static final List<String> STAGES = List.of("produce", "service", "answer");
@@ -96,6 +98,9 @@ public final class GatewayProfile {
    * pauses of the {@code seconds} between them, per request produced in that time.
    */
   public void add(String mode, Snapshot before, Snapshot after, double seconds) {
+    if (before == Snapshot.NONE || after == Snapshot.NONE) {
+      return; // a read failed: the difference would span everything since the JVM started
+    }
     double requests = count(after, "produce") - count(before, "produce");
     if (requests > 0 && after.allocatedBytes() > 0) {
       memory.computeIfAbsent(mode, m -> new ArrayList<>()).add(new double[] {
@@ -164,8 +169,7 @@ public final class GatewayProfile {
   }
 
   private static double median(List<double[]> rows, int column) {
-    double[] values = rows.stream().mapToDouble(row -> row[column]).sorted().toArray();
-    return values[values.length / 2];
+    return ResultTable.median(rows.stream().mapToDouble(row -> row[column]).toArray());
   }
 
   private static String ms(double millis) {

@@ -16,7 +16,7 @@ class GatewayProfileTest {
         courier_request_stages_seconds_bucket{route="echo.POST /other",stage="produce",le="+Inf"} 999
         courier_request_stages_seconds_count{route="echo.POST /echo",stage="produce"} %d
         jvm_memory_used_bytes{area="heap",id="G1 Eden Space"} 1.0E7
-        jvm_gc_memory_allocated_bytes_total %d
+        bench_jvm_allocated_bytes %d
         jvm_gc_pause_seconds_count{action="end of minor GC",cause="G1 Evacuation Pause",gc="G1 Young Generation"} %d
         jvm_gc_pause_seconds_sum{action="end of minor GC",cause="G1 Evacuation Pause",gc="G1 Young Generation"} %s
         """.formatted(fast, fast + slow, fast + slow, fast + slow, (fast + slow) * 20480, (fast + slow) / 100, (fast + slow) / 10000.0);
