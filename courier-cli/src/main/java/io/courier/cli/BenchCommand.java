@@ -37,8 +37,10 @@ final class BenchCommand implements Callable<Integer> {
   boolean jfr;
 
   @Option(names = "--gateway-jvm-option", paramLabel = "OPTION",
-      description = "A JVM option for the gateway process of the main runs, after the bench's own -Xms256m -Xmx512m"
-          + " -XX:+UseG1GC (a later option wins); repeatable. E.g. --gateway-jvm-option=-XX:MaxGCPauseMillis=10.")
+      description = "A JVM option for the gateway process of the courier target (not courier-results, the instances or"
+          + " the in-flight gateways), after the bench's own -Xms256m -Xmx512m -XX:+UseG1GC (a later option wins);"
+          + " repeatable. E.g. --gateway-jvm-option=-XX:MaxGCPauseMillis=10, or"
+          + " --gateway-jvm-option=-Dcourier.bench.kafka.consumer.group.protocol=consumer for a client setting.")
   List<String> gatewayJvmOptions = new ArrayList<>();
 
   @Option(names = "--generator", paramLabel = "java|wrk", defaultValue = "java",
