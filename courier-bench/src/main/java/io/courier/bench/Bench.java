@@ -135,6 +135,9 @@ public final class Bench {
         ChildProcess.start(ResultTable.HTTP_FLOOR, jvm(CHILD_JVM), main(HttpEchoMain.class), logs, START_TIMEOUT), clients)));
     targets.add(keep(new KafkaFloorTarget(bootstrap, ECHO_TOPIC, FLOOR_REPLIES)));
     List<String> gatewayJvm = new ArrayList<>(CHILD_JVM);
+    if (options.gatewayJvmOptions().stream().anyMatch(option -> option.matches("-XX:\\+Use\\w+GC"))) {
+      gatewayJvm.remove("-XX:+UseG1GC"); // the JVM refuses two collectors: the one asked for replaces G1
+    }
     gatewayJvm.addAll(options.gatewayJvmOptions());
     HttpTarget courier = keep(new HttpTarget(ResultTable.COURIER,
         ChildProcess.start(ResultTable.COURIER, jvm(gatewayJvm),
