@@ -98,7 +98,7 @@ final class ResultsConsumer extends WholeTopicConsumer {
     }
     try {
       // One look at the end offsets serves every lookup that asked since the last poll.
-      Map<TopicPartition, Long> ends = endOffsets(waiting);
+      Map<TopicPartition, Long> ends = endOffsets();
       List<CompletableFuture<Void>> reached = new ArrayList<>();
       ends.forEach((partition, end) -> {
         if (end > 0) {
@@ -116,7 +116,7 @@ final class ResultsConsumer extends WholeTopicConsumer {
    * The end offsets. A lookup's wake-up meant for the poll may land here instead (it is sticky): that one is
    * consumed by the throw, and a second try goes through unless the loop is closing.
    */
-  private Map<TopicPartition, Long> endOffsets(List<CompletableFuture<Void>> waiting) {
+  private Map<TopicPartition, Long> endOffsets() {
     try {
       return consumer.endOffsets(assigned(), METADATA_TIMEOUT);
     } catch (WakeupException e) {
