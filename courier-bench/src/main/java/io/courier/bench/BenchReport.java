@@ -1,6 +1,7 @@
 package io.courier.bench;
 
 import static io.courier.bench.report.ResultTable.COURIER;
+import static io.courier.bench.report.ResultTable.HTTP_FLOOR;
 import static io.courier.bench.report.ResultTable.KAFKA_FLOOR;
 import static io.courier.bench.report.ResultTable.SPRING;
 import static io.courier.bench.report.ResultTable.fmt;
@@ -42,8 +43,10 @@ public record BenchReport(ResultTable table, InFlightScenario.Result inFlight, I
     }
     notes.forEach(note -> md.append("Note: ").append(note).append("\n\n"));
     md.append("## Medians over rounds\n\n").append(table.medians()).append('\n');
-    md.append("Target CPU = the target's own process (gateway, Spring app, HTTP echo); the Kafka floor has none."
-        + " Bench JVM CPU = broker + echo responder + load generator (+ the Kafka floor's client).\n\n");
+    md.append("Target CPU = the target's own process (gateway, Spring app, HTTP echo); for the Kafka floor, its client's"
+        + " threads in the bench JVM (the reply thread, which in a closed loop also sends the next request, and the"
+        + " producer's sender thread; in the open loop the sends on the generator's thread are not counted)."
+        + " Bench JVM CPU = broker + echo responder + load generator + the Kafka floor's client.\n\n");
     md.append("## Courier relative to the others (median of per-round ratios)\n\n").append(table.ratios()).append('\n');
     if (!profile.isEmpty()) {
       md.append("## Inside the Courier gateway: allocation and GC pauses\n\n");
@@ -167,6 +170,13 @@ public record BenchReport(ResultTable table, InFlightScenario.Result inFlight, I
     row(md, "c=64 gateway CPU per request ≤ 0.3× Spring peer's", fmt(cpu, 2) + "×", cpu <= 0.3);
     double c1Cpu = t.median(COURIER, "closed c=1", Measurement::targetCpuMicrosPerRequest);
     row(md, "c=1 gateway CPU per request ≤ 100 µs", fmt(c1Cpu, 0) + " µs", c1Cpu <= 100);
+    // What the floors themselves cost: no gateway on Kafka's Java clients and an HTTP server can cost less.
+    for (String mode : List.of("closed c=1", c64)) {
+      double kafka = t.median(KAFKA_FLOOR, mode, Measurement::targetCpuMicrosPerRequest);
+      double http = t.median(HTTP_FLOOR, mode, Measurement::targetCpuMicrosPerRequest);
+      reference(md, mode.substring("closed ".length()) + ": CPU per request of the Kafka floor's client + the HTTP floor",
+          fmt(kafka, 0) + " + " + fmt(http, 0) + " = " + fmt(kafka + http, 0) + " µs");
+    }
     double throughput = t.ratio(c64, SPRING, Measurement::requestsPerSecond);
     row(md, "c=64 throughput ≥ 1.7× Spring peer's", fmt(throughput, 2) + "×", throughput >= 1.7);
     double idleCourier = idle.stream().filter(i -> i.target().equals(COURIER)).mapToDouble(IdleCpu::percentOfCore)
@@ -179,6 +189,11 @@ public record BenchReport(ResultTable table, InFlightScenario.Result inFlight, I
           inFlight.answered() + "/" + inFlight.sent() + " answered, heap max " + fmt(inFlight.maxHeapMb(), 1) + " MB", all);
     }
     return md.toString();
+  }
+
+  /** A figure beside the targets that says what they can be measured against; no target of its own. */
+  private static void reference(StringBuilder md, String what, String measured) {
+    md.append("| ").append(what).append(" | ").append(measured).append(" | (reference) |\n");
   }
 
   private static void row(StringBuilder md, String target, String measured, boolean met) {

@@ -36,6 +36,9 @@ class BenchSmokeIT {
       }
     }
     assertThat(report.inFlight().answered()).isEqualTo(report.inFlight().sent());
+    // The Kafka floor runs in the bench JVM: its CPU is its client's threads', measured, not left out
+    assertThat(table.median(ResultTable.KAFKA_FLOOR, "closed c=4", Measurement::targetCpuMicrosPerRequest))
+        .as("kafka-floor CPU µs per request").isPositive().isFinite();
     String text = printed.toString(StandardCharsets.UTF_8);
     assertThat(text).contains("## Medians over rounds", "| courier | closed c=4 | java |", "## Issue 4 targets",
         "## Issue 14 targets", "## Idle CPU", "## Inside the Courier gateway", "## Where Courier's time goes",

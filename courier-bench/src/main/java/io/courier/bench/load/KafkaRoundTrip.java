@@ -4,6 +4,8 @@ import io.courier.protocol.HeaderFields;
 import io.courier.protocol.Profile;
 import io.courier.protocol.ReplyEnvelope;
 import io.courier.protocol.RequestEnvelope;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -30,10 +32,18 @@ import org.slf4j.LoggerFactory;
  * are set up as the gateway's are (idempotent, {@code acks=all}, {@code linger.ms=0}; a reply consumer assigned
  * to its partition with {@code fetch.max.wait.ms=100}), and requests carry Courier's headers so the same echo
  * responder answers. One thread, {@code bench-floor-replies}, polls replies and runs completions.
+ *
+ * <p>{@link #clientCpuSeconds()} is the CPU its client threads have used: the reply thread and the producer's
+ * sender thread. In a closed loop the next request is sent from the reply thread (the completion sends it), so
+ * that is all the client's work per round trip plus the load generator's recording of each answer: what a
+ * gateway built on Kafka's Java clients pays per request at the least, before any HTTP.
  */
 public final class KafkaRoundTrip implements RoundTrip {
   private static final Logger LOGGER = LoggerFactory.getLogger(KafkaRoundTrip.class);
   private static final HeaderFields JSON = HeaderFields.of("content-type", "application/json");
+  private static final String PRODUCER_CLIENT_ID = "bench-floor-requests";
+  /** Named so by kafka-clients ({@code KafkaProducer}: the network thread's name is this plus the client id). */
+  private static final String PRODUCER_THREAD = "kafka-producer-network-thread | " + PRODUCER_CLIENT_ID;
 
   private final KafkaProducer<byte[], byte[]> producer;
   private final KafkaConsumer<byte[], byte[]> consumer;
@@ -42,12 +52,15 @@ public final class KafkaRoundTrip implements RoundTrip {
   private final Map<String, Completion> waiting = new ConcurrentHashMap<>();
   private final Thread poller;
   private volatile boolean running = true;
+  /** The producer's sender thread, found by name on first use; it lives as long as the producer. */
+  private volatile Thread producerThread;
 
   public KafkaRoundTrip(String bootstrap, String requestTopic, String replyTopic) {
     this.requestTopic = requestTopic;
     this.replyTopic = replyTopic;
     Properties p = new Properties();
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    p.put(ProducerConfig.CLIENT_ID_CONFIG, PRODUCER_CLIENT_ID);
     p.put(ProducerConfig.LINGER_MS_CONFIG, 0);
     p.put(ProducerConfig.ACKS_CONFIG, "all");
     p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
@@ -119,6 +132,34 @@ public final class KafkaRoundTrip implements RoundTrip {
     } finally {
       consumer.close(Duration.ofSeconds(2));
     }
+  }
+
+  /**
+   * CPU seconds used so far by the client's own threads (the reply thread and the producer's sender thread);
+   * {@code NaN} if the JVM cannot measure thread CPU time. Thread-safe.
+   */
+  public double clientCpuSeconds() {
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    if (!threads.isThreadCpuTimeSupported() || !threads.isThreadCpuTimeEnabled()) {
+      return Double.NaN;
+    }
+    long nanos = Math.max(0, threads.getThreadCpuTime(poller.getId()));
+    Thread sender = producerThread();
+    if (sender != null) {
+      nanos += Math.max(0, threads.getThreadCpuTime(sender.getId()));
+    }
+    return nanos / 1e9;
+  }
+
+  private Thread producerThread() {
+    Thread sender = producerThread;
+    if (sender == null) {
+      sender = Thread.getAllStackTraces().keySet().stream()
+          .filter(thread -> thread.getName().equals(PRODUCER_THREAD))
+          .findFirst().orElse(null);
+      producerThread = sender;
+    }
+    return sender;
   }
 
   /** Requests sent and not yet answered. */

@@ -36,9 +36,10 @@ public final class KafkaFloorTarget implements Target {
     };
   }
 
+  /** The client threads' CPU ({@link KafkaRoundTrip#clientCpuSeconds()}): the floor has no process of its own. */
   @Override
   public double cpuSeconds() {
-    return Double.NaN;
+    return client.clientCpuSeconds();
   }
 
   @Override

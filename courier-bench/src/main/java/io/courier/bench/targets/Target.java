@@ -9,7 +9,10 @@ public interface Target extends AutoCloseable {
   /** A way to send requests with up to {@code connections} connections; the caller closes it. */
   RoundTrip roundTrip(int connections);
 
-  /** CPU seconds used so far by the target's own process, or {@code NaN} when it runs inside the bench JVM. */
+  /**
+   * CPU seconds used so far by the target's own process; for a target inside the bench JVM (the Kafka floor), by
+   * its own threads; {@code NaN} when not measurable.
+   */
   double cpuSeconds();
 
   /** Stops the target's process, if it has one. */
