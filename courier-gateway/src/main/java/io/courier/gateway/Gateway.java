@@ -123,7 +123,7 @@ public final class Gateway implements AutoCloseable {
               view == null ? List.of() : List.of(resultsConfig.topic()),
               view == null ? ReplyDispatcher.UnclaimedReplies.NONE : this::keepUnclaimedReply));
       this.resultsTopic =
-          view == null ? null : built(built, new ResultsTopic(config.kafka(), resultsConfig, config.instanceId(), view, clock));
+          view == null ? null : built(built, new ResultsTopic(admin, config.kafka(), resultsConfig, config.instanceId(), view, clock));
       this.results =
           view == null
               ? null

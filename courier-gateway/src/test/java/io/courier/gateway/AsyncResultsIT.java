@@ -218,6 +218,29 @@ class AsyncResultsIT {
   }
 
   @Test
+  void aLookupNeverWaitsForTheResultsConsumersFetch() {
+    // Given an instance whose consumers' fetches wait at the broker for up to 20 s when there is nothing to read
+    String yaml = YAML.formatted("async-d", 0, "1h")
+        .replace("  producer: {max.request.size: 60000}", "  producer: {max.request.size: 60000}\n  consumer: {fetch.max.wait.ms: 20000}");
+    try (GatewayTester parkedFetches = GatewayTester.start(kafka.bootstrapServers(), yaml)) {
+      // When ids it does not know are looked up, one after the other: each catches up with the results topic
+      for (int i = 0; i < 3; i++) {
+        long start = System.nanoTime();
+        HttpResponse<String> unknown = parkedFetches.get("/results/async-d.AAAAAAAAAAAAAAAAAAAAA" + i);
+
+        // Then each is answered at once, not after the fetch the results consumer has waiting at the broker
+        assertThat(unknown.statusCode()).isEqualTo(404);
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).as("lookup %d", i).isLessThan(Duration.ofSeconds(3));
+      }
+      // And a result another instance accepted a moment ago is still found by catching up
+      String location = a.send("POST", "/orders", "{}", "Prefer", "respond-async").headers().firstValue("location").orElseThrow();
+      long start = System.nanoTime();
+      assertThat(parkedFetches.get(location).statusCode()).isEqualTo(200);
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
+    }
+  }
+
+  @Test
   void aResultIsForgottenAfterTheRetentionWindow() {
     try (GatewayTester shortLived =
         GatewayTester.start(kafka.bootstrapServers(), YAML.formatted("async-c", 0, "2s"))) {

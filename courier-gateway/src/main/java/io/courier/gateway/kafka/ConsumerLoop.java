@@ -42,10 +42,9 @@ abstract class ConsumerLoop implements AutoCloseable {
   static final Duration RETRY_PAUSE = Duration.ofSeconds(1);
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
   /**
-   * How long one poll waits for records. A poll returns as soon as records come, and work asked for from other
-   * threads ends it early ({@link #wakeUp()}), so this costs no latency; it bounds how often an idle loop wakes
-   * (each wake of a classic consumer costs about 0.5 ms of CPU; docs/benchmarks.md, idle CPU) and how late
-   * partitions assigned by a rebalance are positioned.
+   * How long one poll waits for records. A poll returns as soon as records come, so this costs no latency; it
+   * bounds how often an idle loop wakes (each wake of a classic consumer costs about 0.5 ms of CPU;
+   * docs/benchmarks.md, idle CPU) and how late partitions assigned by a rebalance are positioned.
    */
   static final Duration POLL_TIMEOUT = Duration.ofSeconds(1);
   static final int POLL_FAILURES_BEFORE_RESTART = 10;
@@ -76,13 +75,8 @@ abstract class ConsumerLoop implements AutoCloseable {
   private final RateLimitedLog warnings = new RateLimitedLog(LOGGER, Duration.ofSeconds(10));
   private final CountDownLatch closing = new CountDownLatch(1);
   private final long retryPauseMillis;
-  /** The consumer now; replaced after a crash. Written and used on the loop thread only (and by wakeup). */
+  /** The consumer now; replaced after a crash. Written and used on the loop thread only (and by close's wakeup). */
   protected volatile org.apache.kafka.clients.consumer.Consumer<byte[], byte[]> consumer;
-  /**
-   * Set only while the loop waits in a poll for records: only then may {@link #wakeUp()} interrupt the consumer,
-   * so that a wake-up does not abort the Kafka calls that serve the waiting work.
-   */
-  private volatile boolean waitingInPoll;
   private volatile String notReadyReason = "starting";
   private volatile String refusal;
   private volatile int crashesSinceReady;
@@ -174,33 +168,6 @@ abstract class ConsumerLoop implements AutoCloseable {
 
   /** After each poll that did not fail, on the loop thread; e.g. position new partitions, commit. */
   protected void afterPoll(ConsumerRecords<byte[], byte[]> records) {}
-
-  /**
-   * Whether work asked for from another thread waits for the end of a poll ({@link #afterPoll}): then the next
-   * poll does not wait for records. Loop thread.
-   */
-  protected boolean workWaiting() {
-    return false;
-  }
-
-  /**
-   * Serves the waiting work after a poll that {@link #wakeUp()} ended: no records came and the poll says nothing
-   * about Kafka's health, so {@link #afterPoll} does not run. Loop thread.
-   */
-  protected void serveWaitingWork() {}
-
-  /**
-   * Ends the poll in which the loop waits for records now, so that work another thread just asked for is served
-   * after it rather than after {@link #POLL_TIMEOUT}. Call after queueing the work where {@link #workWaiting()}
-   * sees it. Thread-safe. Does nothing unless the loop waits in a poll: otherwise it is about to look at the
-   * work anyway, and a wake-up would only abort the Kafka call serving it.
-   */
-  protected final void wakeUp() {
-    org.apache.kafka.clients.consumer.Consumer<byte[], byte[]> current = consumer;
-    if (waitingInPoll && current != null) {
-      current.wakeup();
-    }
-  }
 
   /** Before the consumer closes (at the end, or to be replaced after a crash), on the loop thread. */
   protected void beforeClose() {}
@@ -300,13 +267,12 @@ abstract class ConsumerLoop implements AutoCloseable {
     while (!closing()) {
       ConsumerRecords<byte[], byte[]> records;
       try {
-        records = poll();
+        records = consumer.poll(POLL_TIMEOUT);
       } catch (WakeupException e) {
         if (closing()) {
           throw e;
         }
-        serveWaitingWork(); // woken for it; not a poll that succeeded (Kafka may be failing)
-        continue;
+        continue; // a wake-up that was not close's: not a poll that succeeded (Kafka may be failing)
       } catch (InterruptException e) {
         throw e;
       } catch (KafkaException e) {
@@ -344,20 +310,8 @@ abstract class ConsumerLoop implements AutoCloseable {
         if (closing()) {
           throw e;
         }
-        // A wake-up for waiting work landed in afterPoll's own Kafka call: workWaiting() makes the next poll short.
+        // A wake-up that was not close's landed in afterPoll's own Kafka call: the next poll goes on.
       }
-    }
-  }
-
-  private ConsumerRecords<byte[], byte[]> poll() {
-    if (workWaiting()) {
-      return consumer.poll(Duration.ZERO);
-    }
-    waitingInPoll = true;
-    try {
-      return consumer.poll(POLL_TIMEOUT);
-    } finally {
-      waitingInPoll = false;
     }
   }
 

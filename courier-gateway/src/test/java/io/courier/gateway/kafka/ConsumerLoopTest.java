@@ -70,41 +70,19 @@ class ConsumerLoopTest {
     handled.add(record);
   }
 
+  /** A wake-up not yet thrown: Kafka's is sticky, thrown by the next call that would wait. */
+  private final java.util.concurrent.atomic.AtomicBoolean wakeUpPending = new java.util.concurrent.atomic.AtomicBoolean();
   /** While set, every poll of every consumer fails as it would without a group ACL. */
   private volatile boolean pollsRefused;
   /** Polls still to fail with a timeout. A counter, not MockConsumer's poll tasks: those are not thread-safe. */
   private final java.util.concurrent.atomic.AtomicInteger pollsStalling = new java.util.concurrent.atomic.AtomicInteger();
 
-  /** While set, a poll with a timeout waits until woken (a broker with nothing to send), however long its timeout. */
-  private volatile boolean pollsBlock;
-  private final java.util.concurrent.Semaphore wakeUps = new java.util.concurrent.Semaphore(0);
-  private final java.util.concurrent.atomic.AtomicBoolean wakeUpPending = new java.util.concurrent.atomic.AtomicBoolean();
-  /** Set to 1: the next poll fails, every later one waits until woken (2). */
-  private final AtomicInteger failOnceThenBlock = new AtomicInteger();
-
-  private final AtomicInteger pollsWaiting = new AtomicInteger();
-
-  private void awaitWakeUp() {
-    pollsWaiting.incrementAndGet();
-    try {
-      wakeUps.tryAcquire(60, java.util.concurrent.TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
 
   private MockConsumer<byte[], byte[]> newConsumer() {
     MockConsumer<byte[], byte[]> consumer =
         new MockConsumer<>("earliest") {
           @Override
           public ConsumerRecords<byte[], byte[]> poll(Duration timeout) {
-            if (failOnceThenBlock.compareAndSet(1, 2)) {
-              throw new TimeoutException("the broker stalls");
-            }
-            boolean block = pollsBlock || failOnceThenBlock.get() == 2;
-            if (block && !timeout.isZero() && !wakeUpPending.get()) {
-              awaitWakeUp(); // outside the consumer's monitor, as a real poll waits: wakeup() must get in
-            }
             if (wakeUpPending.getAndSet(false)) {
               throw new org.apache.kafka.common.errors.WakeupException(); // sticky, as Kafka's
             }
@@ -120,7 +98,6 @@ class ConsumerLoopTest {
           @Override
           public void wakeup() {
             wakeUpPending.set(true);
-            wakeUps.release();
           }
         };
     consumer.updateBeginningOffsets(Map.of(PARTITION, 0L));
@@ -278,89 +255,17 @@ class ConsumerLoopTest {
     assertThat(hadConsumer).isTrue();
   }
 
-  /** A loop with work other threads queue for it, served after a poll, as the results consumer's catch-ups. */
-  private class WorkingLoop extends TestLoop {
-    final java.util.Queue<Runnable> work = new java.util.concurrent.ConcurrentLinkedQueue<>();
-
-    void ask(Runnable task) {
-      work.add(task);
-      wakeUp();
-    }
-
-    @Override
-    protected boolean workWaiting() {
-      return !work.isEmpty();
-    }
-
-    @Override
-    protected void afterPoll(ConsumerRecords<byte[], byte[]> records) {
-      super.afterPoll(records);
-      serveWaitingWork();
-    }
-
-    @Override
-    protected void serveWaitingWork() {
-      for (Runnable task = work.poll(); task != null; task = work.poll()) {
-        task.run();
-      }
-    }
-  }
-
-  private WorkingLoop startedWorking() {
-    WorkingLoop working = new WorkingLoop();
-    loop = working;
-    loop.start();
-    await().atMost(Duration.ofSeconds(10)).until(() -> loop.notReadyReason() == null && afterPolls.get() > 0);
-    return working;
-  }
-
   @Test
-  void workAskedForDuringALongPollIsServedWithoutWaitingForTheTimeoutOrANewConsumer() {
-    // given a ready loop whose polls wait until woken
-    WorkingLoop working = startedWorking();
-    pollsBlock = true;
-    await().atMost(Duration.ofSeconds(10)).until(() -> pollsWaiting.get() > 0); // now inside a waiting poll
-
-    // when another thread asks for work, several times
-    for (int i = 0; i < 3; i++) {
-      java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
-      working.ask(() -> done.complete(null));
-
-      // then it is served long before the poll would have ended (60 s here), by the same consumer, still ready
-      await().atMost(Duration.ofSeconds(10)).until(done::isDone);
-    }
-    assertThat(made).hasSize(1);
-    assertThat(loop.notReadyReason()).isNull();
-    assertThat(loop.crashLooping()).isFalse();
-  }
-
-  @Test
-  void aWakeUpAfterAFailedPollServesTheWorkButIsNotASuccessfulPoll() {
-    // given a ready loop whose next poll fails (the broker stalls), and whose polls then wait
-    WorkingLoop working = startedWorking();
-    failOnceThenBlock.set(1);
-    await().atMost(Duration.ofSeconds(10)).until(() -> pollsWaiting.get() > 0);
-    assertThat(loop.notReadyReason()).contains("cannot poll");
-
-    // when work is asked for
-    java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
-    working.ask(() -> done.complete(null));
-
-    // then it is served, and the loop stays not ready: the woken poll said nothing about Kafka
-    await().atMost(Duration.ofSeconds(10)).until(done::isDone);
-    assertThat(loop.notReadyReason()).contains("cannot poll");
-  }
-
-  @Test
-  void aWakeUpBetweenPollsIsNotTakenForAClose() {
+  void aWakeUpThatIsNotClosesIsNotTakenForAClose() {
     // given a ready loop
-    WorkingLoop working = startedWorking();
+    TestLoop started = started();
 
-    // when wake-ups come between polls too (Kafka then throws WakeupException from the next call)
+    // when its consumer is woken, again and again, though nobody closes the loop (Kafka then throws
+    // WakeupException from the next call, in a poll or after it)
     for (int i = 0; i < 20; i++) {
-      working.ask(() -> {});
+      started.current().wakeup();
     }
-    record(working, 0);
+    record(started, 0);
 
     // then the loop goes on with the same consumer and handles what comes
     await().atMost(Duration.ofSeconds(10)).until(() -> handled.size() == 1);
