@@ -232,7 +232,7 @@ class AsyncResultsIT {
         assertThat(unknown.statusCode()).isEqualTo(404);
         assertThat(Duration.ofNanos(System.nanoTime() - start)).as("lookup %d", i).isLessThan(Duration.ofSeconds(3));
       }
-      // And a result another instance accepted a moment ago is still found by catching up
+      // And a result another instance accepted a moment ago is found, as quickly
       String location = a.send("POST", "/orders", "{}", "Prefer", "respond-async").headers().firstValue("location").orElseThrow();
       long start = System.nanoTime();
       assertThat(parkedFetches.get(location).statusCode()).isEqualTo(200);

@@ -9,9 +9,11 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartition;
 
 /**
@@ -24,7 +26,7 @@ public final class ResultsTopic extends WholeTopicReader<ResultsConsumer> {
 
   private final Admin admin;
   private final String topic;
-  private final ResultView view;
+  private final ResultsCatchUp catchUp;
 
   /** @param admin asks for the topic's end offsets when a lookup misses; shared, not closed here */
   public ResultsTopic(Admin admin, KafkaConfig kafka, ResultsConfig results, String instanceId, ResultView view, Clock clock) {
@@ -37,7 +39,7 @@ public final class ResultsTopic extends WholeTopicReader<ResultsConsumer> {
             clock));
     this.admin = admin;
     this.topic = results.topic();
-    this.view = view;
+    this.catchUp = new ResultsCatchUp(this::endOffsets, view);
   }
 
   /**
@@ -51,19 +53,19 @@ public final class ResultsTopic extends WholeTopicReader<ResultsConsumer> {
    * waited for that fetch (about 0.45 s with Kafka's default 500 ms; a 503 with 5 s or more).
    */
   public CompletableFuture<Void> caughtUp() {
+    return catchUp.caughtUp();
+  }
+
+  private KafkaFuture<Map<TopicPartition, ListOffsetsResultInfo>> endOffsets() {
     int partitions = consumer.partitionCount();
     if (partitions == 0) {
-      return CompletableFuture.failedFuture(new IllegalStateException("the results topic " + topic + " is not read yet"));
+      throw new IllegalStateException("the results topic " + topic + " is not read yet");
     }
     Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
     for (int partition = 0; partition < partitions; partition++) {
       latest.put(new TopicPartition(topic, partition), OffsetSpec.latest());
     }
-    return admin.listOffsets(latest, COMMITTED).all().toCompletionStage().toCompletableFuture().thenCompose(ends ->
-        CompletableFuture.allOf(ends.entrySet().stream()
-            .filter(end -> end.getValue().offset() > 0)
-            .map(end -> view.applied(end.getKey().partition(), end.getValue().offset() - 1))
-            .toArray(CompletableFuture[]::new)));
+    return admin.listOffsets(latest, COMMITTED).all();
   }
 
   /** The results topic's partition count; 0 until known. */
