@@ -31,7 +31,8 @@ public final class LoadRunner implements AutoCloseable {
   }
 
   /**
-   * @param targetCpu CPU seconds of the target's own process so far, or {@code NaN}
+   * @param targetCpu CPU seconds used so far by the target ({@link io.courier.bench.targets.Target#cpuSeconds()}), or
+   *     {@code NaN}
    */
   public Measurement closedLoop(
       String target, RoundTrip roundTrip, int concurrency, Duration settle, Duration measure, DoubleSupplier targetCpu) {

@@ -2,7 +2,8 @@ package io.courier.bench.load;
 
 /**
  * What one measurement window of one target in one mode gave. Latencies in milliseconds; CPU in seconds used
- * during the window by the target's own process ({@code NaN} when it has none) and by the bench JVM (broker,
+ * during the window by the target's own process (for the Kafka floor, its client's threads; {@code NaN} when not
+ * measurable) and by the bench JVM (broker,
  * echo responder, the Java load generator, and the Kafka floor's client). {@code generator} says what made the
  * load: {@code java} ({@link LoadRunner}, inside the bench JVM) or {@code wrk} ({@link WrkRunner}, a process of
  * its own).

@@ -272,7 +272,9 @@ abstract class ConsumerLoop implements AutoCloseable {
         if (closing()) {
           throw e;
         }
-        continue; // a wake-up that was not close's: not a poll that succeeded (Kafka may be failing)
+        // Only close() wakes the consumer, after closing(); Kafka's wake-ups are sticky, so one that lands
+        // elsewhere must still not end the loop (nor count as a poll that succeeded).
+        continue;
       } catch (InterruptException e) {
         throw e;
       } catch (KafkaException e) {
@@ -310,7 +312,7 @@ abstract class ConsumerLoop implements AutoCloseable {
         if (closing()) {
           throw e;
         }
-        // A wake-up that was not close's landed in afterPoll's own Kafka call: the next poll goes on.
+        // As above: a wake-up that is not close's must not end the loop.
       }
     }
   }

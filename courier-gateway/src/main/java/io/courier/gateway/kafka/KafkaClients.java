@@ -162,7 +162,10 @@ public final class KafkaClients {
     return settings;
   }
 
-  /** The admin client used to check that configured topics exist. */
+  /**
+   * The admin client: the topic check at start, the cluster watch, and the results topic's end offsets when a
+   * result lookup misses.
+   */
   public static Map<String, Object> admin(KafkaConfig kafka, String instanceId) {
     Map<String, Object> settings = common(kafka);
     settings.put(CommonClientConfigs.CLIENT_ID_CONFIG, "courier-" + instanceId + "-admin");

@@ -1,8 +1,11 @@
 package io.courier.gateway.kafka;
 
 import io.courier.gateway.results.ResultView;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
 import org.apache.kafka.common.KafkaFuture;
@@ -12,84 +15,128 @@ import org.apache.kafka.common.TopicPartition;
  * Catches the results view up with the topic for lookups that missed it (ADR 0003): asks for the topic's end
  * offsets and completes once the view has read up to them.
  *
- * <p>Lookups share requests: while one request for the end offsets is in flight, every lookup that asks waits
- * for the next one, sent as soon as that one ends; so each lookup is served by a request sent after it asked
- * (what it must see was written before), and a burst of misses costs two requests, not one each.
+ * <p>Lookups share catch-ups: while one is in progress, every lookup that asks waits for the next one, started
+ * as soon as it ends; so each lookup is served by end offsets asked for after it asked (what it must see was
+ * written before), a burst of misses costs two requests and two sets of waiters in the view, not one each,
+ * and a results consumer that is behind (restarting, say) has at most one catch-up waiting for it. A catch-up
+ * gives up after {@link #GIVE_UP_AFTER} (for the end offsets, then for the view), taking its waiters out of the
+ * view.
  *
- * <p>Thread-safe; never blocks. The futures returned are plain {@link CompletableFuture}s that callers may
- * time out ({@code orTimeout}): Kafka's own ({@link KafkaFuture#toCompletionStage()}) refuse to be completed
- * from outside, so a timeout on anything derived from one would never fire.
+ * <p>Thread-safe; never blocks. The futures returned complete on the admin client's thread or the results
+ * consumer's, and are plain {@link CompletableFuture}s that callers may time out ({@code orTimeout}): Kafka's own
+ * ({@link KafkaFuture#toCompletionStage()}) refuse to be completed from outside, so a timeout on anything derived
+ * from one would never fire.
  */
 final class ResultsCatchUp {
+  /** As long as a lookup waits for a catch-up ({@code ResultsEndpoint}): after that nobody waits for it. */
+  static final Duration GIVE_UP_AFTER = Duration.ofSeconds(5);
+
   private final Supplier<KafkaFuture<Map<TopicPartition, ListOffsetsResultInfo>>> endOffsets;
   private final ResultView view;
+  private final long giveUpMillis;
   private final Object lock = new Object();
-  /** Whether a request is in flight. Guarded by {@link #lock}. */
-  private boolean requesting;
-  /** The lookups waiting for the request after the one in flight, or {@code null}. Guarded by {@link #lock}. */
-  private CompletableFuture<Map<TopicPartition, ListOffsetsResultInfo>> next;
+  /** The catch-up in progress, or {@code null}. Guarded by {@link #lock}. */
+  private CompletableFuture<Void> current;
+  /** The catch-up the lookups that asked during {@link #current} wait for, or {@code null}. Guarded by {@link #lock}. */
+  private CompletableFuture<Void> next;
 
   /**
    * @param endOffsets sends one request for the topic's committed end offsets; may throw (then the lookups that
    *     share it fail)
    */
   ResultsCatchUp(Supplier<KafkaFuture<Map<TopicPartition, ListOffsetsResultInfo>>> endOffsets, ResultView view) {
+    this(endOffsets, view, GIVE_UP_AFTER);
+  }
+
+  /** @param giveUpAfter how long a catch-up waits for the end offsets, then for the view */
+  ResultsCatchUp(
+      Supplier<KafkaFuture<Map<TopicPartition, ListOffsetsResultInfo>>> endOffsets, ResultView view, Duration giveUpAfter) {
     this.endOffsets = endOffsets;
     this.view = view;
+    this.giveUpMillis = giveUpAfter.toMillis();
   }
 
-  /** Completes once the view holds every record the topic had when this was called; fails if Kafka cannot say. */
+  /**
+   * Completes once the view holds every record the topic had when this was called; fails if Kafka cannot say
+   * what that is, or the view does not get there in time ({@link #GIVE_UP_AFTER} for each).
+   */
   CompletableFuture<Void> caughtUp() {
-    return ends().thenCompose(ends -> CompletableFuture.allOf(ends.entrySet().stream()
-        .filter(end -> end.getValue().offset() > 0)
-        .map(end -> view.applied(end.getKey().partition(), end.getValue().offset() - 1))
-        .toArray(CompletableFuture[]::new)));
-  }
-
-  private CompletableFuture<Map<TopicPartition, ListOffsetsResultInfo>> ends() {
+    CompletableFuture<Void> start;
     synchronized (lock) {
-      if (requesting) {
+      if (current != null) {
         if (next == null) {
           next = new CompletableFuture<>();
         }
-        return next;
+        return next.copy(); // a copy: one lookup timing out must not end the catch-up for the others
       }
-      requesting = true;
+      current = start = new CompletableFuture<>();
     }
-    CompletableFuture<Map<TopicPartition, ListOffsetsResultInfo>> ends = new CompletableFuture<>();
-    request(ends);
-    return ends;
+    run(start);
+    return start.copy();
   }
 
-  /** Sends a request for {@code waiting}; when it ends, the next one for whoever asked meanwhile. */
-  private void request(CompletableFuture<Map<TopicPartition, ListOffsetsResultInfo>> waiting) {
-    KafkaFuture<Map<TopicPartition, ListOffsetsResultInfo>> sent;
-    try {
-      sent = endOffsets.get();
-    } catch (RuntimeException e) {
-      waiting.completeExceptionally(e);
-      requestNext();
-      return;
-    }
-    sent.whenComplete((ends, error) -> {
-      if (error != null) {
-        waiting.completeExceptionally(error);
-      } else {
-        waiting.complete(ends);
+  /** Runs {@code shared}, then each catch-up asked for meanwhile: a loop, not a recursion, when they end at once. */
+  private void run(CompletableFuture<Void> shared) {
+    while (shared != null) {
+      CompletableFuture<Void> once = catchUpOnce();
+      if (!once.isDone()) {
+        CompletableFuture<Void> waiting = shared;
+        once.whenComplete((done, error) -> {
+          settle(waiting, error);
+          run(takeNext());
+        });
+        return;
       }
-      requestNext();
-    });
+      settle(shared, once.handle((done, error) -> error).join());
+      shared = takeNext();
+    }
   }
 
-  private void requestNext() {
-    CompletableFuture<Map<TopicPartition, ListOffsetsResultInfo>> following;
+  private CompletableFuture<Void> takeNext() {
     synchronized (lock) {
-      following = next;
+      current = next;
       next = null;
-      requesting = following != null;
+      return current;
     }
-    if (following != null) {
-      request(following);
+  }
+
+  private static void settle(CompletableFuture<Void> shared, Throwable error) {
+    if (error == null) {
+      shared.complete(null);
+    } else {
+      shared.completeExceptionally(error);
     }
+  }
+
+  /** One request for the end offsets, then the wait for the view; never throws. */
+  private CompletableFuture<Void> catchUpOnce() {
+    CompletableFuture<Map<TopicPartition, ListOffsetsResultInfo>> ends = new CompletableFuture<>();
+    try {
+      endOffsets.get().whenComplete((offsets, error) -> {
+        if (error != null) {
+          ends.completeExceptionally(error);
+        } else {
+          ends.complete(offsets);
+        }
+      });
+    } catch (Throwable e) {
+      ends.completeExceptionally(e);
+    }
+    return ends.orTimeout(giveUpMillis, TimeUnit.MILLISECONDS).thenCompose(this::reached);
+  }
+
+  /** Completes once the view has read each partition up to its end offset; gives up (and its waiters) in time. */
+  private CompletableFuture<Void> reached(Map<TopicPartition, ListOffsetsResultInfo> ends) {
+    List<CompletableFuture<Void>> positions = ends.entrySet().stream()
+        .filter(end -> end.getValue().offset() > 0)
+        .map(end -> view.applied(end.getKey().partition(), end.getValue().offset() - 1))
+        .toList();
+    return CompletableFuture.allOf(positions.toArray(CompletableFuture[]::new))
+        .orTimeout(giveUpMillis, TimeUnit.MILLISECONDS)
+        .whenComplete((done, error) -> {
+          if (error != null) {
+            positions.forEach(position -> position.cancel(false)); // the view forgets waiters that are done
+          }
+        });
   }
 }

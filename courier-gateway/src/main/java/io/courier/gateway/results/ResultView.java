@@ -239,7 +239,7 @@ public final class ResultView {
   /** Completes once the record at {@code offset} of {@code partition} has been applied. */
   public CompletableFuture<Void> applied(int partition, long offset) {
     CompletableFuture<Void> reached = new CompletableFuture<>();
-    positionWaiters.removeIf(waiter -> waiter.reached().isDone()); // given up on (timed out)
+    positionWaiters.removeIf(waiter -> waiter.reached().isDone()); // given up on (a catch-up that gives up cancels its own)
     PositionWaiter waiter = new PositionWaiter(partition, offset, reached);
     positionWaiters.add(waiter);
     Long position = positions.get(partition);

@@ -118,4 +118,69 @@ class ResultsCatchUpTest {
     requests.get(1).complete(ends(1, 1));
     assertThat(later).isCompleted();
   }
+
+  @Test
+  void lookupsThatMissWhileTheConsumerIsBehindWaitForOneCatchUpAndSendNoRequests() {
+    // given a catch-up whose end offsets came, waiting for the consumer to read up to them
+    CompletableFuture<Void> first = catchUp.caughtUp();
+    requests.get(0).complete(ends(50, 0));
+
+    // when more lookups miss meanwhile
+    List<CompletableFuture<Void>> later = new ArrayList<>();
+    for (int i = 0; i < 100; i++) {
+      later.add(catchUp.caughtUp());
+    }
+
+    // then they ask Kafka nothing yet; once the consumer is there, one request serves them all
+    assertThat(requests).hasSize(1);
+    view.positionAt(0, 50);
+    assertThat(first).isCompleted();
+    assertThat(requests).hasSize(2);
+    requests.get(1).complete(ends(50, 0));
+    assertThat(later).allSatisfy(lookup -> assertThat(lookup).isCompleted());
+  }
+
+  @Test
+  void aCatchUpTheViewNeverReachesGivesUpAndTheNextStartsAfresh() {
+    // given catch-ups that give up after 100 ms, and a consumer stuck before the end offsets
+    ResultsCatchUp quick = new ResultsCatchUp(this::request, view, Duration.ofMillis(100));
+    CompletableFuture<Void> stuck = quick.caughtUp();
+    CompletableFuture<Void> meanwhile = quick.caughtUp();
+    requests.get(0).complete(ends(10, 0));
+
+    // when the time is up
+    await().atMost(Duration.ofSeconds(5)).until(() -> stuck.isDone() && requests.size() == 2);
+
+    // then its lookups are told, the lookups that waited for the next catch-up get theirs, and a later one too
+    assertThat(stuck).isCompletedExceptionally();
+    view.positionAt(0, 10);
+    requests.get(1).complete(ends(10, 0));
+    assertThat(meanwhile).isCompleted();
+    CompletableFuture<Void> later = quick.caughtUp();
+    requests.get(2).complete(ends(10, 0));
+    assertThat(later).isCompleted();
+  }
+
+  @Test
+  void endOffsetsThatAreThereAtOnceServeEachLookupAtOnce() {
+    // given Kafka futures that are complete when handed over, and a view already past the end offsets
+    view.positionAt(0, 100);
+    view.positionAt(1, 100);
+    List<KafkaFuture<Map<TopicPartition, ListOffsetsResultInfo>>> sent = new ArrayList<>();
+    ResultsCatchUp atOnce = new ResultsCatchUp(() -> {
+      KafkaFuture<Map<TopicPartition, ListOffsetsResultInfo>> done = KafkaFuture.completedFuture(ends(10, 10));
+      sent.add(done);
+      return done;
+    }, view);
+
+    // when lookups miss one after the other
+    List<CompletableFuture<Void>> lookups = new ArrayList<>();
+    for (int i = 0; i < 1_000; i++) {
+      lookups.add(atOnce.caughtUp());
+    }
+
+    // then each is served at once, on the caller's thread, by a request of its own (nothing was in progress)
+    assertThat(lookups).allSatisfy(lookup -> assertThat(lookup).isCompleted());
+    assertThat(sent).hasSize(1_000);
+  }
 }
