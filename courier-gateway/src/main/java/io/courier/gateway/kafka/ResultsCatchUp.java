@@ -19,16 +19,19 @@ import org.apache.kafka.common.TopicPartition;
  * as soon as it ends; so each lookup is served by end offsets asked for after it asked (what it must see was
  * written before), a burst of misses costs two requests and two sets of waiters in the view, not one each,
  * and a results consumer that is behind (restarting, say) has at most one catch-up waiting for it. A catch-up
- * gives up after {@link #GIVE_UP_AFTER} (for the end offsets, then for the view), taking its waiters out of the
- * view.
+ * gives up after {@link #GIVE_UP_AFTER}, taking its waiters out of the view.
  *
- * <p>Thread-safe; never blocks. The futures returned complete on the admin client's thread or the results
- * consumer's, and are plain {@link CompletableFuture}s that callers may time out ({@code orTimeout}): Kafka's own
+ * <p>Thread-safe; never blocks. The futures returned complete on the admin client's thread, the results consumer's,
+ * the caller's (end offsets there at once) or the JDK's timer thread (a catch-up giving up, which also starts the
+ * next: none of these blocks), and are plain {@link CompletableFuture}s that callers may time out ({@code orTimeout}): Kafka's own
  * ({@link KafkaFuture#toCompletionStage()}) refuse to be completed from outside, so a timeout on anything derived
  * from one would never fire.
  */
 final class ResultsCatchUp {
-  /** As long as a lookup waits for a catch-up ({@code ResultsEndpoint}): after that nobody waits for it. */
+  /**
+   * How long a catch-up lasts at most, its request and the wait for the view together: as long as a lookup waits
+   * for it ({@code ResultsEndpoint}), after which nobody does.
+   */
   static final Duration GIVE_UP_AFTER = Duration.ofSeconds(5);
 
   private final Supplier<KafkaFuture<Map<TopicPartition, ListOffsetsResultInfo>>> endOffsets;
@@ -48,7 +51,7 @@ final class ResultsCatchUp {
     this(endOffsets, view, GIVE_UP_AFTER);
   }
 
-  /** @param giveUpAfter how long a catch-up waits for the end offsets, then for the view */
+  /** @param giveUpAfter how long a catch-up lasts at most */
   ResultsCatchUp(
       Supplier<KafkaFuture<Map<TopicPartition, ListOffsetsResultInfo>>> endOffsets, ResultView view, Duration giveUpAfter) {
     this.endOffsets = endOffsets;
@@ -58,7 +61,7 @@ final class ResultsCatchUp {
 
   /**
    * Completes once the view holds every record the topic had when this was called; fails if Kafka cannot say
-   * what that is, or the view does not get there in time ({@link #GIVE_UP_AFTER} for each).
+   * what that is, or the view does not get there within {@link #GIVE_UP_AFTER}.
    */
   CompletableFuture<Void> caughtUp() {
     CompletableFuture<Void> start;
@@ -108,10 +111,11 @@ final class ResultsCatchUp {
     }
   }
 
-  /** One request for the end offsets, then the wait for the view; never throws. */
+  /** One request for the end offsets, then the wait for the view, within one give-up time; never throws. */
   private CompletableFuture<Void> catchUpOnce() {
-    CompletableFuture<Map<TopicPartition, ListOffsetsResultInfo>> ends = new CompletableFuture<>();
     try {
+      long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(giveUpMillis);
+      CompletableFuture<Map<TopicPartition, ListOffsetsResultInfo>> ends = new CompletableFuture<>();
       endOffsets.get().whenComplete((offsets, error) -> {
         if (error != null) {
           ends.completeExceptionally(error);
@@ -119,23 +123,26 @@ final class ResultsCatchUp {
           ends.complete(offsets);
         }
       });
+      return ends.orTimeout(giveUpMillis, TimeUnit.MILLISECONDS).thenCompose(offsets -> reached(offsets, deadline));
     } catch (Throwable e) {
-      ends.completeExceptionally(e);
+      return CompletableFuture.failedFuture(e); // the supplier, or worse: its lookups fail, the next catch-up runs
     }
-    return ends.orTimeout(giveUpMillis, TimeUnit.MILLISECONDS).thenCompose(this::reached);
   }
 
-  /** Completes once the view has read each partition up to its end offset; gives up (and its waiters) in time. */
-  private CompletableFuture<Void> reached(Map<TopicPartition, ListOffsetsResultInfo> ends) {
+  /**
+   * Completes once the view has read each partition up to its end offset; by {@code deadline} ({@link
+   * System#nanoTime()}) it gives up, and cancels its waiters (the view forgets waiters that are done).
+   */
+  private CompletableFuture<Void> reached(Map<TopicPartition, ListOffsetsResultInfo> ends, long deadline) {
     List<CompletableFuture<Void>> positions = ends.entrySet().stream()
         .filter(end -> end.getValue().offset() > 0)
         .map(end -> view.applied(end.getKey().partition(), end.getValue().offset() - 1))
         .toList();
     return CompletableFuture.allOf(positions.toArray(CompletableFuture[]::new))
-        .orTimeout(giveUpMillis, TimeUnit.MILLISECONDS)
+        .orTimeout(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)
         .whenComplete((done, error) -> {
           if (error != null) {
-            positions.forEach(position -> position.cancel(false)); // the view forgets waiters that are done
+            positions.forEach(position -> position.cancel(false));
           }
         });
   }

@@ -46,8 +46,8 @@ public final class ResultsTopic extends WholeTopicReader<ResultsConsumer> {
    * Completes once the view holds every record the topic had when this was called (its committed end offsets,
    * as a {@code read_committed} consumer sees them); fails if Kafka cannot say what they are (the admin client's
    * {@code default.api.timeout.ms}), the view does not get there within {@link ResultsCatchUp#GIVE_UP_AFTER}, or the
-   * topic has not been set up yet. Never blocks; thread-safe; completes on the admin client's thread or the results
-   * consumer's.
+   * topic has not been set up yet. Never blocks; thread-safe; completes on one of the threads {@link ResultsCatchUp}
+   * names, none of which blocks.
    *
    * <p>The end offsets are asked for by the admin client, not by the results consumer: the consumer's own
    * connection is taken by its fetch, which the broker holds for up to {@code fetch.max.wait.ms} when there is
