@@ -139,7 +139,9 @@ public final class Gateway implements AutoCloseable {
           io.micrometer.core.instrument.Counter.builder("courier.results.replies.kept")
               .description("Replies nobody waited for any more (late after a 504 or a 202, or read after a restart) kept as results")
               .register(registry);
-      this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(config.http().eventLoops()));
+      this.vertx =
+          Vertx.vertx(new VertxOptions().setEventLoopPoolSize(config.http().eventLoops())
+              .setPreferNativeTransport(config.http().nativeTransport()));
       built.add(() -> vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS));
       this.readiness = new Readiness(this::kafkaNotReadyReason, this::consumersUnhealthyReason, clusterWatch::noResponders);
       this.routes = new RouteTable(config.routes());
@@ -271,10 +273,14 @@ public final class Gateway implements AutoCloseable {
   private static Gateway start(GatewayConfig config, Clock clock, Tracing tracing) {
     Gateway gateway = new Gateway(config, clock, tracing);
     config.warnings().forEach(warning -> LOGGER.warn("Configuration: {}", warning));
+    if (config.http().nativeTransport() && !gateway.vertx.isNativeTransportEnabled()) {
+      LOGGER.info("Netty's native transport did not load, serving over Java NIO: {}", gateway.vertx.unavailableNativeTransportCause());
+    }
     LOGGER.info(
-        "Gateway started instanceId={} port={} tls={} managementPort={} routes={} responseTopic={}",
+        "Gateway started instanceId={} port={} transport={} tls={} managementPort={} routes={} responseTopic={}",
         config.instanceId(),
         gateway.httpPort,
+        gateway.httpTransport(),
         config.http().tls() != null,
         gateway.managementPort,
         config.routes().size(),
@@ -296,6 +302,14 @@ public final class Gateway implements AutoCloseable {
 
   public int httpPort() {
     return httpPort;
+  }
+
+  /**
+   * What the event loops run on: {@code epoll} (Netty's native transport, {@code http.native-transport}) or
+   * {@code nio} (Java NIO: the setting is {@code false}, or the native library did not load).
+   */
+  public String httpTransport() {
+    return vertx.isNativeTransportEnabled() ? "epoll" : "nio";
   }
 
   /** The port of the management endpoints: {@link #httpPort()} unless {@code management} sets one apart. */

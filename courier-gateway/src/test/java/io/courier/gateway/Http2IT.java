@@ -29,14 +29,16 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * HTTP/2 without TLS (h2c): off unless configured, and when on, the same routes, limits and problems as
- * HTTP/1.1, without the HTTP/1.1-only {@code Connection} field.
+ * HTTP/1.1, without the HTTP/1.1-only {@code Connection} field. The gateway without h2c also runs on Java NIO
+ * ({@code http.native-transport: false}), so both transports serve in this class; every other IT runs on the
+ * default, epoll.
  */
 @ExtendWith(EmbeddedKafkaExtension.class)
 class Http2IT {
   private static final String YAML =
       """
       instance-id: %s
-      http: {port: 0, event-loops: 1, body-timeout: 1s, header-timeout: 1s, http2-cleartext: %s}
+      http: {port: 0, event-loops: 1, body-timeout: 1s, header-timeout: 1s, http2-cleartext: %s, native-transport: %s}
       kafka:
         bootstrap-servers: ${bootstrap}
         response-topic: h2.responses
@@ -61,8 +63,8 @@ class Http2IT {
     GatewayTester.createResponseTopic(kafka, "h2.responses", 2);
     service = new FakeService(kafka.bootstrapServers(), "h2.requests");
     service.answer(request -> List.of(FakeService.reply(request, 200, "ok")));
-    h2c = GatewayTester.start(kafka.bootstrapServers(), YAML.formatted("h2c-gw", "true"));
-    plain = GatewayTester.start(kafka.bootstrapServers(), YAML.formatted("h1-gw", "false"));
+    h2c = GatewayTester.start(kafka.bootstrapServers(), YAML.formatted("h2c-gw", "true", "true"));
+    plain = GatewayTester.start(kafka.bootstrapServers(), YAML.formatted("h1-gw", "false", "false"));
     vertx = Vertx.vertx();
     priorKnowledge =
         vertx.createHttpClient(new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(false));
@@ -198,5 +200,18 @@ class Http2IT {
       assertThat(response.status()).isEqualTo(200);
       assertThat(response.bodyText()).isEqualTo("ok");
     }
+  }
+
+  @Test
+  void theEventLoopsRunOnEpollUnlessNativeTransportIsOff() throws Exception {
+    // CI and the bench run on Linux x86-64, where Netty's native epoll library is on the class path
+    assertThat(h2c.gateway().httpTransport()).isEqualTo("epoll");
+    assertThat(plain.gateway().httpTransport()).isEqualTo("nio");
+
+    try (RawHttp http = new RawHttp(plain.gateway().httpPort())) {
+      RawHttp.Response response = http.exchange("GET /customers/c-3 HTTP/1.1\r\nHost: x\r\n\r\n");
+      assertThat(response.status()).as("served over Java NIO").isEqualTo(200);
+    }
+    assertThat(call(h2c, HttpMethod.GET, "/customers/c-3", null).status()).as("served over epoll").isEqualTo(200);
   }
 }

@@ -23,7 +23,8 @@ import java.util.stream.Collectors;
  * optionally the instance id (default {@code bench}; several instances on one response topic need one each).
  * System properties {@code courier.bench.kafka.consumer.<key>} and {@code courier.bench.kafka.producer.<key>}
  * become {@code kafka.consumer} and {@code kafka.producer} settings, to try a client setting with the bench
- * ({@code --gateway-jvm-option=-Dcourier.bench.kafka.consumer.group.protocol=consumer}).
+ * ({@code --gateway-jvm-option=-Dcourier.bench.kafka.consumer.group.protocol=consumer}); {@code
+ * courier.bench.http.native-transport} becomes {@code http.native-transport} (default {@code true}).
  */
 public final class GatewayMain {
   private GatewayMain() {}
@@ -47,6 +48,7 @@ public final class GatewayMain {
         http:
           host: 127.0.0.1
           port: 0
+          native-transport: %s
         kafka:
           bootstrap-servers: %s
           response-topic: %s
@@ -69,8 +71,8 @@ public final class GatewayMain {
                 path: /stream/{count}
                 stream: {idle-timeout: 10s, max-duration: 60s}
         """
-            .formatted(args.length > 5 ? args[5] : "bench", args[0], args[2], args[4], clientSettings("consumer"),
-                clientSettings("producer"), args[1], args[3], args[4]);
+            .formatted(args.length > 5 ? args[5] : "bench", System.getProperty("courier.bench.http.native-transport", "true"),
+                args[0], args[2], args[4], clientSettings("consumer"), clientSettings("producer"), args[1], args[3], args[4]);
     Gateway gateway = Gateway.start(ConfigLoader.parse(yaml));
     new JvmMemoryMetrics().bindTo(gateway.meterRegistry());
     new JvmGcMetrics().bindTo(gateway.meterRegistry());

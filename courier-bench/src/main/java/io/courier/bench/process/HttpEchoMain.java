@@ -10,7 +10,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The HTTP floor: a plain Vert.x server that answers every request with its own body, no Kafka. As many event
- * loops as the gateway's default (the number of cores), on one shared port. Argument: none.
+ * loops as the gateway's default (the number of cores), on one shared port, on the gateway's default transport
+ * (epoll where Netty's native library loads). Argument: none.
  */
 public final class HttpEchoMain {
   private HttpEchoMain() {}
@@ -18,7 +19,7 @@ public final class HttpEchoMain {
   public static void main(String[] args) throws Exception {
     ParentWatch.start();
     int loops = Runtime.getRuntime().availableProcessors();
-    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops));
+    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops).setPreferNativeTransport(true));
     int[] port = new int[1];
     vertx
         .deployVerticle(() -> new EchoVerticle(port), new DeploymentOptions().setInstances(loops))

@@ -142,6 +142,7 @@ public final class ConfigLoader {
     YamlNode headers = node.child(Setting.HTTP_MAX_HEADER_BYTES.key());
     YamlNode retryAfter = node.child(Setting.HTTP_RETRY_AFTER.key());
     YamlNode http2 = node.child(Setting.HTTP_HTTP2_CLEARTEXT.key());
+    YamlNode nativeTransport = node.child(Setting.HTTP_NATIVE_TRANSPORT.key());
     YamlNode tls = node.child(Setting.HTTP_TLS.key());
     return new HttpConfig(
         host == null ? Defaults.HTTP_HOST : host.asString(),
@@ -153,6 +154,7 @@ public final class ConfigLoader {
         connectionTimeout(node.child(Setting.HTTP_BODY_TIMEOUT.key()), Defaults.BODY_TIMEOUT),
         connectionTimeout(node.child(Setting.HTTP_IDLE_TIMEOUT.key()), Defaults.IDLE_TIMEOUT),
         http2 != null && http2.asBoolean(),
+        nativeTransport == null || nativeTransport.asBoolean(),
         tls == null ? null : TlsConfigLoader.tls(tls));
   }
 

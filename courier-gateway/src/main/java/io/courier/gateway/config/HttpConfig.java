@@ -14,6 +14,8 @@ import java.time.Duration;
  * @param bodyTimeout time for a request's body to arrive once its headers have (408 beyond)
  * @param idleTimeout time a connection with no request in progress stays open
  * @param http2Cleartext whether HTTP/2 without TLS (h2c: prior knowledge or {@code Upgrade: h2c}) is served
+ * @param nativeTransport whether the event loops use Linux's epoll (Netty's native transport) where it loads,
+ *     rather than Java NIO
  * @param tls TLS on the listener, or {@code null} for plain HTTP
  */
 public record HttpConfig(
@@ -26,18 +28,20 @@ public record HttpConfig(
     Duration bodyTimeout,
     Duration idleTimeout,
     boolean http2Cleartext,
+    boolean nativeTransport,
     TlsConfig tls) {
 
-  /** Plain HTTP. */
+  /** Plain HTTP over the native transport where it loads. */
   public HttpConfig(
       String host, int port, int eventLoops, int maxHeaderBytes, Duration retryAfter, Duration headerTimeout,
       Duration bodyTimeout, Duration idleTimeout, boolean http2Cleartext) {
-    this(host, port, eventLoops, maxHeaderBytes, retryAfter, headerTimeout, bodyTimeout, idleTimeout, http2Cleartext, null);
+    this(host, port, eventLoops, maxHeaderBytes, retryAfter, headerTimeout, bodyTimeout, idleTimeout, http2Cleartext, true, null);
   }
 
   /** This configuration on another port. */
   public HttpConfig withPort(int newPort) {
     return new HttpConfig(
-        host, newPort, eventLoops, maxHeaderBytes, retryAfter, headerTimeout, bodyTimeout, idleTimeout, http2Cleartext, tls);
+        host, newPort, eventLoops, maxHeaderBytes, retryAfter, headerTimeout, bodyTimeout, idleTimeout, http2Cleartext,
+        nativeTransport, tls);
   }
 }

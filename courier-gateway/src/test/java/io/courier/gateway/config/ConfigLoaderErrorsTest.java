@@ -374,6 +374,14 @@ class ConfigLoaderErrorsTest {
     failsAt(yaml, "eighty", "http.port").hasMessageContaining("whole number");
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"yes", "1", "epoll"})
+  void nativeTransportThatIsNotTrueOrFalseIsRejected(String value) {
+    String yaml = "http:\n  native-transport: " + value + "\n" + VALID;
+
+    failsAt(yaml, "native-transport", "http.native-transport").hasMessageContaining("must be true or false");
+  }
+
   @Test
   void badInstanceIdIsRejected() {
     String yaml = "instance-id: gw.1\n" + VALID;

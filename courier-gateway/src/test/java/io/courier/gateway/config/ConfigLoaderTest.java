@@ -24,6 +24,7 @@ class ConfigLoaderTest {
         body-timeout: 20s
         idle-timeout: 2m
         http2-cleartext: true
+        native-transport: false
       kafka:
         bootstrap-servers: broker-1:9092,broker-2:9092
         response-topic: gw.replies
@@ -88,7 +89,7 @@ class ConfigLoaderTest {
     assertThat(config.instanceId()).isEqualTo("gw-east-1");
     assertThat(config.http())
         .isEqualTo(new HttpConfig("127.0.0.1", 9090, 3, 16384, Duration.ofSeconds(2), Duration.ofSeconds(5),
-            Duration.ofSeconds(20), Duration.ofMinutes(2), true));
+            Duration.ofSeconds(20), Duration.ofMinutes(2), true, false, null));
     KafkaConfig kafka = config.kafka();
     assertThat(kafka.bootstrapServers()).isEqualTo("broker-1:9092,broker-2:9092");
     assertThat(kafka.responseTopic()).isEqualTo("gw.replies");
@@ -166,6 +167,8 @@ class ConfigLoaderTest {
     assertThat(config.http().eventLoops()).isEqualTo(Runtime.getRuntime().availableProcessors());
     assertThat(config.http().maxHeaderBytes()).isEqualTo(8192);
     assertThat(config.http().retryAfter()).isEqualTo(Duration.ofSeconds(1));
+    assertThat(config.http().nativeTransport()).isTrue();
+    assertThat(Boolean.toString(config.http().nativeTransport())).isEqualTo(Setting.HTTP_NATIVE_TRANSPORT.defaultValue());
     assertThat(config.kafka().bootstrapServers()).isEqualTo("localhost:9092");
     assertThat(config.kafka().responseTopic())
         .isEqualTo(Setting.KAFKA_RESPONSE_TOPIC.defaultValue())
