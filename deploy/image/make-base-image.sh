@@ -34,6 +34,12 @@ rm -f "$rootfs"/opt/java/lib/lib{awt,awt_xawt,awt_headless,fontmanager,javajpeg,
 find "$rootfs/opt/java" -type f \( -name '*.so' -o -perm -u+x \) -print0 \
   | xargs -0 ldd 2>/dev/null \
   | grep -o '/[^ ]*\.so[^ ]*' | grep -v "^$rootfs" | sort -u > "$work/libs"
+# Netty's native epoll library (in the gateway's jars, unpacked at run time; http.native-transport) also links
+# libdl and librt, which no JDK library needs: without them it does not load and the event loops run on Java NIO.
+libc_dir="$(dirname "$(grep -m1 '/libc\.so\.6$' "$work/libs")")"
+for lib in libdl.so.2 librt.so.1; do
+  if [ -e "$libc_dir/$lib" ]; then echo "$libc_dir/$lib" >> "$work/libs"; fi
+done
 while read -r lib; do
   mkdir -p "$rootfs$(dirname "$lib")"
   cp -L "$lib" "$rootfs$lib"

@@ -35,6 +35,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.transport.Transport;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -67,6 +68,8 @@ public final class Gateway implements AutoCloseable {
 
   private final GatewayConfig config;
   private final Vertx vertx;
+  /** What the event loops run on: epoll unless {@code http.native-transport} is off or epoll cannot load here. */
+  private final Transport transport;
   private final PrometheusMeterRegistry registry;
   private final PendingReplies pending;
   private final Admin admin;
@@ -139,9 +142,9 @@ public final class Gateway implements AutoCloseable {
           io.micrometer.core.instrument.Counter.builder("courier.results.replies.kept")
               .description("Replies nobody waited for any more (late after a 504 or a 202, or read after a restart) kept as results")
               .register(registry);
+      this.transport = config.http().nativeTransport() && Transport.EPOLL.available() ? Transport.EPOLL : Transport.NIO;
       this.vertx =
-          Vertx.vertx(new VertxOptions().setEventLoopPoolSize(config.http().eventLoops())
-              .setPreferNativeTransport(config.http().nativeTransport()));
+          Vertx.builder().with(new VertxOptions().setEventLoopPoolSize(config.http().eventLoops())).withTransport(transport).build();
       built.add(() -> vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS));
       this.readiness = new Readiness(this::kafkaNotReadyReason, this::consumersUnhealthyReason, clusterWatch::noResponders);
       this.routes = new RouteTable(config.routes());
@@ -273,8 +276,10 @@ public final class Gateway implements AutoCloseable {
   private static Gateway start(GatewayConfig config, Clock clock, Tracing tracing) {
     Gateway gateway = new Gateway(config, clock, tracing);
     config.warnings().forEach(warning -> LOGGER.warn("Configuration: {}", warning));
-    if (config.http().nativeTransport() && !gateway.vertx.isNativeTransportEnabled()) {
-      LOGGER.info("Netty's native transport did not load, serving over Java NIO: {}", gateway.vertx.unavailableNativeTransportCause());
+    if (config.http().nativeTransport() && gateway.transport != Transport.EPOLL) {
+      Throwable cause = Transport.EPOLL.unavailabilityCause();
+      LOGGER.info("Netty's native transport did not load, serving over Java NIO: {}",
+          cause != null ? cause.toString() : "no epoll on " + System.getProperty("os.name") + " " + System.getProperty("os.arch"));
     }
     LOGGER.info(
         "Gateway started instanceId={} port={} transport={} tls={} managementPort={} routes={} responseTopic={}",
@@ -309,7 +314,7 @@ public final class Gateway implements AutoCloseable {
    * {@code nio} (Java NIO: the setting is {@code false}, or the native library did not load).
    */
   public String httpTransport() {
-    return vertx.isNativeTransportEnabled() ? "epoll" : "nio";
+    return transport.name();
   }
 
   /** The port of the management endpoints: {@link #httpPort()} unless {@code management} sets one apart. */
