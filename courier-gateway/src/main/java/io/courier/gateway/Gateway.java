@@ -142,7 +142,7 @@ public final class Gateway implements AutoCloseable {
           io.micrometer.core.instrument.Counter.builder("courier.results.replies.kept")
               .description("Replies nobody waited for any more (late after a 504 or a 202, or read after a restart) kept as results")
               .register(registry);
-      this.transport = config.http().nativeTransport() && Transport.EPOLL.available() ? Transport.EPOLL : Transport.NIO;
+      this.transport = config.http().nativeTransport() && epollLoads() ? Transport.EPOLL : Transport.NIO;
       this.vertx =
           Vertx.builder().with(new VertxOptions().setEventLoopPoolSize(config.http().eventLoops())).withTransport(transport).build();
       built.add(() -> vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS));
@@ -277,7 +277,7 @@ public final class Gateway implements AutoCloseable {
     Gateway gateway = new Gateway(config, clock, tracing);
     config.warnings().forEach(warning -> LOGGER.warn("Configuration: {}", warning));
     if (config.http().nativeTransport() && gateway.transport != Transport.EPOLL) {
-      Throwable cause = Transport.EPOLL.unavailabilityCause();
+      Throwable cause = Transport.EPOLL == null ? null : Transport.EPOLL.unavailabilityCause();
       LOGGER.info("Netty's native transport did not load, serving over Java NIO: {}",
           cause != null ? cause.toString() : "no epoll on " + System.getProperty("os.name") + " " + System.getProperty("os.arch"));
     }
@@ -315,6 +315,11 @@ public final class Gateway implements AutoCloseable {
    */
   public String httpTransport() {
     return transport.name();
+  }
+
+  /** Whether Netty's epoll loads here; Vert.x leaves {@link Transport#EPOLL} null when its classes are missing. */
+  private static boolean epollLoads() {
+    return Transport.EPOLL != null && Transport.EPOLL.available();
   }
 
   /** The port of the management endpoints: {@link #httpPort()} unless {@code management} sets one apart. */

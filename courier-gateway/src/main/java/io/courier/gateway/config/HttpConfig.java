@@ -38,6 +38,13 @@ public record HttpConfig(
     this(host, port, eventLoops, maxHeaderBytes, retryAfter, headerTimeout, bodyTimeout, idleTimeout, http2Cleartext, true, null);
   }
 
+  /** Over the native transport where it loads (this record's shape before {@code nativeTransport}). */
+  public HttpConfig(
+      String host, int port, int eventLoops, int maxHeaderBytes, Duration retryAfter, Duration headerTimeout,
+      Duration bodyTimeout, Duration idleTimeout, boolean http2Cleartext, TlsConfig tls) {
+    this(host, port, eventLoops, maxHeaderBytes, retryAfter, headerTimeout, bodyTimeout, idleTimeout, http2Cleartext, true, tls);
+  }
+
   /** This configuration on another port. */
   public HttpConfig withPort(int newPort) {
     return new HttpConfig(
