@@ -279,7 +279,8 @@ public final class Gateway implements AutoCloseable {
     if (config.http().nativeTransport() && gateway.transport != Transport.EPOLL) {
       Throwable cause = Transport.EPOLL == null ? null : Transport.EPOLL.unavailabilityCause();
       LOGGER.info("Netty's native transport did not load, serving over Java NIO: {}",
-          cause != null ? cause.toString() : "no epoll on " + System.getProperty("os.name") + " " + System.getProperty("os.arch"));
+          Transport.EPOLL == null ? "Netty's epoll classes are not on the class path"
+              : cause != null ? cause.toString() : "no epoll on " + System.getProperty("os.name") + " " + System.getProperty("os.arch"));
     }
     LOGGER.info(
         "Gateway started instanceId={} port={} transport={} tls={} managementPort={} routes={} responseTopic={}",
