@@ -280,7 +280,7 @@ public final class Gateway implements AutoCloseable {
       Throwable cause = Transport.EPOLL == null ? null : Transport.EPOLL.unavailabilityCause();
       LOGGER.info("Netty's native transport did not load, serving over Java NIO: {}",
           Transport.EPOLL == null ? "Netty's epoll classes are not on the class path"
-              : cause != null ? cause.toString() : "no epoll on " + System.getProperty("os.name") + " " + System.getProperty("os.arch"));
+              : cause != null ? withCauses(cause) : "no epoll on " + System.getProperty("os.name") + " " + System.getProperty("os.arch"));
     }
     LOGGER.info(
         "Gateway started instanceId={} port={} transport={} tls={} managementPort={} routes={} responseTopic={}",
@@ -316,6 +316,17 @@ public final class Gateway implements AutoCloseable {
    */
   public String httpTransport() {
     return transport.name();
+  }
+
+  /** A throwable and its causes on one line, outermost first: Netty's load failures hide the reason in a cause. */
+  private static String withCauses(Throwable e) {
+    StringBuilder line = new StringBuilder(e.toString());
+    for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
+      if (!line.toString().endsWith(cause.toString())) { // a wrapper's message often is its cause's toString
+        line.append(": ").append(cause);
+      }
+    }
+    return line.toString();
   }
 
   /** Whether Netty's epoll loads here; Vert.x leaves {@link Transport#EPOLL} null when its classes are missing. */
