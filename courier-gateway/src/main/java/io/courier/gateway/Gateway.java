@@ -26,7 +26,7 @@ import io.courier.gateway.pending.PendingReplies;
 import io.courier.gateway.results.ResultStore;
 import io.courier.gateway.results.ResultView;
 import io.courier.gateway.state.States;
-import io.courier.gateway.kafka.StateTopics;
+import io.courier.gateway.kafka.WholeTopics;
 import io.courier.gateway.routing.RouteTable;
 import io.courier.gateway.tracing.Tracing;
 import io.courier.gateway.status.StatusReport;
@@ -52,7 +52,8 @@ import org.slf4j.LoggerFactory;
 /**
  * A running gateway instance: HTTP front end, the shared producer, the reply consumer and the pending-reply
  * registry, wired from a {@link GatewayConfig}. {@link #start} returns once HTTP is listening; the gateway
- * answers 503 until {@link #isReady()} (the reply and forward consumers are positioned). Thread-safe.
+ * answers 503 until {@link #isReady()} (the reply consumer is positioned, the forward, results and state topics
+ * are read). Thread-safe.
  */
 public final class Gateway implements AutoCloseable {
   /**
@@ -75,9 +76,10 @@ public final class Gateway implements AutoCloseable {
   private final Admin admin;
   private final RequestPublisher publisher;
   private final ReplyRouting replies;
+  /** {@code null} when results are off. */
   private final ResultsTopic resultsTopic;
-  /** The state topics of event-driven routes; {@code null} when no route has one. */
-  private final StateTopics stateTopics;
+  /** The forward, results and state topics, read whole on one consumer. */
+  private final WholeTopics wholeTopics;
   /** {@code null} when the access log is off. */
   private final AccessLog accessLog;
   private final io.micrometer.core.instrument.Counter repliesKept;
@@ -125,8 +127,7 @@ public final class Gateway implements AutoCloseable {
               new ResponseBatches(), clusterWatch::instanceIdInUse,
               view == null ? List.of() : List.of(resultsConfig.topic()),
               view == null ? ReplyDispatcher.UnclaimedReplies.NONE : this::keepUnclaimedReply));
-      this.resultsTopic =
-          view == null ? null : built(built, new ResultsTopic(admin, config.kafka(), resultsConfig, config.instanceId(), view, clock));
+      this.resultsTopic = view == null ? null : new ResultsTopic(admin, resultsConfig, view, clock);
       this.results =
           view == null
               ? null
@@ -137,7 +138,7 @@ public final class Gateway implements AutoCloseable {
         metrics.results(view);
       }
       States states = States.of(config.routes(), registry);
-      this.stateTopics = states == null ? null : built(built, new StateTopics(config.kafka(), config.instanceId(), states));
+      this.wholeTopics = built(built, new WholeTopics(config.kafka(), config.instanceId(), replies, resultsTopic, states, new ResponseBatches()));
       this.repliesKept =
           io.micrometer.core.instrument.Counter.builder("courier.results.replies.kept")
               .description("Replies nobody waited for any more (late after a 504 or a 202, or read after a restart) kept as results")
@@ -193,12 +194,7 @@ public final class Gateway implements AutoCloseable {
       throw e;
     }
     replies.start();
-    if (resultsTopic != null) {
-      resultsTopic.start();
-    }
-    if (stateTopics != null) {
-      stateTopics.start();
-    }
+    wholeTopics.start();
     clusterWatch.start();
   }
 
@@ -238,21 +234,15 @@ public final class Gateway implements AutoCloseable {
   /** Why Kafka does not let this instance answer requests now, or {@code null}: its consumers, then the cluster. */
   private String kafkaNotReadyReason() {
     String consumers = replies.notReadyReason();
-    if (consumers == null && resultsTopic != null) {
-      consumers = resultsTopic.notReadyReason();
-    }
-    if (consumers == null && stateTopics != null) {
-      consumers = stateTopics.notReadyReason();
+    if (consumers == null) {
+      consumers = wholeTopics.notReadyReason();
     }
     return consumers != null ? consumers : clusterWatch.notReadyReason();
   }
 
   private String consumersUnhealthyReason() {
     String reason = replies.unhealthyReason();
-    if (reason == null && resultsTopic != null) {
-      reason = resultsTopic.unhealthyReason();
-    }
-    return reason != null || stateTopics == null ? reason : stateTopics.unhealthyReason();
+    return reason != null ? reason : wholeTopics.unhealthyReason();
   }
 
   /** Starts a gateway; returns once HTTP listens. Fails if the port cannot be bound. */
@@ -343,7 +333,10 @@ public final class Gateway implements AutoCloseable {
     return config.instanceId();
   }
 
-  /** Whether requests are taken now: the reply and forward consumers are positioned and it is not draining. */
+  /**
+   * Whether requests are taken now: the reply consumer is positioned, the forward, results and state topics are
+   * read, the cluster answers, and it is not draining.
+   */
   public boolean isReady() {
     return readiness.refusal() == null;
   }
@@ -364,8 +357,14 @@ public final class Gateway implements AutoCloseable {
    * {@link #refusal()}). Never completes while Kafka stays unreachable, so bound the wait.
    */
   public CompletableFuture<Void> whenReady() {
-    CompletableFuture<Void> ready = resultsTopic == null ? replies.firstReady() : CompletableFuture.allOf(replies.firstReady(), resultsTopic.positioned());
-    return stateTopics == null ? ready : CompletableFuture.allOf(ready, stateTopics.positioned());
+    CompletableFuture<Void> ready = new CompletableFuture<>();
+    CompletableFuture.allOf(replies.firstReady(), wholeTopics.firstReady()).thenRun(() -> ready.complete(null));
+    replies.firstReady().whenComplete((positioned, refused) -> {
+      if (refused != null) {
+        ready.completeExceptionally(refused);
+      }
+    });
+    return ready;
   }
 
   /**
@@ -421,12 +420,7 @@ public final class Gateway implements AutoCloseable {
       // publisher's queue still goes out before the producer closes.
       clusterWatch.close();
       replies.close();
-      if (resultsTopic != null) {
-        resultsTopic.close();
-      }
-      if (stateTopics != null) {
-        stateTopics.close();
-      }
+      wholeTopics.close();
       publisher.close();
       admin.close(Duration.ofSeconds(5));
       if (accessLog != null) {

@@ -89,7 +89,7 @@ public final class ConfigLoader {
     List<String> warnings = new ArrayList<>();
     // Header fields twice: forwarded, and one of them perhaps again as the record key.
     int recordRoom = maxRequestSize(kafkaNode, kafka) - 2 * http.maxHeaderBytes() - Defaults.ENVELOPE_ALLOWANCE;
-    ResultsConfig results = results(root.child(Setting.RESULTS.key()), kafka.responseTopic());
+    ResultsConfig results = results(root.child(Setting.RESULTS.key()), kafka.responseTopic(), kafka.replies().forwardTopic());
     CorsConfig cors = CorsConfig.read(root.child(Setting.CORS.key()), CorsConfig.OFF);
     AuthenticationConfig authentication = AuthenticationSettings.parse(root.child(Setting.AUTHENTICATION.key()), environment);
     List<RouteConfig> routes = services(root.required(Setting.SERVICES.key()), recordRoom, results, cors, authentication, warnings);
@@ -105,6 +105,11 @@ public final class ConfigLoader {
         // Only the keys' hashes may exist anywhere; the request topic is readable by every service's reader.
         throw root.required(Setting.SERVICES.key()).error("route " + route.name() + " forwards " + apiKeyHeader
             + ", the header API keys come in: keys never go into Kafka (the service gets courier-identity instead)");
+      }
+      String gatewayTopic = route.state() == null ? null : gatewayTopic(route.state().topic(), kafka, results);
+      if (gatewayTopic != null) {
+        throw root.required(Setting.SERVICES.key()).error("route " + route.name() + " reads state topic " + route.state().topic()
+            + ", which is the gateway's " + gatewayTopic + " topic: give the service's state a topic of its own");
       }
       if (route.access().methods().contains(AuthMethod.MTLS) && !clientCertificates) {
         throw root.required(Setting.SERVICES.key()).error("route " + route.name() + " authenticates by mtls, but the listener asks"
@@ -365,7 +370,18 @@ public final class ConfigLoader {
         enabled != null && enabled.asBoolean(), share, chosen, file == null ? null : java.nio.file.Path.of(file.asString()));
   }
 
-  private static ResultsConfig results(YamlNode node, String responseTopic) {
+  /** Which of the gateway's own topics {@code topic} is ("response", "forward", "results"), or {@code null}. */
+  private static String gatewayTopic(String topic, KafkaConfig kafka, ResultsConfig results) {
+    if (topic.equals(kafka.responseTopic())) {
+      return "response";
+    }
+    if (topic.equals(kafka.replies().forwardTopic())) {
+      return "forward";
+    }
+    return results.enabled() && topic.equals(results.topic()) ? "results" : null;
+  }
+
+  private static ResultsConfig results(YamlNode node, String responseTopic, String forwardTopic) {
     if (node != null) {
       node.rejectUnknownKeys(keysUnder("results"));
     }
@@ -379,8 +395,17 @@ public final class ConfigLoader {
     YamlNode memory = node == null ? null : node.child(Setting.RESULTS_MAX_MEMORY_BYTES.key());
     YamlNode wait = node == null ? null : node.child(Setting.RESULTS_MAX_WAIT.key());
     String topicName = topic == null ? responseTopic + Defaults.RESULTS_SUFFIX : topic(topic);
-    if (topicName.equals(responseTopic)) {
+    if (topic != null && topicName.equals(responseTopic)) {
       throw topic.error("must differ from the response topic");
+    }
+    if (topicName.equals(forwardTopic)) {
+      // Each instance reads both whole, from different places: the forwards from the end, the results from the
+      // start of the retention window (ADR 0002, 0003).
+      if (topic != null) {
+        throw topic.error("must differ from the forward topic");
+      }
+      throw new ConfigException("kafka.replies.forward-topic: " + forwardTopic + " is the results topic's default name;"
+          + " choose another forward topic, or set results.topic");
     }
     String prefix = path == null ? Defaults.RESULTS_PATH : path.asString();
     if (!prefix.matches("(/[A-Za-z0-9._~-]+)+") || ManagementPaths.ALL.contains(prefix)) {

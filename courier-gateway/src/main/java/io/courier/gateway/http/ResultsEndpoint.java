@@ -30,8 +30,8 @@ import java.util.function.BiConsumer;
  *       202 with the status document; a command already answered: 409 {@code not-cancellable}.
  * </ul>
  *
- * Runs on the request's event loop and never blocks it: lookups that miss wait for the results consumer
- * off the loop, at most {@value #LOOKUP_TIMEOUT_SECONDS} s (then 503 {@code results-unavailable}).
+ * Runs on the request's event loop and never blocks it: lookups that miss wait for the gateway's consumer of
+ * the results topic off the loop, at most {@value #LOOKUP_TIMEOUT_SECONDS} s (then 503 {@code results-unavailable}).
  * Thread-safe.
  */
 final class ResultsEndpoint {

@@ -80,6 +80,8 @@ abstract class ConsumerLoop implements AutoCloseable {
   private volatile String notReadyReason = "starting";
   private volatile String refusal;
   private volatile int crashesSinceReady;
+  /** What the last crash (or the thread's end) left as the not-ready reason, for {@link #unhealthyReason()}. */
+  private volatile String lastCrash;
   /** Completes when first positioned; fails with the refusal if set-up is refused for good. */
   private final CompletableFuture<Void> positioned = new CompletableFuture<>();
 
@@ -116,10 +118,6 @@ abstract class ConsumerLoop implements AutoCloseable {
     thread.start();
   }
 
-  final String threadName() {
-    return thread.getName();
-  }
-
   /** {@code null} once positioned and polling well; otherwise what the loop waits for. */
   final String notReadyReason() {
     return notReadyReason;
@@ -139,6 +137,11 @@ abstract class ConsumerLoop implements AutoCloseable {
     return crashesSinceReady >= CRASHES_BEFORE_UNHEALTHY || (thread.getState() == Thread.State.TERMINATED && !closing());
   }
 
+  /** {@code null} unless {@link #crashLooping()}; otherwise which loop keeps crashing, and why, for {@code /health}. */
+  final String unhealthyReason() {
+    return crashLooping() ? thread.getName() + " keeps crashing: " + (lastCrash != null ? lastCrash : notReadyReason) : null;
+  }
+
   final boolean closing() {
     return closing.getCount() == 0;
   }
@@ -148,10 +151,19 @@ abstract class ConsumerLoop implements AutoCloseable {
     return positioned;
   }
 
+  /** Positioned and polling well: the loop has a reason no more, and a run of crashes is broken. */
   protected final void ready() {
     notReadyReason = null;
     crashesSinceReady = 0;
     positioned.complete(null);
+  }
+
+  /**
+   * Set up and polling, but not yet where a run of crashes counts as broken (a loop that must still catch up
+   * calls {@link #ready()} once it has): clears the not-ready reason only.
+   */
+  protected final void polling() {
+    notReadyReason = null;
   }
 
   protected final void notReady(String reason) {
@@ -200,10 +212,12 @@ abstract class ConsumerLoop implements AutoCloseable {
       } catch (Throwable e) {
         if (e instanceof VirtualMachineError && !(e instanceof StackOverflowError)) {
           notReadyReason = thread.getName() + " stopped: " + e;
+          lastCrash = notReadyReason;
           throw (VirtualMachineError) e; // the JVM is in no state to go on; /health fails with the thread gone
         }
         crashesSinceReady++;
         notReadyReason = thread.getName() + " restarting after: " + e;
+        lastCrash = notReadyReason;
         LOGGER.error(
             "Consumer loop crashed, restarting with a new consumer in {} ms thread={} crashes={}",
             backoff, thread.getName(), crashesSinceReady, e);

@@ -119,23 +119,12 @@ public final class KafkaClients {
     return messages.isEmpty() ? e.toString() : String.join(": ", messages);
   }
 
-  /** The forward consumer: every partition of the forward topic, no group. */
-  public static Map<String, Object> forwardConsumer(KafkaConfig kafka, String instanceId) {
-    Map<String, Object> settings = consumer(kafka, instanceId, "forwards");
-    settings.putAll(kafka.client());
-    settings.putAll(kafka.consumer());
-    settings.remove(ConsumerConfig.GROUP_ID_CONFIG);
-    return enforceConsumer(settings);
-  }
-
-  /** The results consumer: every partition of the results topic, no group, from the retention window's start. */
-  public static Map<String, Object> resultsConsumer(KafkaConfig kafka, String instanceId) {
-    return wholeTopicConsumer(kafka, instanceId, "results");
-  }
-
-  /** A consumer that reads every partition of its topics, no group ({@code role}: results, state). */
-  static Map<String, Object> wholeTopicConsumer(KafkaConfig kafka, String instanceId, String role) {
-    Map<String, Object> settings = consumer(kafka, instanceId, role);
+  /**
+   * The whole-topics consumer: every partition of the forward, results and state topics, no group ({@link
+   * WholeTopics}).
+   */
+  public static Map<String, Object> wholeTopicsConsumer(KafkaConfig kafka, String instanceId) {
+    Map<String, Object> settings = consumer(kafka, instanceId, "whole-topics");
     settings.putAll(kafka.client());
     settings.putAll(kafka.consumer());
     settings.remove(ConsumerConfig.GROUP_ID_CONFIG);

@@ -54,13 +54,7 @@ public final class Preflight {
     String id = config.instanceId();
     KafkaClients.create("producer", KafkaClients.producer(config.kafka(), id), KafkaProducer<byte[], byte[]>::new).close();
     KafkaClients.create("reply consumer", KafkaClients.replyConsumer(config.kafka(), id), KafkaConsumer<byte[], byte[]>::new).close();
-    KafkaClients.create("forward consumer", KafkaClients.forwardConsumer(config.kafka(), id), KafkaConsumer<byte[], byte[]>::new).close();
-    if (config.results().enabled()) {
-      KafkaClients.create("results consumer", KafkaClients.resultsConsumer(config.kafka(), id), KafkaConsumer<byte[], byte[]>::new).close();
-    }
-    if (!stateTopics(config).isEmpty()) {
-      KafkaClients.create("state consumer", KafkaClients.wholeTopicConsumer(config.kafka(), id, "state"), KafkaConsumer<byte[], byte[]>::new).close();
-    }
+    KafkaClients.create("whole-topics consumer", KafkaClients.wholeTopicsConsumer(config.kafka(), id), KafkaConsumer<byte[], byte[]>::new).close();
   }
 
   /** The state topics of the event-driven routes (ADR 0004), without repeats. */

@@ -13,13 +13,14 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 /**
  * How replies find the instance waiting for them (ADR 0002): the reply consumer reads the partitions this
  * instance owns, requests name one of them as their reply partition, and replies that land on the wrong
- * instance (its partitions moved, or it owns none) travel on through the forward topic. The gateway is ready
- * when both consumers are positioned. Thread-safe.
+ * instance (its partitions moved, or it owns none) travel on through the forward topic, which every instance reads
+ * whole ({@link #forwardReading()}, read by {@link WholeTopics}). Replies can be taken once the reply consumer is
+ * positioned and the forward topic read. Thread-safe.
  */
 public final class ReplyRouting implements AutoCloseable {
   private final ReplyPartitions partitions;
   private final ReplyConsumer replies;
-  private final ForwardConsumer forwards;
+  private final ForwardReading forwards;
 
   public ReplyRouting(
       KafkaConfig kafka,
@@ -49,55 +50,37 @@ public final class ReplyRouting implements AutoCloseable {
             partitions,
             ReplyDispatcher.forResponses(pending, events, forwarder, unclaimed),
             batches);
-    try {
-      this.forwards =
-          new ForwardConsumer(
-              () -> KafkaClients.create("forward consumer", KafkaClients.forwardConsumer(kafka, instanceId), KafkaConsumer<byte[], byte[]>::new),
-              kafka.replies().forwardTopic(),
-              ReplyDispatcher.forForwards(pending, events, instanceId.getBytes(StandardCharsets.UTF_8), unclaimed),
-              batches);
-    } catch (RuntimeException e) {
-      replies.close();
-      throw e;
-    }
+    this.forwards =
+        new ForwardReading(
+            kafka.replies().forwardTopic(),
+            ReplyDispatcher.forForwards(pending, events, instanceId.getBytes(StandardCharsets.UTF_8), unclaimed));
   }
 
   public void start() {
     replies.start();
-    forwards.start();
   }
 
-  /** {@code null} when requests can be answered; otherwise why not. */
+  /** {@code null} when the reply consumer is positioned; otherwise why not. The forward topic: {@link WholeTopics}. */
   public String notReadyReason() {
-    String reason = replies.notReadyReason();
-    return reason != null ? reason : forwards.notReadyReason();
+    return replies.notReadyReason();
   }
 
   /**
-   * Completes once both consumers are positioned for the first time; fails as soon as either refuses its
-   * set-up for good. Never completes while Kafka stays unreachable: callers bound their wait.
+   * Completes once the reply consumer is positioned for the first time; fails as soon as it refuses its set-up for
+   * good. Never completes while Kafka stays unreachable: callers bound their wait.
    */
   public CompletableFuture<Void> firstReady() {
-    CompletableFuture<Void> ready = new CompletableFuture<>();
-    CompletableFuture.allOf(replies.positioned(), forwards.positioned()).thenRun(() -> ready.complete(null));
-    replies.positioned().exceptionally(refused -> fail(ready, refused));
-    forwards.positioned().exceptionally(refused -> fail(ready, refused));
-    return ready;
+    return replies.positioned();
   }
 
-  private static Void fail(CompletableFuture<Void> ready, Throwable refused) {
-    ready.completeExceptionally(refused);
-    return null;
-  }
-
-  /** {@code null} while both consumer loops can recover by themselves; else which one keeps crashing. */
+  /** {@code null} while the reply consumer can recover by itself; else why it keeps crashing. */
   public String unhealthyReason() {
-    for (ConsumerLoop loop : new ConsumerLoop[] {replies, forwards}) {
-      if (loop.crashLooping()) {
-        return loop.threadName() + " keeps crashing: " + loop.notReadyReason();
-      }
-    }
-    return null;
+    return replies.unhealthyReason();
+  }
+
+  /** Reading the forward topic: every instance reads every forward, and takes those keyed with its id. */
+  TopicReading forwardReading() {
+    return forwards;
   }
 
   /** Why the gateway can never become ready with this configuration and cluster, or {@code null}. */
@@ -119,6 +102,5 @@ public final class ReplyRouting implements AutoCloseable {
   @Override
   public void close() {
     replies.close();
-    forwards.close();
   }
 }

@@ -18,10 +18,10 @@ import org.apache.kafka.common.TopicPartition;
  * <p>Lookups share catch-ups: while one is in progress, every lookup that asks waits for the next one, started
  * as soon as it ends; so each lookup is served by end offsets asked for after it asked (what it must see was
  * written before), a burst of misses costs two requests and two sets of waiters in the view, not one each,
- * and a results consumer that is behind (restarting, say) has at most one catch-up waiting for it. A catch-up
- * gives up after {@link #GIVE_UP_AFTER}, taking its waiters out of the view.
+ * and a consumer of the results topic that is behind (restarting, say) has at most one catch-up waiting for
+ * it. A catch-up gives up after {@link #GIVE_UP_AFTER}, taking its waiters out of the view.
  *
- * <p>Thread-safe; never blocks. The futures returned complete on the admin client's thread, the results consumer's,
+ * <p>Thread-safe; never blocks. The futures returned complete on the admin client's thread, the one reading the results topic,
  * the caller's (end offsets there at once) or the JDK's timer thread (a catch-up giving up, which also starts the
  * next: none of these blocks), and are plain {@link CompletableFuture}s that callers may time out ({@code orTimeout}): Kafka's own
  * ({@link KafkaFuture#toCompletionStage()}) refuse to be completed from outside, so a timeout on anything derived

@@ -1,6 +1,5 @@
 package io.courier.gateway.kafka;
 
-import io.courier.gateway.config.KafkaConfig;
 import io.courier.gateway.config.ResultsConfig;
 import io.courier.gateway.results.ResultView;
 import java.time.Clock;
@@ -11,34 +10,27 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
 import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * Reading the results topic into this instance's {@link ResultView} (ADR 0003), on thread {@code
- * courier-results-consumer}. The gateway is not ready until it has read what the topic held at start-up.
- * Thread-safe.
+ * The results topic as this instance reads it into its {@link ResultView} (ADR 0003; read by the {@link
+ * WholeTopics} consumer), and what a lookup that missed waits for. Thread-safe.
  */
-public final class ResultsTopic extends WholeTopicReader<ResultsConsumer> {
+public final class ResultsTopic {
   private static final ListOffsetsOptions COMMITTED = new ListOffsetsOptions(IsolationLevel.READ_COMMITTED);
 
   private final Admin admin;
   private final String topic;
+  private final ResultsReading reading;
   private final ResultsCatchUp catchUp;
 
   /** @param admin asks for the topic's end offsets when a lookup misses; shared, not closed here */
-  public ResultsTopic(Admin admin, KafkaConfig kafka, ResultsConfig results, String instanceId, ResultView view, Clock clock) {
-    super(
-        new ResultsConsumer(
-            () -> KafkaClients.create("results consumer", KafkaClients.resultsConsumer(kafka, instanceId), KafkaConsumer<byte[], byte[]>::new),
-            results.topic(),
-            view,
-            results.retention(),
-            clock));
+  public ResultsTopic(Admin admin, ResultsConfig results, ResultView view, Clock clock) {
     this.admin = admin;
     this.topic = results.topic();
+    this.reading = new ResultsReading(results.topic(), view, results.retention(), clock);
     this.catchUp = new ResultsCatchUp(this::endOffsets, view);
   }
 
@@ -49,7 +41,7 @@ public final class ResultsTopic extends WholeTopicReader<ResultsConsumer> {
    * topic has not been set up yet. Never blocks; thread-safe; completes on one of the threads {@link ResultsCatchUp}
    * names, none of which blocks.
    *
-   * <p>The end offsets are asked for by the admin client, not by the results consumer: the consumer's own
+   * <p>The end offsets are asked for by the admin client, not by the consumer reading the results topic: its own
    * connection is taken by its fetch, which the broker holds for up to {@code fetch.max.wait.ms} when there is
    * nothing new, and requests on one connection are answered in order. Asked there, every lookup that missed
    * waited for that fetch (about 0.45 s with Kafka's default 500 ms; a 503 with 5 s or more).
@@ -59,7 +51,7 @@ public final class ResultsTopic extends WholeTopicReader<ResultsConsumer> {
   }
 
   private KafkaFuture<Map<TopicPartition, ListOffsetsResultInfo>> endOffsets() {
-    int partitions = consumer.partitionCount();
+    int partitions = reading.partitionCount();
     if (partitions == 0) {
       throw new IllegalStateException("the results topic " + topic + " is not read yet");
     }
@@ -72,6 +64,10 @@ public final class ResultsTopic extends WholeTopicReader<ResultsConsumer> {
 
   /** The results topic's partition count; 0 until known. */
   public int partitionCount() {
-    return consumer.partitionCount();
+    return reading.partitionCount();
+  }
+
+  TopicReading reading() {
+    return reading;
   }
 }

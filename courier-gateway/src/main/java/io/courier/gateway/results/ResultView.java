@@ -36,9 +36,9 @@ import org.slf4j.LoggerFactory;
  * #evicted()} counts them). Results of idempotent requests are kept for the whole window: dropping one early
  * would let a retry run the command again, and would let instances disagree about claims.
  *
- * <p>Thread-safe. {@link #apply}, {@link #positionAt} and {@link #forgetExpired} run on the results consumer
- * thread; everything else on any thread. Callbacks run on the thread that made the change; they must not
- * block.
+ * <p>Thread-safe. {@link #apply}, {@link #positionAt} and {@link #forgetExpired} run on the thread reading the
+ * results topic ({@code courier-whole-topics-consumer}); everything else on any thread. Callbacks run on the
+ * thread that made the change; they must not block.
  */
 public final class ResultView {
   private static final Logger LOGGER = LoggerFactory.getLogger(ResultView.class);
@@ -101,7 +101,7 @@ public final class ResultView {
 
   /**
    * A record of the results topic, in offset order; one that is not a result record is skipped (and logged
-   * at DEBUG). Results consumer thread.
+   * at DEBUG). The thread reading the results topic.
    */
   public void apply(ConsumerRecord<byte[], byte[]> record) {
     try {
@@ -249,7 +249,7 @@ public final class ResultView {
     return reached;
   }
 
-  /** Drops results past the retention window; results consumer thread, now and then. */
+  /** Drops results past the retention window; the thread reading the results topic, now and then. */
   public void forgetExpired() {
     Instant now = clock.instant();
     forgetExpired(scoped, now);

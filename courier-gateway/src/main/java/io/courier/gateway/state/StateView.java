@@ -28,9 +28,10 @@ import org.slf4j.LoggerFactory;
  * <p>A record without a key, or whose state cannot be read where {@code state.field} says, is skipped (and
  * counted, {@link #skipped()}); a tombstone (no value) forgets the entity.
  *
- * <p>Thread-safe: {@link #apply} runs on the state consumer thread, everything else on any thread. The map is
- * guarded by the view's lock, held only for map operations; callbacks run after it is released, on the
- * thread that made the change, and must not block.
+ * <p>Thread-safe: {@link #apply} runs on the thread reading the state topics ({@code
+ * courier-whole-topics-consumer}), everything else on any thread. The map is guarded by the view's lock, held
+ * only for map operations; callbacks run after it is released, on the thread that made the change, and must
+ * not block.
  */
 public final class StateView {
   private static final Logger LOGGER = LoggerFactory.getLogger(StateView.class);
@@ -78,7 +79,7 @@ public final class StateView {
     return entities.get(entity);
   }
 
-  /** A record of the state topic, in offset order per partition. State consumer thread. */
+  /** A record of the state topic, in offset order per partition. The thread reading the state topics. */
   public void apply(ConsumerRecord<byte[], byte[]> record) {
     if (record.key() == null) {
       skip(record, "it has no key (the key must be the entity id)");

@@ -77,6 +77,29 @@ class ResultsConfigTest {
   }
 
   @Test
+  void theResultsTopicCannotBeTheForwardTopic() {
+    // Each instance reads both whole from different places (the forwards from their end), so one topic cannot be both.
+    assertThatThrownBy(() -> load("results: {topic: gw.replies.forwards}", ""))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("results.topic: must differ from the forward topic");
+    assertThatThrownBy(() -> ConfigLoader.parse("""
+        kafka: {bootstrap-servers: localhost:9092, response-topic: gw.replies, replies: {forward-topic: gw.replies.results}}
+        services:
+          - {name: orders, request-topic: orders.requests, routes: [{method: POST, path: /orders}]}
+        """))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("kafka.replies.forward-topic: gw.replies.results is the results topic's default name;"
+            + " choose another forward topic, or set results.topic");
+    // With results off, or a results topic of its own, that forward topic is fine.
+    assertThat(ConfigLoader.parse("""
+        kafka: {bootstrap-servers: localhost:9092, response-topic: gw.replies, replies: {forward-topic: gw.replies.results}}
+        results: {topic: gw.results}
+        services:
+          - {name: orders, request-topic: orders.requests, routes: [{method: POST, path: /orders}]}
+        """).kafka().replies().forwardTopic()).isEqualTo("gw.replies.results");
+  }
+
+  @Test
   void aRouteUnderTheResultsPathIsRefused() {
     assertThatThrownBy(() -> ConfigLoader.parse("""
         kafka: {bootstrap-servers: localhost:9092}

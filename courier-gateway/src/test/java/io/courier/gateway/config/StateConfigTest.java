@@ -103,6 +103,21 @@ class StateConfigTest {
   }
 
   @Test
+  void aStateTopicCannotBeOneOfTheGatewaysOwnTopics() {
+    // The gateway reads its response, forward and results topics for itself; a service's state needs its own.
+    for (String[] own : new String[][] {
+        {"courier.responses", "response"}, {"courier.responses.forwards", "forward"}, {"courier.responses.results", "results"}}) {
+      assertThatThrownBy(() -> ConfigLoader.parse(ROUTES.replace("topic: orders.state", "topic: " + own[0])))
+          .isInstanceOf(ConfigException.class)
+          .hasMessageContaining("route orders.POST /orders/validated reads state topic " + own[0] + ", which is the gateway's "
+              + own[1] + " topic: give the service's state a topic of its own");
+    }
+    // The results topic's name is free when results are off.
+    assertThat(ConfigLoader.parse(ROUTES.replace("topic: orders.state", "topic: courier.responses.results") + "results: {enabled: false}\n")
+        .routes().get(0).state().topic()).isEqualTo("courier.responses.results");
+  }
+
+  @Test
   void aStateRouteCannotAlsoClaimIdempotencyKeys() {
     assertThatThrownBy(() -> ConfigLoader.parse(ROUTES.replace("path: /orders/validated", "path: /orders/validated\n        idempotency: optional")))
         .isInstanceOf(ConfigException.class)

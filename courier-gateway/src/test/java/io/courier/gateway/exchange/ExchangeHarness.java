@@ -87,7 +87,7 @@ final class ExchangeHarness {
   /**
    * A harness whose exchanges keep results in a fake results log: each write waits in {@link #resultWrites}
    * until {@link #acknowledgeResult()}, which appends it to its partition, applies it to {@link #view} as the
-   * results consumer would, then acknowledges it.
+   * gateway's consumer of the results topic would, then acknowledges it.
    */
   static ExchangeHarness withResults(RouteConfig... routes) {
     return new ExchangeHarness(true, io.courier.gateway.tracing.Tracing.propagating(), false, routes);

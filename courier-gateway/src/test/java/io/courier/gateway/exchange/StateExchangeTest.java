@@ -58,7 +58,7 @@ class StateExchangeTest {
 
   private long offset;
 
-  /** A record of the state topic, applied as the state consumer would. */
+  /** A record of the state topic, applied as the gateway's consumer of it would. */
   private void state(String entity, String state) {
     view.apply(new ConsumerRecord<>("orders.state", 0, offset++, entity.getBytes(StandardCharsets.UTF_8),
         ("{\"id\":\"" + entity + "\",\"state\":\"" + state + "\"}").getBytes(StandardCharsets.UTF_8)));
