@@ -45,6 +45,10 @@ class BenchSmokeIT {
         "| closed c=4 java | service |", "| courier | ", "## Streamed replies beside request-reply",
         "| the same stream over a WebSocket", "## Body size: cost against the request body (issue 14)",
         "| 512 KiB | courier | ");
+    if (System.getProperty("os.name").startsWith("Linux")) {
+      // The idle table says how much of each process's idle CPU was the JVM's own threads (read from /proc)
+      assertThat(text.substring(text.indexOf("## Idle CPU"))).containsPattern("\\| courier \\| \\d+\\.\\d\\d \\| \\d+\\.\\d\\d \\|");
+    }
     assertThat(Files.readString(report.file())).isEqualTo(report.markdown());
   }
 }
