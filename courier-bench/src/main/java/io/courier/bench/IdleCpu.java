@@ -32,8 +32,11 @@ record IdleCpu(String target, double percentOfCore, double jvmPercentOfCore) {
     List<IdleCpu> idle = new ArrayList<>();
     for (int i = 0; i < watched.size(); i++) {
       double percent = (watched.get(i).cpuSeconds() - before[i]) / seconds * 100;
-      ThreadTicks.Split split = ThreadTicks.between(threadsBefore.get(i), ThreadTicks.read(watched.get(i).process().pid()));
-      idle.add(new IdleCpu(watched.get(i).name(), percent, percent * split.jvmShare()));
+      Map<Long, ThreadTicks.Sample> threadsAfter = ThreadTicks.read(watched.get(i).process().pid());
+      ThreadTicks.Split split = ThreadTicks.between(threadsBefore.get(i), threadsAfter);
+      // No tick in a short window (a process that slept through it): none of the JVM's either.
+      double jvm = threadsAfter.isEmpty() ? Double.NaN : split.all() == 0 ? 0 : percent * split.jvmShare();
+      idle.add(new IdleCpu(watched.get(i).name(), percent, jvm));
     }
     return idle;
   }
