@@ -119,7 +119,7 @@ public final class DemoScript {
             "curl -s -m 5 --expect100-timeout 10 -X PUT " + base + "/baskets/c-1001/items/sku-42" + json
                 + " -H 'Expect: 100-continue' -d '{\"quantity\":3}'",
             "{\"sku\":\"sku-42\",\"quantity\":3}"),
-        new Step("Readiness: the reply consumer is positioned", "curl -s " + base + "/ready", "READY"),
+        new Step("Readiness: both consumers positioned, the results and state topics read", "curl -s " + base + "/ready", "READY"),
         new Step("Prometheus metrics", "curl -s " + base + "/metrics | grep '^courier_replies_total'", "courier_replies_total{outcome=\"matched\",source=\"response-topic\"}"));
   }
 

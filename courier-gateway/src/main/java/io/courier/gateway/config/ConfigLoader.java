@@ -89,10 +89,13 @@ public final class ConfigLoader {
     List<String> warnings = new ArrayList<>();
     // Header fields twice: forwarded, and one of them perhaps again as the record key.
     int recordRoom = maxRequestSize(kafkaNode, kafka) - 2 * http.maxHeaderBytes() - Defaults.ENVELOPE_ALLOWANCE;
-    ResultsConfig results = results(root.child(Setting.RESULTS.key()), kafka.responseTopic(), kafka.replies().forwardTopic());
+    YamlNode repliesNode = kafkaNode.child(Setting.KAFKA_REPLIES.key());
+    ResultsConfig results = results(root.child(Setting.RESULTS.key()), kafka.responseTopic(), kafka.replies().forwardTopic(),
+        repliesNode == null ? null : repliesNode.child(Setting.KAFKA_REPLIES_FORWARD_TOPIC.key()));
     CorsConfig cors = CorsConfig.read(root.child(Setting.CORS.key()), CorsConfig.OFF);
     AuthenticationConfig authentication = AuthenticationSettings.parse(root.child(Setting.AUTHENTICATION.key()), environment);
     List<RouteConfig> routes = services(root.required(Setting.SERVICES.key()), recordRoom, results, cors, authentication, warnings);
+    stateTopicsApart(root.required(Setting.SERVICES.key()), kafka, results);
     boolean clientCertificates = http.tls() != null && http.tls().clientAuth() != TlsConfig.ClientAuth.NONE;
     String apiKeyHeader = authentication.apiKeys() == null ? null : authentication.apiKeys().header();
     for (RouteConfig route : routes) {
@@ -105,11 +108,6 @@ public final class ConfigLoader {
         // Only the keys' hashes may exist anywhere; the request topic is readable by every service's reader.
         throw root.required(Setting.SERVICES.key()).error("route " + route.name() + " forwards " + apiKeyHeader
             + ", the header API keys come in: keys never go into Kafka (the service gets courier-identity instead)");
-      }
-      String gatewayTopic = route.state() == null ? null : gatewayTopic(route.state().topic(), kafka, results);
-      if (gatewayTopic != null) {
-        throw root.required(Setting.SERVICES.key()).error("route " + route.name() + " reads state topic " + route.state().topic()
-            + ", which is the gateway's " + gatewayTopic + " topic: give the service's state a topic of its own");
       }
       if (route.access().methods().contains(AuthMethod.MTLS) && !clientCertificates) {
         throw root.required(Setting.SERVICES.key()).error("route " + route.name() + " authenticates by mtls, but the listener asks"
@@ -370,18 +368,37 @@ public final class ConfigLoader {
         enabled != null && enabled.asBoolean(), share, chosen, file == null ? null : java.nio.file.Path.of(file.asString()));
   }
 
-  /** Which of the gateway's own topics {@code topic} is ("response", "forward", "results"), or {@code null}. */
-  private static String gatewayTopic(String topic, KafkaConfig kafka, ResultsConfig results) {
-    if (topic.equals(kafka.responseTopic())) {
-      return "response";
+  /**
+   * Refuses a route's state topic that is one of the gateway's own topics, at the line of that topic: the gateway
+   * reads its response topic for replies and its forward and results topics whole from places of their own.
+   */
+  private static void stateTopicsApart(YamlNode services, KafkaConfig kafka, ResultsConfig results) {
+    for (YamlNode service : services.asList()) {
+      for (YamlNode route : service.required(Setting.SERVICE_ROUTES.key()).asList()) {
+        YamlNode state = route.child(Setting.ROUTE_STATE.key());
+        YamlNode topic = state == null ? null : state.child(Setting.ROUTE_STATE_TOPIC.key());
+        String own = topic == null ? null : gatewayTopic(topic.asString(), kafka, results);
+        if (own != null) {
+          throw topic.error("is also the gateway's " + own + "; a state topic must differ from the gateway's response, forward"
+              + " and results topics");
+        }
+      }
     }
-    if (topic.equals(kafka.replies().forwardTopic())) {
-      return "forward";
-    }
-    return results.enabled() && topic.equals(results.topic()) ? "results" : null;
   }
 
-  private static ResultsConfig results(YamlNode node, String responseTopic, String forwardTopic) {
+  /** Which of the gateway's own topics {@code topic} is, with the setting that names it, or {@code null}. */
+  private static String gatewayTopic(String topic, KafkaConfig kafka, ResultsConfig results) {
+    if (topic.equals(kafka.responseTopic())) {
+      return "response topic (kafka.response-topic)";
+    }
+    if (topic.equals(kafka.replies().forwardTopic())) {
+      return "forward topic (kafka.replies.forward-topic)";
+    }
+    return results.enabled() && topic.equals(results.topic()) ? "results topic (results.topic)" : null;
+  }
+
+  /** @param forwardNode {@code kafka.replies.forward-topic} as written, or {@code null} (the default) */
+  private static ResultsConfig results(YamlNode node, String responseTopic, String forwardTopic, YamlNode forwardNode) {
     if (node != null) {
       node.rejectUnknownKeys(keysUnder("results"));
     }
@@ -402,10 +419,11 @@ public final class ConfigLoader {
       // Each instance reads both whole, from different places: the forwards from the end, the results from the
       // start of the retention window (ADR 0002, 0003).
       if (topic != null) {
-        throw topic.error("must differ from the forward topic");
+        throw topic.error("must differ from the forward topic (kafka.replies.forward-topic: " + forwardTopic + ")");
       }
-      throw new ConfigException("kafka.replies.forward-topic: " + forwardTopic + " is the results topic's default name;"
-          + " choose another forward topic, or set results.topic");
+      String message = "is the results topic's default name (<response-topic>.results); choose another forward topic,"
+          + " or set results.topic";
+      throw forwardNode != null ? forwardNode.error(message) : new ConfigException("kafka.replies.forward-topic: " + message);
     }
     String prefix = path == null ? Defaults.RESULTS_PATH : path.asString();
     if (!prefix.matches("(/[A-Za-z0-9._~-]+)+") || ManagementPaths.ALL.contains(prefix)) {

@@ -81,14 +81,14 @@ class ResultsConfigTest {
     // Each instance reads both whole from different places (the forwards from their end), so one topic cannot be both.
     assertThatThrownBy(() -> load("results: {topic: gw.replies.forwards}", ""))
         .isInstanceOf(ConfigException.class)
-        .hasMessageContaining("results.topic: must differ from the forward topic");
+        .hasMessageContaining("results.topic: must differ from the forward topic (kafka.replies.forward-topic: gw.replies.forwards)");
     assertThatThrownBy(() -> ConfigLoader.parse("""
         kafka: {bootstrap-servers: localhost:9092, response-topic: gw.replies, replies: {forward-topic: gw.replies.results}}
         services:
           - {name: orders, request-topic: orders.requests, routes: [{method: POST, path: /orders}]}
         """))
         .isInstanceOf(ConfigException.class)
-        .hasMessage("kafka.replies.forward-topic: gw.replies.results is the results topic's default name;"
+        .hasMessage("<config>:1: kafka.replies.forward-topic: is the results topic's default name (<response-topic>.results);"
             + " choose another forward topic, or set results.topic");
     // With results off, or a results topic of its own, that forward topic is fine.
     assertThat(ConfigLoader.parse("""

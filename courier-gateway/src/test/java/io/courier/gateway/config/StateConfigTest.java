@@ -106,11 +106,11 @@ class StateConfigTest {
   void aStateTopicCannotBeOneOfTheGatewaysOwnTopics() {
     // The gateway reads its response, forward and results topics for itself; a service's state needs its own.
     for (String[] own : new String[][] {
-        {"courier.responses", "response"}, {"courier.responses.forwards", "forward"}, {"courier.responses.results", "results"}}) {
-      assertThatThrownBy(() -> ConfigLoader.parse(ROUTES.replace("topic: orders.state", "topic: " + own[0])))
-          .isInstanceOf(ConfigException.class)
-          .hasMessageContaining("route orders.POST /orders/validated reads state topic " + own[0] + ", which is the gateway's "
-              + own[1] + " topic: give the service's state a topic of its own");
+        {"courier.responses", "response topic (kafka.response-topic)"},
+        {"courier.responses.forwards", "forward topic (kafka.replies.forward-topic)"},
+        {"courier.responses.results", "results topic (results.topic)"}}) {
+      failsAt(ROUTES.replace("topic: orders.state", "topic: " + own[0]), 10, "services[0].routes[0].state.topic",
+          "is also the gateway's " + own[1] + "; a state topic must differ from the gateway's response, forward and results topics");
     }
     // The results topic's name is free when results are off.
     assertThat(ConfigLoader.parse(ROUTES.replace("topic: orders.state", "topic: courier.responses.results") + "results: {enabled: false}\n")
