@@ -155,6 +155,7 @@ abstract class ConsumerLoop implements AutoCloseable {
   protected final void ready() {
     notReadyReason = null;
     crashesSinceReady = 0;
+    lastCrash = null;
     positioned.complete(null);
   }
 
@@ -206,6 +207,7 @@ abstract class ConsumerLoop implements AutoCloseable {
       } catch (SetupRefused e) {
         refusal = e.getMessage();
         notReadyReason = e.getMessage();
+        lastCrash = notReadyReason; // the thread ends: /health names why
         positioned.completeExceptionally(e);
         LOGGER.error("Gateway cannot start: {}", e.getMessage());
         break;

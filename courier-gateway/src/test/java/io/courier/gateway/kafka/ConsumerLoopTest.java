@@ -208,6 +208,31 @@ class ConsumerLoopTest {
 
     await().atMost(Duration.ofSeconds(20)).until(loop::crashLooping);
     assertThat(loop.notReadyReason()).contains("restarting after").contains("cannot even start");
+    assertThat(loop.unhealthyReason())
+        .isEqualTo("test-loop keeps crashing: test-loop restarting after: java.lang.IllegalStateException: cannot even start");
+  }
+
+  @Test
+  void aLoopWhoseSetUpIsRefusedForGoodIsUnhealthyAndSaysWhy() {
+    // given a set-up that cannot work, after a crash (a bug) on the first attempt
+    java.util.concurrent.atomic.AtomicInteger attempts = new java.util.concurrent.atomic.AtomicInteger();
+    loop =
+        new TestLoop() {
+          @Override
+          protected String setUp() {
+            if (attempts.incrementAndGet() == 1) {
+              throw new IllegalStateException("a bug");
+            }
+            throw new SetupRefused("instance 3 of 2");
+          }
+        };
+
+    loop.start();
+
+    // then the thread ends, and /health names the refusal, not the crash before it
+    await().atMost(Duration.ofSeconds(20)).until(loop::crashLooping);
+    assertThat(loop.refusal()).isEqualTo("instance 3 of 2");
+    assertThat(loop.unhealthyReason()).isEqualTo("test-loop keeps crashing: instance 3 of 2");
   }
 
   @Test
