@@ -13,6 +13,7 @@ import io.courier.gateway.exchange.Exchanges;
 import io.courier.gateway.exchange.Readiness;
 import io.courier.gateway.http.HttpListener;
 import io.courier.gateway.http.RequestPipeline;
+import io.courier.gateway.http.EventLoopTransport;
 import io.courier.gateway.http.ResponseBatches;
 import io.courier.gateway.http.VertxDeadlines;
 import io.courier.gateway.kafka.ClusterWatch;
@@ -143,7 +144,7 @@ public final class Gateway implements AutoCloseable {
           io.micrometer.core.instrument.Counter.builder("courier.results.replies.kept")
               .description("Replies nobody waited for any more (late after a 504 or a 202, or read after a restart) kept as results")
               .register(registry);
-      this.transport = config.http().nativeTransport() && epollLoads() ? Transport.EPOLL : Transport.NIO;
+      this.transport = EventLoopTransport.choose(config.http().nativeTransport());
       this.vertx =
           Vertx.builder().with(new VertxOptions().setEventLoopPoolSize(config.http().eventLoops())).withTransport(transport).build();
       built.add(() -> vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS));
@@ -267,10 +268,7 @@ public final class Gateway implements AutoCloseable {
     Gateway gateway = new Gateway(config, clock, tracing);
     config.warnings().forEach(warning -> LOGGER.warn("Configuration: {}", warning));
     if (config.http().nativeTransport() && gateway.transport != Transport.EPOLL) {
-      Throwable cause = Transport.EPOLL == null ? null : Transport.EPOLL.unavailabilityCause();
-      LOGGER.info("Netty's native transport did not load, serving over Java NIO: {}",
-          Transport.EPOLL == null ? "Netty's epoll classes are not on the class path"
-              : cause != null ? withCauses(cause) : "no epoll on " + System.getProperty("os.name") + " " + System.getProperty("os.arch"));
+      LOGGER.info("Netty's native transport did not load, serving over Java NIO: {}", EventLoopTransport.whyNotNative());
     }
     LOGGER.info(
         "Gateway started instanceId={} port={} transport={} tls={} managementPort={} routes={} responseTopic={}",
@@ -308,22 +306,6 @@ public final class Gateway implements AutoCloseable {
     return transport.name();
   }
 
-  /** A throwable and its causes on one line, outermost first: Netty's load failures hide the reason in a cause. */
-  private static String withCauses(Throwable e) {
-    StringBuilder line = new StringBuilder(e.toString());
-    for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
-      if (!line.toString().endsWith(cause.toString())) { // a wrapper's message often is its cause's toString
-        line.append(": ").append(cause);
-      }
-    }
-    return line.toString();
-  }
-
-  /** Whether Netty's epoll loads here; Vert.x leaves {@link Transport#EPOLL} null when its classes are missing. */
-  private static boolean epollLoads() {
-    return Transport.EPOLL != null && Transport.EPOLL.available();
-  }
-
   /** The port of the management endpoints: {@link #httpPort()} unless {@code management} sets one apart. */
   public int managementPort() {
     return managementPort;
@@ -357,14 +339,8 @@ public final class Gateway implements AutoCloseable {
    * {@link #refusal()}). Never completes while Kafka stays unreachable, so bound the wait.
    */
   public CompletableFuture<Void> whenReady() {
-    CompletableFuture<Void> ready = new CompletableFuture<>();
-    CompletableFuture.allOf(replies.firstReady(), wholeTopics.firstReady()).thenRun(() -> ready.complete(null));
-    replies.firstReady().whenComplete((positioned, refused) -> {
-      if (refused != null) {
-        ready.completeExceptionally(refused);
-      }
-    });
-    return ready;
+    // Only the reply consumer can refuse for good: its failure ends the wait at once.
+    return replies.firstReady().thenCompose(positioned -> wholeTopics.firstReady());
   }
 
   /**
