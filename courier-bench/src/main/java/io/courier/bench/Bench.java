@@ -61,7 +61,12 @@ public final class Bench {
   /** Streams measured in the stream scenario, after one to warm up. */
   private static final int STREAMS = 5;
   private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
-  private static final List<String> CHILD_JVM = List.of("-Xms256m", "-Xmx512m", "-XX:+UseG1GC");
+  /**
+   * In every JVM the bench starts, as the {@code courier} launcher and the container image run the gateway: no
+   * {@code hsperfdata} sampler waking every 50 ms (docs/benchmarks.md, idle CPU).
+   */
+  static final String NO_PERF_DATA = "-XX:-UsePerfData";
+  static final List<String> CHILD_JVM = List.of("-Xms256m", "-Xmx512m", "-XX:+UseG1GC", NO_PERF_DATA);
 
   private final BenchOptions options;
   private final PrintStream out;
@@ -227,7 +232,7 @@ public final class Bench {
           options.inFlight(), options.slowServiceDelay().toMillis());
       keep(EchoService.start(bootstrap, SLOW_TOPIC, options.slowServiceDelay(), options.inFlight() + 1000));
       ChildProcess gateway = keep(ChildProcess.start("courier-inflight",
-          jvm(List.of("-Xms64m", "-Xmx" + InFlightScenario.HEAP_CAP_MB + "m", "-XX:+UseG1GC")),
+          jvm(List.of("-Xms64m", "-Xmx" + InFlightScenario.HEAP_CAP_MB + "m", "-XX:+UseG1GC", NO_PERF_DATA)),
           main(GatewayMain.class, bootstrap, SLOW_TOPIC, SLOW_REPLIES, "60s",
               Integer.toString(options.inFlight() + 1000)),
           logs, START_TIMEOUT));

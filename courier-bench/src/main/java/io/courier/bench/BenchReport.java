@@ -38,7 +38,7 @@ public record BenchReport(ResultTable table, InFlightScenario.Result inFlight, I
         o.warmup().toSeconds(), o.rounds(), o.settle().toMillis(), o.measure().toMillis(), o.concurrencies(),
         o.openLoopRate(), o.generator().name().toLowerCase(Locale.ROOT)));
     if (!o.gatewayJvmOptions().isEmpty()) {
-      md.append("JVM options added to -Xms256m -Xmx512m -XX:+UseG1GC for the `courier` target's gateway: `")
+      md.append("JVM options added to ").append(String.join(" ", Bench.CHILD_JVM)).append(" for the `courier` target's gateway: `")
           .append(String.join(" ", o.gatewayJvmOptions())).append("`.\n\n");
     }
     notes.forEach(note -> md.append("Note: ").append(note).append("\n\n"));

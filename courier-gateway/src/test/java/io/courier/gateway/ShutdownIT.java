@@ -11,11 +11,16 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.nio.charset.StandardCharsets;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** A gateway that is asked to stop drains: no new work, /ready goes 503, requests in flight still answered. */
+/**
+ * A gateway that is asked to stop drains: no new work, /ready goes 503, requests in flight still answered; and
+ * an idle one stops without waiting out the fetch the broker holds for it.
+ */
 @ExtendWith(EmbeddedKafkaExtension.class)
 class ShutdownIT {
   private static final String YAML =
@@ -61,6 +66,26 @@ class ShutdownIT {
       closing.get();
       assertThat(gateway.gateway().pendingRequests()).isZero();
       held.answer(r -> List.of());
+    }
+  }
+
+  @Test
+  void anIdleGatewayStopsWithoutWaitingOutTheFetchTheBrokerHoldsForIt(EmbeddedKafka kafka) throws Exception {
+    kafka.createTopic("idle.requests", 1);
+    GatewayTester.createResponseTopic(kafka, "idle.responses", 1);
+    try (FakeService service = new FakeService(kafka.bootstrapServers(), "idle.requests").silent()) {
+      GatewayTester gateway = GatewayTester.start(kafka.bootstrapServers(), YAML.replace("drain", "idle"));
+      // given a fetch of the whole-topics consumer just parked anew: a forward for another instance (skipped)
+      // answers the one the broker held, and the next one is held for up to fetch.max.wait.ms, 5 s by default
+      service.send(new ProducerRecord<>("idle.responses.forwards", "gw-other".getBytes(StandardCharsets.UTF_8), new byte[0]));
+      Thread.sleep(300);
+
+      // when it is asked to stop with nothing in flight
+      long started = System.nanoTime();
+      gateway.gateway().close(Duration.ofSeconds(20));
+
+      // then closing that consumer does not wait behind the held fetch (to end its fetch session) for 5 s
+      assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(4));
     }
   }
 }

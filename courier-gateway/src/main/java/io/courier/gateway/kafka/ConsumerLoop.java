@@ -48,6 +48,15 @@ abstract class ConsumerLoop implements AutoCloseable {
    */
   static final Duration POLL_TIMEOUT = Duration.ofSeconds(1);
   static final int POLL_FAILURES_BEFORE_RESTART = 10;
+  /**
+   * How long a consumer's close may take. Short, because what it waits for last is the end of the consumer's fetch
+   * sessions, a request that queues behind any fetch the broker holds on that connection, for up to {@code
+   * fetch.max.wait.ms} (5 s, {@link KafkaClients#FETCH_MAX_WAIT_MS}). Kafka's consumer gives up on it when the
+   * time is up, which costs nothing (the broker evicts a session nobody uses). A group member has already sent
+   * its leave in {@link #beforeClose()}; close waits for the answer within this time too, and the group has the
+   * request either way.
+   */
+  private static final Duration CLOSE_TIMEOUT = Duration.ofMillis(100);
   static final int CRASHES_BEFORE_UNHEALTHY = 5;
 
   /** Set-up found a mistake that retrying cannot fix; the loop stops and stays not ready. */
@@ -246,7 +255,7 @@ abstract class ConsumerLoop implements AutoCloseable {
       LOGGER.warn("Consumer loop clean-up failed thread={}", thread.getName(), e);
     }
     try {
-      current.close(Duration.ofSeconds(5));
+      current.close(CLOSE_TIMEOUT);
     } catch (RuntimeException e) {
       LOGGER.warn("Closing a consumer failed thread={} error={}", thread.getName(), e.toString());
     }

@@ -26,6 +26,17 @@ public final class KafkaClients {
   private KafkaClients() {}
 
   /**
+   * Both consumers' {@code fetch.max.wait.ms} unless {@code kafka.client} or {@code kafka.consumer} set one: 5 s
+   * instead of Kafka's 500 ms. With {@code fetch.min.bytes} 1 the broker answers a held fetch as soon as any of
+   * its partitions has a record, so the wait paces only idle polling, and every idle answer wakes the consumer
+   * (docs/benchmarks.md, idle CPU). What does wait for a held fetch: a partition a rebalance adds, which the
+   * consumer fetches only once the held fetch is answered ({@link FetchCoverage}: requests name it only then),
+   * and the consumer's own requests on that connection: positions to reset and, at close, the end of its fetch
+   * sessions (which close does not wait for: {@code ConsumerLoop.CLOSE_TIMEOUT}).
+   */
+  static final int FETCH_MAX_WAIT_MS = 5_000;
+
+  /**
    * The one shared producer: durable ({@code acks=all}, idempotent) and tuned for latency ({@code
    * linger.ms=0}; kafka-clients 4.x defaults to 5 ms, which would add 5 ms to every request at low load).
    */
@@ -45,17 +56,17 @@ public final class KafkaClients {
     return settings;
   }
 
+  /** The client id of an instance's reply consumer, as other members of the reply group see it. */
+  public static String replyClientId(String instanceId) {
+    return "courier-" + instanceId + "-replies";
+  }
+
   /**
    * The reply consumer. Group ownership: a member of {@code kafka.replies.group-id} with the cooperative-sticky
    * assignor (a join or leave moves only what it must) and a 10 s session timeout (a crashed instance's
    * partitions move within 10 s); positions are committed by the gateway, never automatically. Static
    * ownership: no group.
    */
-  /** The client id of an instance's reply consumer, as other members of the reply group see it. */
-  public static String replyClientId(String instanceId) {
-    return "courier-" + instanceId + "-replies";
-  }
-
   public static Map<String, Object> replyConsumer(KafkaConfig kafka, String instanceId) {
     Map<String, Object> settings = consumer(kafka, instanceId, "replies");
     if (!usesConsumerGroupProtocol(kafka)) {
@@ -134,9 +145,21 @@ public final class KafkaClients {
   private static Map<String, Object> consumer(KafkaConfig kafka, String instanceId, String role) {
     Map<String, Object> settings = common(kafka);
     settings.put(ConsumerConfig.CLIENT_ID_CONFIG, "courier-" + instanceId + "-" + role);
-    // fetch.max.wait.ms stays at Kafka's 500 ms: with fetch.min.bytes 1 the broker answers as soon as a
-    // reply arrives, so the wait only bounds idle polling, and a shorter one just burns CPU when idle.
+    settings.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, FETCH_MAX_WAIT_MS);
     return settings;
+  }
+
+  /**
+   * A consumer's {@code fetch.max.wait.ms} in {@code settings} as made here; Kafka's default (500) when absent or
+   * not a number (Kafka refuses the consumer then, with its own message).
+   */
+  static long fetchMaxWaitMillis(Map<String, Object> settings) {
+    Object value = settings.get(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG);
+    try {
+      return value == null ? ConsumerConfig.DEFAULT_FETCH_MAX_WAIT_MS : Long.parseLong(value.toString().trim());
+    } catch (NumberFormatException e) {
+      return ConsumerConfig.DEFAULT_FETCH_MAX_WAIT_MS;
+    }
   }
 
   private static Map<String, Object> enforceConsumer(Map<String, Object> settings) {

@@ -42,13 +42,20 @@ final class ReplyConsumer extends ConsumerLoop {
   private final Set<Integer> owned = new TreeSet<>();
   /** Assigned by the group but not positioned yet: requests do not name them until they are. */
   private final Set<TopicPartition> unpositioned = new java.util.HashSet<>();
+  /** Which positioned partitions the consumer's fetches do not cover yet: requests do not name them until they do. */
+  private final FetchCoverage coverage;
   /** Whether the group has given this member its first assignment (possibly empty). */
   private boolean assignmentKnown;
   /** Since when (nanoTime) this member has owned nothing, or -1; mid-rebalance an empty set is normal. */
   private long ownedNothingSince = -1;
 
+  /**
+   * @param fetchMaxWaitMillis the consumer's {@code fetch.max.wait.ms}: how long a partition a rebalance adds may
+   *     go unfetched ({@link FetchCoverage})
+   */
   ReplyConsumer(
       Supplier<org.apache.kafka.clients.consumer.Consumer<byte[], byte[]>> consumer,
+      long fetchMaxWaitMillis,
       String topic,
       ReplyOwnership ownership,
       TopicCheck topicCheck,
@@ -57,6 +64,7 @@ final class ReplyConsumer extends ConsumerLoop {
       Consumer<ConsumerRecord<byte[], byte[]>> handler,
       RecordBatchListener batches) {
     super("courier-reply-consumer", consumer, handler, batches);
+    this.coverage = new FetchCoverage(fetchMaxWaitMillis, System::nanoTime);
     this.topic = topic;
     this.ownership = ownership;
     this.topicCheck = topicCheck;
@@ -110,7 +118,9 @@ final class ReplyConsumer extends ConsumerLoop {
 
   @Override
   protected void afterPoll(ConsumerRecords<byte[], byte[]> records) {
+    coverage.fetching(!owned.isEmpty());
     positionAssigned();
+    ownCovered();
     if (ownership.mode() == ReplyOwnership.Mode.GROUP && !records.isEmpty()) {
       consumer.commitAsync();
     }
@@ -125,7 +135,8 @@ final class ReplyConsumer extends ConsumerLoop {
   /**
    * Resolves the positions of newly assigned partitions, off the rebalance callback (which must neither
    * block nor throw), and only then lets requests name them: a reply must never land before the position it
-   * is read from. A partition Kafka cannot position yet is tried again after the next poll.
+   * is read from, nor wait for a fetch that does not include it ({@link FetchCoverage}: such a partition is
+   * named once the fetches cover it). A partition Kafka cannot position yet is tried again after the next poll.
    */
   private void positionAssigned() {
     if (unpositioned.isEmpty()) {
@@ -141,12 +152,28 @@ final class ReplyConsumer extends ConsumerLoop {
         }
         return; // the partitions already owned go on serving; this one is tried after the next poll
       }
-      owned.add(partition.partition());
+      if (coverage.positioned(partition.partition())) {
+        owned.add(partition.partition());
+      }
       it.remove();
     }
     partitions.own(owned);
     LOGGER.info("Reply partitions positioned responseTopic={} owned={}", topic, owned);
+    if (!coverage.settling().isEmpty()) {
+      LOGGER.info(
+          "Reply partitions settling responseTopic={} settling={}: named in requests once a fetch includes them",
+          topic, coverage.settling());
+    }
     ready();
+  }
+
+  private void ownCovered() {
+    List<Integer> covered = coverage.settled();
+    if (!covered.isEmpty()) {
+      owned.addAll(covered);
+      partitions.own(owned);
+      LOGGER.info("Reply partitions positioned responseTopic={} owned={}", topic, owned);
+    }
   }
 
   @Override
@@ -158,12 +185,23 @@ final class ReplyConsumer extends ConsumerLoop {
 
   @Override
   protected void beforeClose() {
-    if (ownership.mode() == ReplyOwnership.Mode.GROUP && !owned.isEmpty()) {
-      commitQuietly();
+    if (ownership.mode() == ReplyOwnership.Mode.GROUP) {
+      if (!owned.isEmpty()) {
+        commitQuietly();
+      }
+      // Leave the group now: Kafka sends the request at once (the revoke it runs commits again), and close,
+      // which gives the fetch sessions no time behind a held fetch, only waits briefly for the answer.
+      try {
+        consumer.unsubscribe();
+      } catch (KafkaException e) {
+        // Then close leaves, or the group's session timeout moves the partitions (10 s).
+        LOGGER.warn("Leaving the reply group failed responseTopic={} reason={}", topic, e.toString());
+      }
     }
     // The next consumer (after a crash) or instance gets its own assignment; nothing is owned until then.
     owned.clear();
     unpositioned.clear();
+    coverage.reset();
     assignmentKnown = false;
     partitions.own(owned);
   }
@@ -194,7 +232,9 @@ final class ReplyConsumer extends ConsumerLoop {
       if (revoked.isEmpty()) {
         return;
       }
+      coverage.fetching(!owned.isEmpty());
       revoked.forEach(partition -> owned.remove(partition.partition()));
+      coverage.forget(numbers(revoked));
       unpositioned.removeAll(revoked);
       partitions.own(owned);
       try {
@@ -207,7 +247,9 @@ final class ReplyConsumer extends ConsumerLoop {
 
     @Override
     public void onPartitionsLost(Collection<TopicPartition> lost) {
+      coverage.fetching(!owned.isEmpty());
       lost.forEach(partition -> owned.remove(partition.partition()));
+      coverage.forget(numbers(lost));
       unpositioned.removeAll(lost);
       partitions.own(owned);
       LOGGER.warn("Reply partitions lost responseTopic={} lost={} owned={}", topic, numbers(lost), owned);

@@ -43,6 +43,7 @@ public final class ReplyRouting implements AutoCloseable {
     this.replies =
         new ReplyConsumer(
             () -> KafkaClients.create("reply consumer", KafkaClients.replyConsumer(kafka, instanceId), KafkaConsumer<byte[], byte[]>::new),
+            KafkaClients.fetchMaxWaitMillis(KafkaClients.replyConsumer(kafka, instanceId)),
             kafka.responseTopic(),
             kafka.replies(),
             new TopicCheck(admin, topics),
