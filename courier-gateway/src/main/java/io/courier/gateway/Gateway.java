@@ -125,7 +125,7 @@ public final class Gateway implements AutoCloseable {
       this.replies =
           built(built, new ReplyRouting(
               config.kafka(), config.instanceId(), config.requestTopics(), admin, pending, publisher, metrics,
-              new ResponseBatches(), clusterWatch::instanceIdInUse,
+              new ResponseBatches(), clusterWatch,
               view == null ? List.of() : List.of(resultsConfig.topic()),
               view == null ? ReplyDispatcher.UnclaimedReplies.NONE : this::keepUnclaimedReply));
       this.resultsTopic = view == null ? null : new ResultsTopic(admin, resultsConfig, view, clock);

@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The Kafka floor: a bare request→reply round trip with kafka-clients and no HTTP. The producer and consumer
  * are set up as the gateway's are (idempotent, {@code acks=all}, {@code linger.ms=0}; a reply consumer assigned
- * to its partition with {@code fetch.max.wait.ms=5000}, as the gateway's), and requests carry Courier's headers so the same echo
+ * to its partition with {@code fetch.max.wait.ms=100}), and requests carry Courier's headers so the same echo
  * responder answers. One thread, {@code bench-floor-replies}, polls replies and runs completions.
  *
  * <p>{@link #clientCpuSeconds()} is the CPU its client threads have used: the reply thread and the producer's
@@ -69,7 +69,8 @@ public final class KafkaRoundTrip implements RoundTrip {
     this.producer = new KafkaProducer<>(p);
     Properties c = new Properties();
     c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    c.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 5_000); // as the gateway's consumers: paces idle polling only
+    // Paces idle polling only; short, so that close does not wait behind a held fetch.
+    c.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100);
     c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
     c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);

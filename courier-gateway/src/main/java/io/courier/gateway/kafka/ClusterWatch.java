@@ -11,6 +11,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
@@ -39,12 +40,18 @@ import org.slf4j.LoggerFactory;
  *       failed check).
  *   <li><b>Is this instance's id unique?</b> Whether another member of the reply group uses this instance's
  *       client id ({@code courier-<instance-id>-replies}): two instances with one {@code instance-id} take
- *       each other's replies for unknown ones. Such an instance is not ready until the other one leaves.
+ *       each other's replies for unknown ones. Such an instance is not ready until the other one leaves. The
+ *       reply group is described only when it may have changed: at the first check, after each rebalance the
+ *       reply consumer takes part in ({@link #replyGroupChanged()}), every check while a duplicate is known,
+ *       and every {@value #REPLY_GROUP_REFRESH_SECONDS} s otherwise. Every member takes part in every
+ *       rebalance, and a member joins or leaves only through one, so nothing is missed, and an idle gateway
+ *       does not ask for it every 2 s (docs/benchmarks.md, idle CPU).
  * </ul>
  */
 public final class ClusterWatch implements AutoCloseable {
   private static final Logger LOGGER = LoggerFactory.getLogger(ClusterWatch.class);
   static final int INTERVAL_SECONDS = 2;
+  static final int REPLY_GROUP_REFRESH_SECONDS = 30;
   private static final int CALL_TIMEOUT_MS = 5_000;
 
   private final Admin admin;
@@ -65,6 +72,10 @@ public final class ClusterWatch implements AutoCloseable {
   /** Whether a check has ended yet, for {@link #state()}. */
   private volatile boolean checked;
   private volatile List<Member> replyGroupMembers = List.of();
+  /** Set by a rebalance of the reply group (any thread); the first check describes the group anyway. */
+  private final AtomicBoolean replyGroupChanged = new AtomicBoolean(true);
+  /** nanoTime of the last description of the reply group that got an answer; the watch thread's. */
+  private long replyGroupDescribed;
 
   /**
    * What the last checks found, for the status page.
@@ -129,13 +140,38 @@ public final class ClusterWatch implements AutoCloseable {
     try {
       checkGroups();
     } catch (RuntimeException e) {
+      replyGroupChanged.set(true); // it may not have been described: at the next check, then
       errors.warn("groups-" + e.getClass().getName(), e, "Describing consumer groups failed: {}", e.toString());
     }
   }
 
+  /**
+   * The reply group rebalanced: a member joined or left, or partitions moved. The next check describes it. Any
+   * thread; the reply consumer calls it from its rebalance callbacks.
+   */
+  public void replyGroupChanged() {
+    replyGroupChanged.set(true);
+  }
+
+  /** Whether this check describes the reply group (see the class comment); the watch thread's. */
+  boolean describeReplyGroupNow() {
+    if (replyGroup == null) {
+      return false;
+    }
+    boolean changed = replyGroupChanged.getAndSet(false);
+    boolean due = nanoTime.getAsLong() - replyGroupDescribed >= TimeUnit.SECONDS.toNanos(REPLY_GROUP_REFRESH_SECONDS);
+    return changed || duplicateId != null || due;
+  }
+
+  /** A description of the reply group got an answer now; the watch thread's. */
+  void replyGroupAnswered() {
+    replyGroupDescribed = nanoTime.getAsLong();
+  }
+
   private void checkGroups() {
     Set<String> groups = new HashSet<>(responderGroups);
-    if (replyGroup != null) {
+    boolean describeReplyGroup = describeReplyGroupNow();
+    if (describeReplyGroup) {
       groups.add(replyGroup);
     }
     if (groups.isEmpty()) {
@@ -159,9 +195,12 @@ public final class ClusterWatch implements AutoCloseable {
       }
     }
     emptyGroups = Set.copyOf(empty);
-    if (replyGroup != null) {
+    if (describeReplyGroup) {
       Collection<MemberDescription> members = members(described.get(replyGroup));
-      if (members != null) {
+      if (members == null) {
+        replyGroupChanged.set(true); // no answer: ask again at the next check
+      } else {
+        replyGroupAnswered();
         replyGroupMembers = members.stream().map(this::member).toList();
         duplicateId = duplicate(members);
         if (duplicateId != null) {

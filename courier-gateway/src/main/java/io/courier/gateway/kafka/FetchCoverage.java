@@ -77,6 +77,11 @@ final class FetchCoverage {
     return covered;
   }
 
+  /** Whether any partition is settling. */
+  boolean isSettling() {
+    return !settling.isEmpty();
+  }
+
   /** The partitions still settling, in the order they were positioned. */
   Collection<Integer> settling() {
     return List.copyOf(settling.keySet());

@@ -30,20 +30,27 @@ import org.slf4j.LoggerFactory;
 final class ReplyConsumer extends ConsumerLoop {
   private static final Logger LOGGER = LoggerFactory.getLogger(ReplyConsumer.class);
   private static final Duration METADATA_TIMEOUT = Duration.ofSeconds(5);
-  /** Short: positioning runs on the loop between polls and is retried after the next one. */
-  private static final Duration POSITION_TIMEOUT = Duration.ofMillis(500);
+  /**
+   * Short: positioning runs on the loop between polls and is retried after the next one. Only until the first
+   * assignment is positioned; after that it does not wait at all, since a position Kafka cannot tell at once may
+   * wait behind a fetch the broker holds (up to {@code fetch.max.wait.ms}), and the loop serves every reply.
+   */
+  private static final Duration FIRST_POSITION_TIMEOUT = Duration.ofMillis(500);
   private static final Duration NOTHING_OWNED_WARNING = Duration.ofSeconds(10);
 
   private final String topic;
   private final ReplyOwnership ownership;
   private final TopicCheck topicCheck;
-  private final Supplier<String> instanceIdInUse;
+  /** Asked whether this instance's id is in use before joining; told of each rebalance. */
+  private final ClusterWatch groupWatch;
   private final ReplyPartitions partitions;
   private final Set<Integer> owned = new TreeSet<>();
   /** Assigned by the group but not positioned yet: requests do not name them until they are. */
   private final Set<TopicPartition> unpositioned = new java.util.HashSet<>();
   /** Which positioned partitions the consumer's fetches do not cover yet: requests do not name them until they do. */
   private final FetchCoverage coverage;
+  /** Whether anything was assigned at the end of the last {@link #afterPoll}, so fetched by the poll since. */
+  private boolean assignedAtLastPoll;
   /** Whether the group has given this member its first assignment (possibly empty). */
   private boolean assignmentKnown;
   /** Since when (nanoTime) this member has owned nothing, or -1; mid-rebalance an empty set is normal. */
@@ -59,7 +66,7 @@ final class ReplyConsumer extends ConsumerLoop {
       String topic,
       ReplyOwnership ownership,
       TopicCheck topicCheck,
-      Supplier<String> instanceIdInUse,
+      ClusterWatch groupWatch,
       ReplyPartitions partitions,
       Consumer<ConsumerRecord<byte[], byte[]>> handler,
       RecordBatchListener batches) {
@@ -68,7 +75,7 @@ final class ReplyConsumer extends ConsumerLoop {
     this.topic = topic;
     this.ownership = ownership;
     this.topicCheck = topicCheck;
-    this.instanceIdInUse = instanceIdInUse;
+    this.groupWatch = groupWatch;
     this.partitions = partitions;
   }
 
@@ -86,7 +93,7 @@ final class ReplyConsumer extends ConsumerLoop {
     if (ownership.mode() == ReplyOwnership.Mode.STATIC) {
       assignStatic(infos.size());
     } else {
-      String inUse = instanceIdInUse.get();
+      String inUse = groupWatch.instanceIdInUse();
       if (inUse != null) {
         return inUse; // joining now would split this id's replies between two members
       }
@@ -111,16 +118,18 @@ final class ReplyConsumer extends ConsumerLoop {
     consumer.assign(assigned);
     consumer.seekToEnd(assigned);
     assigned.forEach(partition -> consumer.position(partition, METADATA_TIMEOUT));
-    partitions.own(mine);
+    partitions.own(mine, List.of());
     ready();
     LOGGER.info("Reply partitions assigned statically responseTopic={} partitions={}", topic, mine);
   }
 
   @Override
   protected void afterPoll(ConsumerRecords<byte[], byte[]> records) {
-    coverage.fetching(!owned.isEmpty());
+    // Whatever was assigned when the last poll began may have been fetched by it, positioned by us or not.
+    coverage.fetching(assignedAtLastPoll || !owned.isEmpty());
     positionAssigned();
     ownCovered();
+    assignedAtLastPoll = !owned.isEmpty() || !unpositioned.isEmpty() || coverage.isSettling();
     if (ownership.mode() == ReplyOwnership.Mode.GROUP && !records.isEmpty()) {
       consumer.commitAsync();
     }
@@ -145,7 +154,7 @@ final class ReplyConsumer extends ConsumerLoop {
     for (java.util.Iterator<TopicPartition> it = unpositioned.iterator(); it.hasNext(); ) {
       TopicPartition partition = it.next();
       try {
-        consumer.position(partition, POSITION_TIMEOUT);
+        consumer.position(partition, positioned().isDone() ? Duration.ZERO : FIRST_POSITION_TIMEOUT);
       } catch (KafkaException e) {
         if (!positioned().isDone()) {
           notReady("positioning " + partition + ": " + e.getMessage());
@@ -157,9 +166,9 @@ final class ReplyConsumer extends ConsumerLoop {
       }
       it.remove();
     }
-    partitions.own(owned);
+    publish();
     LOGGER.info("Reply partitions positioned responseTopic={} owned={}", topic, owned);
-    if (!coverage.settling().isEmpty()) {
+    if (coverage.isSettling()) {
       LOGGER.info(
           "Reply partitions settling responseTopic={} settling={}: named in requests once a fetch includes them",
           topic, coverage.settling());
@@ -167,11 +176,18 @@ final class ReplyConsumer extends ConsumerLoop {
     ready();
   }
 
+  /** Tells requests the partitions they may name, and those of this instance they must not (not yet named). */
+  private void publish() {
+    Set<Integer> notYet = new TreeSet<>(coverage.settling());
+    unpositioned.forEach(partition -> notYet.add(partition.partition()));
+    partitions.own(owned, notYet);
+  }
+
   private void ownCovered() {
     List<Integer> covered = coverage.settled();
     if (!covered.isEmpty()) {
       owned.addAll(covered);
-      partitions.own(owned);
+      publish();
       LOGGER.info("Reply partitions positioned responseTopic={} owned={}", topic, owned);
     }
   }
@@ -202,8 +218,9 @@ final class ReplyConsumer extends ConsumerLoop {
     owned.clear();
     unpositioned.clear();
     coverage.reset();
+    assignedAtLastPoll = false;
     assignmentKnown = false;
-    partitions.own(owned);
+    publish();
   }
 
   private void commitQuietly() {
@@ -236,7 +253,7 @@ final class ReplyConsumer extends ConsumerLoop {
       revoked.forEach(partition -> owned.remove(partition.partition()));
       coverage.forget(numbers(revoked));
       unpositioned.removeAll(revoked);
-      partitions.own(owned);
+      publish();
       try {
         commitQuietly();
       } catch (RuntimeException e) {
@@ -247,16 +264,18 @@ final class ReplyConsumer extends ConsumerLoop {
 
     @Override
     public void onPartitionsLost(Collection<TopicPartition> lost) {
+      groupWatch.replyGroupChanged();
       coverage.fetching(!owned.isEmpty());
       lost.forEach(partition -> owned.remove(partition.partition()));
       coverage.forget(numbers(lost));
       unpositioned.removeAll(lost);
-      partitions.own(owned);
+      publish();
       LOGGER.warn("Reply partitions lost responseTopic={} lost={} owned={}", topic, numbers(lost), owned);
     }
 
     @Override
     public void onPartitionsAssigned(Collection<TopicPartition> assigned) {
+      groupWatch.replyGroupChanged(); // each rebalance ends here, whoever joined or left
       assignmentKnown = true;
       unpositioned.addAll(assigned);
       if (owned.isEmpty() && assigned.isEmpty()) {
@@ -267,11 +286,9 @@ final class ReplyConsumer extends ConsumerLoop {
       if (!assigned.isEmpty() || notReadyReason() != null) {
         LOGGER.info("Reply partitions assigned responseTopic={} assigned={} owned={}", topic, numbers(assigned), owned);
       }
-      if (assigned.isEmpty()) {
-        partitions.own(owned);
-        if (unpositioned.isEmpty()) {
-          ready();
-        }
+      publish(); // what was assigned is not named yet, nor the fallback of requests while nothing is
+      if (assigned.isEmpty() && unpositioned.isEmpty()) {
+        ready();
       }
     }
   }

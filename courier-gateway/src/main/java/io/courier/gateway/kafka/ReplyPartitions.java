@@ -8,7 +8,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The response-topic partitions this instance reads right now, and the one each new request names as its
  * reply partition: the owned ones in turn. With none owned (more instances than partitions, or between
  * rebalances) a request names a fixed partition picked from the instance id, and its reply comes back
- * through the forward topic.
+ * through the forward topic; never one of this instance's partitions that it does not read at once yet.
  *
  * <p>Thread-safe: updated by the reply consumer thread, read by every event loop.
  */
@@ -16,6 +16,7 @@ public final class ReplyPartitions {
   private final String instanceId;
   private final AtomicInteger next = new AtomicInteger();
   private volatile int[] owned = new int[0];
+  private volatile int[] notYet = new int[0];
   private volatile int topicPartitions;
 
   public ReplyPartitions(String instanceId) {
@@ -27,7 +28,13 @@ public final class ReplyPartitions {
     this.topicPartitions = count;
   }
 
-  void own(Collection<Integer> partitions) {
+  /**
+   * @param partitions the partitions requests may name
+   * @param notYet this instance's other partitions, assigned but not yet read at once (positioning, or settling:
+   *     {@link FetchCoverage}); requests name none of them, not even while nothing is owned
+   */
+  void own(Collection<Integer> partitions, Collection<Integer> notYet) {
+    this.notYet = notYet.stream().mapToInt(Integer::intValue).sorted().toArray();
     this.owned = partitions.stream().mapToInt(Integer::intValue).sorted().toArray();
   }
 
@@ -43,7 +50,17 @@ public final class ReplyPartitions {
       return current[Math.floorMod(next.getAndIncrement(), current.length)];
     }
     int count = topicPartitions;
-    return count == 0 ? -1 : Math.floorMod(instanceId.hashCode(), count);
+    if (count == 0) {
+      return -1;
+    }
+    // A partition of another instance, which forwards the reply; not one of this instance's own that its
+    // consumer does not read at once yet (the next one up instead, unless all are).
+    int[] avoid = notYet;
+    int partition = Math.floorMod(instanceId.hashCode(), count);
+    for (int tried = 0; tried < count && Arrays.binarySearch(avoid, partition) >= 0; tried++) {
+      partition = (partition + 1) % count;
+    }
+    return partition;
   }
 
   @Override

@@ -31,7 +31,7 @@ public final class ReplyRouting implements AutoCloseable {
       RequestPublisher publisher,
       ReplyEvents events,
       RecordBatchListener batches,
-      java.util.function.Supplier<String> instanceIdInUse,
+      ClusterWatch groupWatch,
       Collection<String> otherTopics,
       ReplyDispatcher.UnclaimedReplies unclaimed) {
     Set<String> topics = new LinkedHashSet<>(requestTopics);
@@ -47,7 +47,7 @@ public final class ReplyRouting implements AutoCloseable {
             kafka.responseTopic(),
             kafka.replies(),
             new TopicCheck(admin, topics),
-            instanceIdInUse,
+            groupWatch,
             partitions,
             ReplyDispatcher.forResponses(pending, events, forwarder, unclaimed),
             batches);

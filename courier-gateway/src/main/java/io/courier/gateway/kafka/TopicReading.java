@@ -7,6 +7,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TimeoutException;
 
 /**
  * One part of the gateway's reading of whole topics (the forward topic, ADR 0002; the results topic, ADR 0003;
@@ -68,11 +69,21 @@ abstract class TopicReading {
     notReadyReason = "reading the " + topicsNamed();
   }
 
-  /** After each poll: tells the positions reached and whether reading has caught up. Loop thread. */
+  /**
+   * After each poll: tells the positions reached and whether reading has caught up. A partition whose position
+   * Kafka cannot tell within {@code timeout} (its leader moved, and the check of the position waits behind the
+   * fetch the new leader holds) keeps its last one until the next call. Loop thread.
+   */
   final void afterPoll(org.apache.kafka.clients.consumer.Consumer<byte[], byte[]> consumer, Duration timeout) {
     boolean caughtUpWithStart = true;
     for (TopicPartition partition : partitions) {
-      long position = consumer.position(partition, timeout);
+      long position;
+      try {
+        position = consumer.position(partition, timeout);
+      } catch (TimeoutException e) {
+        caughtUpWithStart = false;
+        continue;
+      }
       positionAt(partition, position);
       caughtUpWithStart &= position >= startEnds.getOrDefault(partition, 0L);
     }

@@ -96,15 +96,23 @@ final class WholeTopicConsumer extends ConsumerLoop {
     partitions.forEach((reading, its) -> reading.started(its, ends));
     allCaughtUp = false;
     polling(); // before the readings may say they have caught up: whoever waits for that finds the loop polling
-    afterPoll(ConsumerRecords.empty());
+    readPositions(METADATA_TIMEOUT); // a fresh consumer: no fetch is held yet, positions come at once
     return null;
   }
 
+  /**
+   * Without waiting: a position Kafka cannot tell at once is one it must check with a partition's new leader,
+   * behind the fetch that leader holds for up to {@code fetch.max.wait.ms}; the next poll's call tells it.
+   */
   @Override
   protected void afterPoll(ConsumerRecords<byte[], byte[]> records) {
+    readPositions(Duration.ZERO);
+  }
+
+  private void readPositions(Duration timeout) {
     boolean caughtUp = true;
     for (TopicReading reading : readings) {
-      reading.afterPoll(consumer, METADATA_TIMEOUT);
+      reading.afterPoll(consumer, timeout);
       caughtUp &= reading.notReadyReason() == null;
     }
     if (caughtUp && !allCaughtUp) {

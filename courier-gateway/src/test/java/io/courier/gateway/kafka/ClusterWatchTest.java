@@ -81,4 +81,32 @@ class ClusterWatchTest {
 
     assertThat(watching.notReadyReason()).contains("admin client closed");
   }
+
+  @Test
+  void theReplyGroupIsDescribedFirstThenAfterEachRebalanceAndEveryThirtySeconds() {
+    ClusterWatch watching = new ClusterWatch(null, Duration.ofSeconds(10), List.of(), "courier-gw", "courier-gw-replies", now::get);
+
+    assertThat(watching.describeReplyGroupNow()).as("the first check").isTrue();
+    watching.replyGroupAnswered();
+    advance(Duration.ofSeconds(2));
+    assertThat(watching.describeReplyGroupNow()).as("nothing changed since").isFalse();
+
+    watching.replyGroupChanged();
+    assertThat(watching.describeReplyGroupNow()).as("after a rebalance").isTrue();
+    watching.replyGroupAnswered();
+    assertThat(watching.describeReplyGroupNow()).as("once").isFalse();
+
+    advance(Duration.ofSeconds(29));
+    assertThat(watching.describeReplyGroupNow()).isFalse();
+    advance(Duration.ofSeconds(1));
+    assertThat(watching.describeReplyGroupNow()).as("30 s after the last answer, whatever happened").isTrue();
+  }
+
+  @Test
+  void withoutAReplyGroupNoneIsDescribed() {
+    watch.replyGroupChanged();
+
+    assertThat(watch.describeReplyGroupNow()).isFalse();
+  }
 }
+

@@ -12,7 +12,7 @@ class ReplyPartitionsTest {
   void requestsNameTheOwnedPartitionsInTurn() {
     ReplyPartitions partitions = new ReplyPartitions("gw-1");
     partitions.topicPartitions(8);
-    partitions.own(List.of(5, 1, 3));
+    partitions.own(List.of(5, 1, 3), List.of());
 
     List<Integer> named = new ArrayList<>();
     for (int i = 0; i < 6; i++) {
@@ -42,10 +42,23 @@ class ReplyPartitionsTest {
   void ownershipChangesAreSeenByTheNextRequest() {
     ReplyPartitions partitions = new ReplyPartitions("gw-1");
     partitions.topicPartitions(4);
-    partitions.own(List.of(0, 1));
-    partitions.own(List.of(2));
+    partitions.own(List.of(0, 1), List.of());
+    partitions.own(List.of(2), List.of());
 
     assertThat(partitions.next()).isEqualTo(2);
     assertThat(partitions.owned()).containsExactly(2);
+  }
+
+  @Test
+  void withNothingOwnedARequestNeverNamesAPartitionOfThisInstanceNotReadAtOnceYet() {
+    ReplyPartitions partitions = new ReplyPartitions("gw-1");
+    partitions.topicPartitions(4);
+    int fixed = partitions.next();
+
+    partitions.own(List.of(), List.of(fixed, (fixed + 1) % 4));
+
+    assertThat(partitions.next()).isEqualTo((fixed + 2) % 4);
+    partitions.own(List.of(), List.of(0, 1, 2, 3));
+    assertThat(partitions.next()).as("all of them: the fixed one still").isEqualTo(fixed);
   }
 }
