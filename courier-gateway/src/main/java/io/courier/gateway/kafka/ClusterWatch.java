@@ -41,11 +41,11 @@ import org.slf4j.LoggerFactory;
  *   <li><b>Is this instance's id unique?</b> Whether another member of the reply group uses this instance's
  *       client id ({@code courier-<instance-id>-replies}): two instances with one {@code instance-id} take
  *       each other's replies for unknown ones. Such an instance is not ready until the other one leaves. The
- *       reply group is described only when it may have changed: at the first check, after each rebalance the
- *       reply consumer takes part in ({@link #replyGroupChanged()}), every check while a duplicate is known,
- *       and every {@value #REPLY_GROUP_REFRESH_SECONDS} s otherwise. Every member takes part in every
- *       rebalance, and a member joins or leaves only through one, so nothing is missed, and an idle gateway
- *       does not ask for it every 2 s (docs/benchmarks.md, idle CPU).
+ *       reply group is described only when it may have changed: at the first check, after each change of the
+ *       group the reply consumer reports ({@link #replyGroupChanged()}: its generation, or its member epoch
+ *       under KIP-848, moved), every check while a duplicate is known, and every {@value
+ *       #REPLY_GROUP_REFRESH_SECONDS} s otherwise. A member joins or leaves only by moving those, so an idle
+ *       gateway need not ask every 2 s (docs/benchmarks.md, idle CPU).
  * </ul>
  */
 public final class ClusterWatch implements AutoCloseable {
@@ -146,8 +146,8 @@ public final class ClusterWatch implements AutoCloseable {
   }
 
   /**
-   * The reply group rebalanced: a member joined or left, or partitions moved. The next check describes it. Any
-   * thread; the reply consumer calls it from its rebalance callbacks.
+   * The reply group changed: a member joined or left, or partitions moved. The next check describes it. Any
+   * thread; the reply consumer calls it after a poll that saw the group's generation (or its member epoch) move.
    */
   public void replyGroupChanged() {
     replyGroupChanged.set(true);

@@ -31,9 +31,10 @@ final class ReplyConsumer extends ConsumerLoop {
   private static final Logger LOGGER = LoggerFactory.getLogger(ReplyConsumer.class);
   private static final Duration METADATA_TIMEOUT = Duration.ofSeconds(5);
   /**
-   * Short: positioning runs on the loop between polls and is retried after the next one. Only until the first
-   * assignment is positioned; after that it does not wait at all, since a position Kafka cannot tell at once may
-   * wait behind a fetch the broker holds (up to {@code fetch.max.wait.ms}), and the loop serves every reply.
+   * Short: positioning runs on the loop between polls and is retried after the next one. Only until the
+   * consumer's first assignment is positioned; after that it does not wait at all, since a position Kafka cannot
+   * tell at once may wait behind a fetch the broker holds (up to {@code fetch.max.wait.ms}), and the loop serves
+   * every reply.
    */
   private static final Duration FIRST_POSITION_TIMEOUT = Duration.ofMillis(500);
   private static final Duration NOTHING_OWNED_WARNING = Duration.ofSeconds(10);
@@ -51,6 +52,10 @@ final class ReplyConsumer extends ConsumerLoop {
   private final FetchCoverage coverage;
   /** Whether anything was assigned at the end of the last {@link #afterPoll}, so fetched by the poll since. */
   private boolean assignedAtLastPoll;
+  /** Whether this consumer's first assignment has been positioned (per consumer: reset when it is replaced). */
+  private boolean firstPositioned;
+  /** The group's generation (classic) or this member's epoch (KIP-848) at the last poll, or -2 before any. */
+  private int lastGeneration = -2;
   /** Whether the group has given this member its first assignment (possibly empty). */
   private boolean assignmentKnown;
   /** Since when (nanoTime) this member has owned nothing, or -1; mid-rebalance an empty set is normal. */
@@ -130,8 +135,11 @@ final class ReplyConsumer extends ConsumerLoop {
     positionAssigned();
     ownCovered();
     assignedAtLastPoll = !owned.isEmpty() || !unpositioned.isEmpty() || coverage.isSettling();
-    if (ownership.mode() == ReplyOwnership.Mode.GROUP && !records.isEmpty()) {
-      consumer.commitAsync();
+    if (ownership.mode() == ReplyOwnership.Mode.GROUP) {
+      if (!records.isEmpty()) {
+        consumer.commitAsync();
+      }
+      reportGroupChanges();
     }
     if (ownedNothingSince >= 0 && System.nanoTime() - ownedNothingSince > NOTHING_OWNED_WARNING.toNanos()) {
       LOGGER.warn(
@@ -151,20 +159,25 @@ final class ReplyConsumer extends ConsumerLoop {
     if (unpositioned.isEmpty()) {
       return;
     }
+    boolean anyPositioned = false;
     for (java.util.Iterator<TopicPartition> it = unpositioned.iterator(); it.hasNext(); ) {
       TopicPartition partition = it.next();
       try {
-        consumer.position(partition, positioned().isDone() ? Duration.ZERO : FIRST_POSITION_TIMEOUT);
+        consumer.position(partition, firstPositioned ? Duration.ZERO : FIRST_POSITION_TIMEOUT);
       } catch (KafkaException e) {
         if (!positioned().isDone()) {
           notReady("positioning " + partition + ": " + e.getMessage());
         }
-        return; // the partitions already owned go on serving; this one is tried after the next poll
+        continue; // the others go on; this one is tried after the next poll
       }
+      anyPositioned = true;
       if (coverage.positioned(partition.partition())) {
         owned.add(partition.partition());
       }
       it.remove();
+    }
+    if (!anyPositioned) {
+      return;
     }
     publish();
     LOGGER.info("Reply partitions positioned responseTopic={} owned={}", topic, owned);
@@ -173,7 +186,24 @@ final class ReplyConsumer extends ConsumerLoop {
           "Reply partitions settling responseTopic={} settling={}: named in requests once a fetch includes them",
           topic, coverage.settling());
     }
-    ready();
+    if (unpositioned.isEmpty()) {
+      firstPositioned = true;
+      ready();
+    }
+  }
+
+  /**
+   * Tells the cluster watch when the group has changed: a member joined or left, or partitions moved. The
+   * generation (the classic protocol's; the member epoch under KIP-848, which moves with every new target
+   * assignment of the group even when this member's partitions stay) rather than the rebalance callbacks, which
+   * KIP-848 skips when this member's assignment does not change.
+   */
+  private void reportGroupChanges() {
+    int generation = consumer.groupMetadata().generationId();
+    if (generation != lastGeneration) {
+      lastGeneration = generation;
+      groupWatch.replyGroupChanged();
+    }
   }
 
   /** Tells requests the partitions they may name, and those of this instance they must not (not yet named). */
@@ -219,6 +249,8 @@ final class ReplyConsumer extends ConsumerLoop {
     unpositioned.clear();
     coverage.reset();
     assignedAtLastPoll = false;
+    firstPositioned = false;
+    lastGeneration = -2;
     assignmentKnown = false;
     publish();
   }
@@ -264,7 +296,6 @@ final class ReplyConsumer extends ConsumerLoop {
 
     @Override
     public void onPartitionsLost(Collection<TopicPartition> lost) {
-      groupWatch.replyGroupChanged();
       coverage.fetching(!owned.isEmpty());
       lost.forEach(partition -> owned.remove(partition.partition()));
       coverage.forget(numbers(lost));
@@ -275,7 +306,6 @@ final class ReplyConsumer extends ConsumerLoop {
 
     @Override
     public void onPartitionsAssigned(Collection<TopicPartition> assigned) {
-      groupWatch.replyGroupChanged(); // each rebalance ends here, whoever joined or left
       assignmentKnown = true;
       unpositioned.addAll(assigned);
       if (owned.isEmpty() && assigned.isEmpty()) {

@@ -70,16 +70,17 @@ abstract class TopicReading {
   }
 
   /**
-   * After each poll: tells the positions reached and whether reading has caught up. A partition whose position
-   * Kafka cannot tell within {@code timeout} (its leader moved, and the check of the position waits behind the
-   * fetch the new leader holds) keeps its last one until the next call. Loop thread.
+   * After each poll: tells the positions reached and whether reading has caught up. Does not wait: a partition
+   * whose position Kafka cannot tell at once (its leader moved, and the check of the position waits behind the
+   * fetch the new leader holds, up to {@code fetch.max.wait.ms}) keeps its last one until the next call. Loop
+   * thread.
    */
-  final void afterPoll(org.apache.kafka.clients.consumer.Consumer<byte[], byte[]> consumer, Duration timeout) {
+  final void afterPoll(org.apache.kafka.clients.consumer.Consumer<byte[], byte[]> consumer) {
     boolean caughtUpWithStart = true;
     for (TopicPartition partition : partitions) {
       long position;
       try {
-        position = consumer.position(partition, timeout);
+        position = consumer.position(partition, Duration.ZERO);
       } catch (TimeoutException e) {
         caughtUpWithStart = false;
         continue;

@@ -92,27 +92,23 @@ final class WholeTopicConsumer extends ConsumerLoop {
     }
     consumer.assign(all);
     partitions.forEach((reading, its) -> reading.seekToStart(consumer, its));
+    // A fresh consumer holds no fetch yet, so positions come at once; one Kafka cannot give fails the set-up,
+    // which is retried.
+    all.forEach(partition -> consumer.position(partition, METADATA_TIMEOUT));
     Map<TopicPartition, Long> ends = consumer.endOffsets(all, METADATA_TIMEOUT);
     partitions.forEach((reading, its) -> reading.started(its, ends));
     allCaughtUp = false;
     polling(); // before the readings may say they have caught up: whoever waits for that finds the loop polling
-    readPositions(METADATA_TIMEOUT); // a fresh consumer: no fetch is held yet, positions come at once
+    afterPoll(ConsumerRecords.empty());
     return null;
   }
 
-  /**
-   * Without waiting: a position Kafka cannot tell at once is one it must check with a partition's new leader,
-   * behind the fetch that leader holds for up to {@code fetch.max.wait.ms}; the next poll's call tells it.
-   */
+  /** Each reading's positions, without waiting ({@link TopicReading#afterPoll}), and whether all have caught up. */
   @Override
   protected void afterPoll(ConsumerRecords<byte[], byte[]> records) {
-    readPositions(Duration.ZERO);
-  }
-
-  private void readPositions(Duration timeout) {
     boolean caughtUp = true;
     for (TopicReading reading : readings) {
-      reading.afterPoll(consumer, timeout);
+      reading.afterPoll(consumer);
       caughtUp &= reading.notReadyReason() == null;
     }
     if (caughtUp && !allCaughtUp) {

@@ -6,7 +6,17 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 import java.lang.reflect.Proxy;
 import java.util.List;
+import java.lang.reflect.Constructor;
+import java.util.Map;
+import java.util.Set;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.clients.admin.DescribeClusterResult;
+import org.apache.kafka.clients.admin.DescribeConsumerGroupsResult;
+import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.errors.GroupIdNotFoundException;
+import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.internals.KafkaFutureImpl;
 import org.junit.jupiter.api.Test;
 
 /** Readiness follows the cluster: not ready once it has been silent longer than the grace, ready when it answers. */
@@ -107,6 +117,54 @@ class ClusterWatchTest {
     watch.replyGroupChanged();
 
     assertThat(watch.describeReplyGroupNow()).isFalse();
+  }
+
+  @Test
+  void eachCheckDescribesTheReplyGroupOnlyWhenItMayHaveChangedAndAgainAfterNoAnswer() {
+    List<Set<String>> described = new java.util.concurrent.CopyOnWriteArrayList<>();
+    java.util.concurrent.atomic.AtomicBoolean groupAnswers = new java.util.concurrent.atomic.AtomicBoolean(true);
+    Admin admin =
+        (Admin) Proxy.newProxyInstance(Admin.class.getClassLoader(), new Class<?>[] {Admin.class}, (proxy, method, args) -> {
+          if (method.getName().equals("describeCluster")) {
+            return answeringCluster();
+          }
+          if (method.getName().equals("describeConsumerGroups")) {
+            @SuppressWarnings("unchecked")
+            Set<String> groups = Set.copyOf((java.util.Collection<String>) args[0]);
+            described.add(groups);
+            KafkaFutureImpl<ConsumerGroupDescription> future = new KafkaFutureImpl<>();
+            // a group nobody has joined is described as not found; no answer at all is a time-out
+            future.completeExceptionally(groupAnswers.get() ? new GroupIdNotFoundException("none") : new TimeoutException("no answer"));
+            return new DescribeConsumerGroupsResult(Map.of(groups.iterator().next(), future));
+          }
+          throw new UnsupportedOperationException(method.getName());
+        });
+    ClusterWatch watching = new ClusterWatch(admin, Duration.ofSeconds(10), List.of(), "courier-gw", "courier-gw-replies", now::get);
+
+    watching.check(); // the first check
+    advance(Duration.ofSeconds(2));
+    watching.check(); // nothing changed
+    watching.replyGroupChanged();
+    advance(Duration.ofSeconds(2));
+    groupAnswers.set(false);
+    watching.check(); // changed, but no answer
+    advance(Duration.ofSeconds(2));
+    groupAnswers.set(true);
+    watching.check(); // so asked again
+    advance(Duration.ofSeconds(2));
+    watching.check(); // answered: not again
+
+    assertThat(described).containsExactly(Set.of("courier-gw"), Set.of("courier-gw"), Set.of("courier-gw"));
+  }
+
+  /** A {@code describeCluster} answer; its constructor is Kafka's own. */
+  private static DescribeClusterResult answeringCluster() throws ReflectiveOperationException {
+    Constructor<DescribeClusterResult> answer =
+        DescribeClusterResult.class.getDeclaredConstructor(KafkaFuture.class, KafkaFuture.class, KafkaFuture.class, KafkaFuture.class);
+    answer.setAccessible(true);
+    return answer.newInstance(
+        KafkaFuture.completedFuture(List.of()), KafkaFuture.completedFuture(null), KafkaFuture.completedFuture("cluster"),
+        KafkaFuture.completedFuture(Set.of()));
   }
 }
 

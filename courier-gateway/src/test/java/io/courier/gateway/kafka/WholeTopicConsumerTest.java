@@ -13,6 +13,7 @@ import org.apache.kafka.clients.consumer.MockConsumer;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -57,8 +58,19 @@ class WholeTopicConsumerTest {
   /** Whether each consumer made finds the state topic's two records (offsets 0 and 1 of partition 0) on its first poll. */
   private volatile boolean stateRecordsForEachConsumer;
 
+  /** A partition whose position Kafka cannot tell without waiting (its leader moved), or {@code null}. */
+  private volatile TopicPartition positionNotKnownAtOnce;
+
   private MockConsumer<byte[], byte[]> newConsumer() {
-    MockConsumer<byte[], byte[]> consumer = new MockConsumer<>("earliest");
+    MockConsumer<byte[], byte[]> consumer = new MockConsumer<>("earliest") {
+      @Override
+      public synchronized long position(TopicPartition partition, Duration timeout) {
+        if (timeout.isZero() && partition.equals(positionNotKnownAtOnce)) {
+          throw new TimeoutException("Timeout of 0ms expired before the position for partition " + partition + " could be determined");
+        }
+        return super.position(partition, timeout);
+      }
+    };
     if (stateRecordsForEachConsumer) {
       for (long offset = 0; offset < 2; offset++) {
         long at = offset;
@@ -187,6 +199,27 @@ class WholeTopicConsumerTest {
     assertThat(loop.unhealthyReason())
         .isEqualTo("courier-whole-topics-consumer keeps crashing: courier-whole-topics-consumer restarting after: java.lang.AssertionError: a bug");
     assertThat(made).hasSizeGreaterThanOrEqualTo(ConsumerLoop.CRASHES_BEFORE_UNHEALTHY);
+  }
+
+  @Test
+  void aPositionKafkaCannotTellAtOnceIsNotWaitedForButReadAfterTheNextPoll() {
+    stateEnds = Map.of(STATE_0, 0L, STATE_1, 0L);
+    // given the forward partition's position not known at once after a poll (its leader moved: the check of the
+    // position waits behind the fetch the new leader holds)
+    positionNotKnownAtOnce = FORWARD;
+    WholeTopicConsumer loop = started(forwards, state);
+
+    // then the loop neither waits nor crashes: that reading is not caught up yet, the others are
+    await().atMost(Duration.ofSeconds(10)).until(() -> state.notReadyReason() == null);
+    assertThat(loop.notReadyReasonOfAll()).isEqualTo("reading the forward topic responses.forwards");
+    record(STATE_1, 0);
+    await().atMost(Duration.ofSeconds(10)).until(() -> states.size() == 1);
+
+    // and once Kafka knows it, the next poll reads it
+    positionNotKnownAtOnce = null;
+    await().atMost(Duration.ofSeconds(10)).until(() -> loop.notReadyReasonOfAll() == null);
+    assertThat(made).hasSize(1);
+    assertThat(loop.crashLooping()).isFalse();
   }
 
   @Test
