@@ -72,7 +72,7 @@ public final class ClusterWatch implements AutoCloseable {
   /** Whether a check has ended yet, for {@link #state()}. */
   private volatile boolean checked;
   private volatile List<Member> replyGroupMembers = List.of();
-  /** Set by a rebalance of the reply group (any thread); the first check describes the group anyway. */
+  /** Set when the reply consumer sees its group change (any thread); the first check describes the group anyway. */
   private final AtomicBoolean replyGroupChanged = new AtomicBoolean(true);
   /** nanoTime of the last description of the reply group that got an answer; the watch thread's. */
   private long replyGroupDescribed;

@@ -42,7 +42,7 @@ final class ReplyConsumer extends ConsumerLoop {
   private final String topic;
   private final ReplyOwnership ownership;
   private final TopicCheck topicCheck;
-  /** Asked whether this instance's id is in use before joining; told of each rebalance. */
+  /** Asked whether this instance's id is in use before joining; told when the group changes. */
   private final ClusterWatch groupWatch;
   private final ReplyPartitions partitions;
   private final Set<Integer> owned = new TreeSet<>();
