@@ -75,10 +75,12 @@ class ShutdownIT {
     GatewayTester.createResponseTopic(kafka, "idle.responses", 1);
     try (FakeService service = new FakeService(kafka.bootstrapServers(), "idle.requests").silent()) {
       GatewayTester gateway = GatewayTester.start(kafka.bootstrapServers(), YAML.replace("drain", "idle"));
-      // given a fetch of the whole-topics consumer just parked anew: a forward for another instance (skipped)
-      // answers the one the broker held, and the next one is held for up to fetch.max.wait.ms, 5 s by default
-      service.send(new ProducerRecord<>("idle.responses.forwards", "gw-other".getBytes(StandardCharsets.UTF_8), new byte[0]));
-      Thread.sleep(300);
+      // given a fetch of the whole-topics consumer just held anew: a forward for this instance (without a
+      // correlation id: counted as malformed) answers the one the broker held, and Kafka's consumer sends the next
+      // one, held for up to fetch.max.wait.ms (5 s by default), before it hands over the record
+      service.send(new ProducerRecord<>("idle.responses.forwards", "idle-gw".getBytes(StandardCharsets.UTF_8), new byte[0]));
+      await().atMost(Duration.ofSeconds(10))
+          .until(() -> gateway.counter("courier.replies", "source", "forward-topic", "outcome", "malformed") == 1);
 
       // when it is asked to stop with nothing in flight
       long started = System.nanoTime();
