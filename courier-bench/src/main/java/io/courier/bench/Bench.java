@@ -66,7 +66,18 @@ public final class Bench {
    * {@code hsperfdata} sampler waking every 50 ms (docs/benchmarks.md, idle CPU).
    */
   static final String NO_PERF_DATA = "-XX:-UsePerfData";
-  static final List<String> CHILD_JVM = List.of("-Xms256m", "-Xmx512m", "-XX:+UseG1GC", NO_PERF_DATA);
+  /** The collector the {@code courier} launcher and the container image run the gateway with. */
+  static final String GATEWAY_COLLECTOR = "-XX:+UseParallelGC";
+  /**
+   * Every Courier gateway the bench starts, with the collector as shipped, and the HTTP floor, which stays the floor
+   * of the gateway's HTTP part.
+   */
+  static final List<String> GATEWAY_JVM = List.of("-Xms256m", "-Xmx512m", GATEWAY_COLLECTOR, NO_PERF_DATA);
+  /**
+   * The Spring peer: the same heap, on G1, the collector the JVM picks by itself on a machine of two cores or more
+   * (a Spring Boot app runs with the JVM's defaults unless told otherwise; {@code --peer-jvm-option} tells it).
+   */
+  static final List<String> PEER_JVM = List.of("-Xms256m", "-Xmx512m", "-XX:+UseG1GC", NO_PERF_DATA);
 
   private final BenchOptions options;
   private final PrintStream out;
@@ -137,13 +148,9 @@ public final class Bench {
     List<String> notes = new ArrayList<>();
     out.println("courier bench: starting the targets...");
     targets.add(keep(new HttpTarget(ResultTable.HTTP_FLOOR,
-        ChildProcess.start(ResultTable.HTTP_FLOOR, jvm(CHILD_JVM), main(HttpEchoMain.class), logs, START_TIMEOUT), clients)));
+        ChildProcess.start(ResultTable.HTTP_FLOOR, jvm(GATEWAY_JVM), main(HttpEchoMain.class), logs, START_TIMEOUT), clients)));
     targets.add(keep(new KafkaFloorTarget(bootstrap, ECHO_TOPIC, FLOOR_REPLIES)));
-    List<String> gatewayJvm = new ArrayList<>(CHILD_JVM);
-    if (options.gatewayJvmOptions().stream().anyMatch(option -> option.matches("-XX:\\+Use\\w+GC"))) {
-      gatewayJvm.remove("-XX:+UseG1GC"); // the JVM refuses two collectors: the one asked for replaces G1
-    }
-    gatewayJvm.addAll(options.gatewayJvmOptions());
+    List<String> gatewayJvm = withOptions(GATEWAY_JVM, options.gatewayJvmOptions());
     HttpTarget courier = keep(new HttpTarget(ResultTable.COURIER,
         ChildProcess.start(ResultTable.COURIER, jvm(gatewayJvm),
             main(GatewayMain.class, bootstrap, ECHO_TOPIC, COURIER_REPLIES, "10s", "20000"), logs, START_TIMEOUT),
@@ -154,7 +161,7 @@ public final class Bench {
     // (answered from memory). Apart from the first: the results of idempotent requests are kept for their
     // window (60 min), and a process filling its heap with them would not measure plain requests fairly.
     HttpTarget results = keep(new HttpTarget("courier-results",
-        ChildProcess.start("courier-results", jvm(CHILD_JVM),
+        ChildProcess.start("courier-results", jvm(GATEWAY_JVM),
             main(GatewayMain.class, bootstrap, ECHO_TOPIC, RESULTS_GATEWAY_REPLIES, "10s", "20000"), logs, START_TIMEOUT),
         clients));
     targets.add(results.variant(ResultTable.COURIER_IDEMPOTENT, HttpRoundTrip.Shape.IDEMPOTENT_ECHO, null));
@@ -162,7 +169,7 @@ public final class Bench {
         ResultSeed.create(results.process().port())));
     SpringPeerJar.find().ifPresentOrElse(
         jar -> targets.add(keep(new HttpTarget(ResultTable.SPRING,
-            ChildProcess.start(ResultTable.SPRING, CHILD_JVM,
+            ChildProcess.start(ResultTable.SPRING, withOptions(PEER_JVM, options.peerJvmOptions()),
                 List.of("-jar", jar.toString(), "--spring.kafka.bootstrap-servers=" + bootstrap,
                     "--peer.request-topic=" + ECHO_TOPIC, "--peer.reply-topic=" + SPRING_REPLIES),
                 logs, START_TIMEOUT),
@@ -232,7 +239,7 @@ public final class Bench {
           options.inFlight(), options.slowServiceDelay().toMillis());
       keep(EchoService.start(bootstrap, SLOW_TOPIC, options.slowServiceDelay(), options.inFlight() + 1000));
       ChildProcess gateway = keep(ChildProcess.start("courier-inflight",
-          jvm(List.of("-Xms64m", "-Xmx" + InFlightScenario.HEAP_CAP_MB + "m", "-XX:+UseG1GC", NO_PERF_DATA)),
+          jvm(List.of("-Xms64m", "-Xmx" + InFlightScenario.HEAP_CAP_MB + "m", GATEWAY_COLLECTOR, NO_PERF_DATA)),
           main(GatewayMain.class, bootstrap, SLOW_TOPIC, SLOW_REPLIES, "60s",
               Integer.toString(options.inFlight() + 1000)),
           logs, START_TIMEOUT));
@@ -334,6 +341,23 @@ public final class Bench {
     line.add("-cp");
     line.add(ChildProcess.classPath());
     return line;
+  }
+
+  /**
+   * {@code flags} and then {@code options} (a later option wins), but for the collector of {@code flags} when
+   * {@code options} choose one: the JVM refuses to start with two.
+   */
+  static List<String> withOptions(List<String> flags, List<String> options) {
+    List<String> line = new ArrayList<>(flags);
+    if (options.stream().anyMatch(Bench::choosesCollector)) {
+      line.removeIf(Bench::choosesCollector);
+    }
+    line.addAll(options);
+    return line;
+  }
+
+  private static boolean choosesCollector(String option) {
+    return option.matches("-XX:\\+Use(Serial|Parallel|G1|Z|Shenandoah|Epsilon)GC");
   }
 
   static List<String> main(Class<?> mainClass, String... args) {

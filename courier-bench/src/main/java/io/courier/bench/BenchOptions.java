@@ -17,7 +17,10 @@ import java.util.List;
  * @param inFlight requests sent at once to the slow service in the in-flight scenario; 0 skips it
  * @param slowServiceDelay how long the slow service holds each reply
  * @param gatewayJvmOptions JVM options the main runs' gateway process gets after the bench's own heap and GC
- *     flags (a later option wins), e.g. another collector to compare, or a JFR recording
+ *     flags (a later option wins; a collector replaces the shipped one), e.g. another collector to compare, or a
+ *     JFR recording
+ * @param peerJvmOptions the same for the Spring peer's process, e.g. the gateway's collector, to compare like
+ *     with like
  * @param outputDir where the Markdown results and child logs go
  * @param generator what drives the closed loops of the HTTP echo targets (the Kafka floor, the open loop and
  *     Courier's variants always use the Java generator)
@@ -35,6 +38,7 @@ public record BenchOptions(
     int inFlight,
     Duration slowServiceDelay,
     List<String> gatewayJvmOptions,
+    List<String> peerJvmOptions,
     Path outputDir,
     Generator generator,
     Duration idle,
@@ -51,6 +55,7 @@ public record BenchOptions(
   public BenchOptions {
     concurrencies = List.copyOf(concurrencies);
     gatewayJvmOptions = List.copyOf(gatewayJvmOptions);
+    peerJvmOptions = List.copyOf(peerJvmOptions);
     if (instances < 0) {
       throw new IllegalArgumentException("instances must not be negative: " + instances);
     }
@@ -63,14 +68,14 @@ public record BenchOptions(
   public static BenchOptions quick() {
     return new BenchOptions(
         Duration.ofSeconds(5), Duration.ofSeconds(1), Duration.ofSeconds(3), List.of(1, 16, 64), 1000, 1,
-        10_000, Duration.ofSeconds(5), List.of(), BenchPaths.defaultOutputDir(), Generator.JAVA, Duration.ofSeconds(5), 0);
+        10_000, Duration.ofSeconds(5), List.of(), List.of(), BenchPaths.defaultOutputDir(), Generator.JAVA, Duration.ofSeconds(5), 0);
   }
 
   /** About 17 minutes: three interleaved rounds of 10-second windows, then the instances scenario up to 3. */
   public static BenchOptions full() {
     return new BenchOptions(
         Duration.ofSeconds(15), Duration.ofSeconds(2), Duration.ofSeconds(10), List.of(1, 16, 64), 1000, 3,
-        10_000, Duration.ofSeconds(5), List.of(), BenchPaths.defaultOutputDir(), Generator.JAVA, Duration.ofSeconds(20),
+        10_000, Duration.ofSeconds(5), List.of(), List.of(), BenchPaths.defaultOutputDir(), Generator.JAVA, Duration.ofSeconds(20),
         InstancesScenario.MAX_INSTANCES);
   }
 
@@ -78,12 +83,12 @@ public record BenchOptions(
   public static BenchOptions smoke(Path outputDir) {
     return new BenchOptions(
         Duration.ofSeconds(1), Duration.ofMillis(200), Duration.ofSeconds(1), List.of(4), 50, 1,
-        50, Duration.ofMillis(500), List.of(), outputDir, Generator.JAVA, Duration.ofSeconds(1), 0);
+        50, Duration.ofMillis(500), List.of(), List.of(), outputDir, Generator.JAVA, Duration.ofSeconds(1), 0);
   }
 
   public BenchOptions withRounds(int rounds) {
     return new BenchOptions(warmup, settle, measure, concurrencies, openLoopRate, rounds, inFlight,
-        slowServiceDelay, gatewayJvmOptions, outputDir, generator, idle, instances);
+        slowServiceDelay, gatewayJvmOptions, peerJvmOptions, outputDir, generator, idle, instances);
   }
 
   /** With a JFR recording of the gateway process ({@code gateway.jfr} in the output directory) when {@code jfr}. */
@@ -97,26 +102,34 @@ public record BenchOptions(
     List<String> all = new ArrayList<>(gatewayJvmOptions);
     all.addAll(options);
     return new BenchOptions(warmup, settle, measure, concurrencies, openLoopRate, rounds, inFlight,
-        slowServiceDelay, all, outputDir, generator, idle, instances);
+        slowServiceDelay, all, peerJvmOptions, outputDir, generator, idle, instances);
+  }
+
+  /** With {@code options} added to the Spring peer's JVM options. */
+  public BenchOptions withPeerJvmOptions(List<String> options) {
+    List<String> all = new ArrayList<>(peerJvmOptions);
+    all.addAll(options);
+    return new BenchOptions(warmup, settle, measure, concurrencies, openLoopRate, rounds, inFlight,
+        slowServiceDelay, gatewayJvmOptions, all, outputDir, generator, idle, instances);
   }
 
   public BenchOptions withInFlight(int count) {
     return new BenchOptions(warmup, settle, measure, concurrencies, openLoopRate, rounds, count,
-        slowServiceDelay, gatewayJvmOptions, outputDir, generator, idle, instances);
+        slowServiceDelay, gatewayJvmOptions, peerJvmOptions, outputDir, generator, idle, instances);
   }
 
   public BenchOptions withOpenLoopRate(int rate) {
     return new BenchOptions(warmup, settle, measure, concurrencies, rate, rounds, inFlight,
-        slowServiceDelay, gatewayJvmOptions, outputDir, generator, idle, instances);
+        slowServiceDelay, gatewayJvmOptions, peerJvmOptions, outputDir, generator, idle, instances);
   }
 
   public BenchOptions withGenerator(Generator load) {
     return new BenchOptions(warmup, settle, measure, concurrencies, openLoopRate, rounds, inFlight,
-        slowServiceDelay, gatewayJvmOptions, outputDir, load, idle, instances);
+        slowServiceDelay, gatewayJvmOptions, peerJvmOptions, outputDir, load, idle, instances);
   }
 
   public BenchOptions withInstances(int max) {
     return new BenchOptions(warmup, settle, measure, concurrencies, openLoopRate, rounds, inFlight,
-        slowServiceDelay, gatewayJvmOptions, outputDir, generator, idle, max);
+        slowServiceDelay, gatewayJvmOptions, peerJvmOptions, outputDir, generator, idle, max);
   }
 }

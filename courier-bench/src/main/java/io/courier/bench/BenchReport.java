@@ -37,9 +37,15 @@ public record BenchReport(ResultTable table, InFlightScenario.Result inFlight, I
             + " due time); closed-loop generator for the HTTP echo targets: %s.%n%n",
         o.warmup().toSeconds(), o.rounds(), o.settle().toMillis(), o.measure().toMillis(), o.concurrencies(),
         o.openLoopRate(), o.generator().name().toLowerCase(Locale.ROOT)));
+    md.append("JVMs: Courier's gateways and the HTTP floor `").append(String.join(" ", Bench.GATEWAY_JVM))
+        .append("` (the in-flight and instances gateways with smaller heaps), the Spring peer `")
+        .append(String.join(" ", Bench.PEER_JVM)).append("`.\n\n");
     if (!o.gatewayJvmOptions().isEmpty()) {
-      md.append("JVM options added to ").append(String.join(" ", Bench.CHILD_JVM)).append(" for the `courier` target's gateway: `")
-          .append(String.join(" ", o.gatewayJvmOptions())).append("`.\n\n");
+      md.append("JVM options added for the `courier` target's gateway: `").append(String.join(" ", o.gatewayJvmOptions()))
+          .append("`.\n\n");
+    }
+    if (!o.peerJvmOptions().isEmpty()) {
+      md.append("JVM options added for the Spring peer: `").append(String.join(" ", o.peerJvmOptions())).append("`.\n\n");
     }
     notes.forEach(note -> md.append("Note: ").append(note).append("\n\n"));
     md.append("## Medians over rounds\n\n").append(table.medians()).append('\n');

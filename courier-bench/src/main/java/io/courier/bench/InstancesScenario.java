@@ -45,7 +45,7 @@ final class InstancesScenario {
   static final int MAX_INSTANCES = 3;
   static final String STEADY = "steady";
   static final String JOINED = "just joined";
-  private static final List<String> JVM = List.of("-Xms64m", "-Xmx256m", "-XX:+UseG1GC", Bench.NO_PERF_DATA);
+  private static final List<String> JVM = List.of("-Xms64m", "-Xmx256m", Bench.GATEWAY_COLLECTOR, Bench.NO_PERF_DATA);
   private static final Duration SETTLE_TIMEOUT = Duration.ofSeconds(60);
   private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
 

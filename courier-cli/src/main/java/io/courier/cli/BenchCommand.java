@@ -38,10 +38,17 @@ final class BenchCommand implements Callable<Integer> {
 
   @Option(names = "--gateway-jvm-option", paramLabel = "OPTION",
       description = "A JVM option for the gateway process of the courier target (not courier-results, the instances or"
-          + " the in-flight gateways), after the bench's own -Xms256m -Xmx512m -XX:+UseG1GC (a later option wins);"
-          + " repeatable. E.g. --gateway-jvm-option=-XX:MaxGCPauseMillis=10, or"
+          + " the in-flight gateways), after the bench's own -Xms256m -Xmx512m -XX:+UseParallelGC -XX:-UsePerfData (a"
+          + " later option wins; a collector replaces the parallel one); repeatable. E.g."
+          + " --gateway-jvm-option=-XX:+UseG1GC, or"
           + " --gateway-jvm-option=-Dcourier.bench.kafka.consumer.group.protocol=consumer for a client setting.")
   List<String> gatewayJvmOptions = new ArrayList<>();
+
+  @Option(names = "--peer-jvm-option", paramLabel = "OPTION",
+      description = "A JVM option for the Spring peer's process, after the bench's own -Xms256m -Xmx512m -XX:+UseG1GC"
+          + " -XX:-UsePerfData (a later option wins; a collector replaces G1); repeatable. E.g."
+          + " --peer-jvm-option=-XX:+UseParallelGC to run the peer on the gateway's collector.")
+  List<String> peerJvmOptions = new ArrayList<>();
 
   @Option(names = "--generator", paramLabel = "java|wrk", defaultValue = "java",
       description = "What drives the closed loops of the HTTP echo targets (courier, spring-peer, http-floor): java"
@@ -78,7 +85,7 @@ final class BenchCommand implements Callable<Integer> {
       return 0;
     }
     BenchOptions options = (quick ? BenchOptions.quick() : BenchOptions.full()).withOpenLoopRate(rate).withGatewayJfr(jfr)
-        .withGatewayJvmOptions(gatewayJvmOptions).withGenerator(generator());
+        .withGatewayJvmOptions(gatewayJvmOptions).withPeerJvmOptions(peerJvmOptions).withGenerator(generator());
     if (rounds != null) {
       options = options.withRounds(rounds);
     }
