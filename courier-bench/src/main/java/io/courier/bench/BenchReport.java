@@ -9,11 +9,13 @@ import static io.courier.bench.report.ResultTable.fmt;
 import io.courier.bench.load.Measurement;
 import io.courier.bench.report.ResultTable;
 import io.courier.bench.report.GatewayProfile;
+import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.stream.Collectors;
 
 /**
  * What a bench run produced: the tables, the in-flight scenario's result, and the Markdown that was printed and
@@ -37,16 +39,7 @@ public record BenchReport(ResultTable table, InFlightScenario.Result inFlight, I
             + " due time); closed-loop generator for the HTTP echo targets: %s.%n%n",
         o.warmup().toSeconds(), o.rounds(), o.settle().toMillis(), o.measure().toMillis(), o.concurrencies(),
         o.openLoopRate(), o.generator().name().toLowerCase(Locale.ROOT)));
-    md.append("JVMs: Courier's gateways and the HTTP floor `").append(String.join(" ", Bench.GATEWAY_JVM))
-        .append("` (the in-flight and instances gateways with smaller heaps), the Spring peer `")
-        .append(String.join(" ", Bench.PEER_JVM)).append("`.\n\n");
-    if (!o.gatewayJvmOptions().isEmpty()) {
-      md.append("JVM options added for the `courier` target's gateway: `").append(String.join(" ", o.gatewayJvmOptions()))
-          .append("`.\n\n");
-    }
-    if (!o.peerJvmOptions().isEmpty()) {
-      md.append("JVM options added for the Spring peer: `").append(String.join(" ", o.peerJvmOptions())).append("`.\n\n");
-    }
+    jvms(md, o);
     notes.forEach(note -> md.append("Note: ").append(note).append("\n\n"));
     md.append("## Medians over rounds\n\n").append(table.medians()).append('\n');
     md.append("Target CPU = the target's own process (gateway, Spring app, HTTP echo); for the Kafka floor, its client's"
@@ -118,6 +111,7 @@ public record BenchReport(ResultTable table, InFlightScenario.Result inFlight, I
     StringBuilder md = heading(took);
     md.append(String.format(Locale.ROOT, "Settings: body-size scenario only; %d round(s), interleaved; per run %d ms"
         + " settle + %d ms window.%n%n", o.rounds(), o.settle().toMillis(), o.measure().toMillis()));
+    jvms(md, o);
     notes.forEach(note -> md.append("Note: ").append(note).append("\n\n"));
     md.append(BODY_SIZES).append(bodySizes.markdown());
     md.append("## Every round\n\n").append(bodySizes.table().raw());
@@ -127,6 +121,18 @@ public record BenchReport(ResultTable table, InFlightScenario.Result inFlight, I
   /** The report of {@code courier bench --only instances}. */
   static String instancesOnly(InstancesScenario.Result instances, Duration took) {
     return heading(took).append(INSTANCES_HEADING).append(instances.markdown()).toString();
+  }
+
+  /** Each process's JVM flags, and the collector of the bench's own JVM, which the user's command line chose. */
+  private static void jvms(StringBuilder md, BenchOptions o) {
+    md.append("JVMs: the `courier` target's gateway `").append(String.join(" ", Bench.withOptions(Bench.GATEWAY_JVM, o.gatewayJvmOptions())))
+        .append("`; Courier's other gateways and the HTTP floor `").append(String.join(" ", Bench.GATEWAY_JVM))
+        .append("` (the in-flight and instances gateways with smaller heaps); the Spring peer `")
+        .append(String.join(" ", Bench.withOptions(Bench.PEER_JVM, o.peerJvmOptions())))
+        .append("`; this JVM (broker, echo service, load generator, Kafka floor): ")
+        .append(ManagementFactory.getGarbageCollectorMXBeans().stream().map(GarbageCollectorMXBean::getName)
+            .collect(Collectors.joining(", ")))
+        .append(".\n\n");
   }
 
   private static StringBuilder heading(Duration took) {

@@ -40,6 +40,9 @@ class BenchSmokeIT {
     assertThat(table.median(ResultTable.KAFKA_FLOOR, "closed c=4", Measurement::targetCpuMicrosPerRequest))
         .as("kafka-floor CPU µs per request").isPositive().isFinite();
     String text = printed.toString(StandardCharsets.UTF_8);
+    // Which JVM flags each process ran with: the gateway's collector as the launcher ships it
+    assertThat(text).contains("JVMs: the `courier` target's gateway `" + String.join(" ", Bench.GATEWAY_JVM) + "`",
+        "the Spring peer `" + String.join(" ", Bench.PEER_JVM) + "`");
     assertThat(text).contains("## Medians over rounds", "| courier | closed c=4 | java |", "## Issue 4 targets",
         "## Issue 14 targets", "## Idle CPU", "## Inside the Courier gateway", "## Where Courier's time goes",
         "| closed c=4 java | service |", "| courier | ", "## Streamed replies beside request-reply",

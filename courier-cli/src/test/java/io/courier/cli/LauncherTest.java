@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -38,7 +39,7 @@ class LauncherTest {
 
   @Test
   void theGatewayRunsOnTheParallelCollectorWithoutThePerfDataSampler() throws Exception {
-    assertThat(javaArguments(null, "gateway", "--config", "courier.yaml"))
+    assertThat(javaArguments(Map.of(), "gateway", "--config", "courier.yaml"))
         .containsExactly("-XX:-UsePerfData", "-XX:+UseParallelGC", "-jar", jar(), "gateway", "--config", "courier.yaml");
   }
 
@@ -62,23 +63,49 @@ class LauncherTest {
             "-jar", jar(), "gateway");
   }
 
+  @Test
+  void aCollectorChosenWhereTheJvmReadsOptionsItselfIsLeftAlone() throws Exception {
+    // The JVM reads these variables on its own: a collector there and another on the command line stop it at start
+    for (String variable : List.of("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS")) {
+      assertThat(javaArguments(Map.of(variable, "-Xss1m\t-XX:+UseG1GC") /* a tab between them */, "gateway")).as(variable)
+          .containsExactly("-XX:-UsePerfData", "-jar", jar(), "gateway");
+      assertThat(javaArguments(Map.of(variable, "-Xss1m"), "gateway")).as(variable + " without a collector")
+          .containsExactly("-XX:-UsePerfData", "-XX:+UseParallelGC", "-jar", jar(), "gateway");
+    }
+  }
+
+  @Test
+  void theContainerImageRunsTheJvmAsTheLauncherDoes() throws IOException {
+    String pom = Files.readString(Path.of("pom.xml"));
+    String jvmFlags = pom.substring(pom.indexOf("<jvmFlags>"), pom.indexOf("</jvmFlags>"));
+    assertThat(jvmFlags).contains("<jvmFlag>-XX:-UsePerfData</jvmFlag>", "<jvmFlag>-XX:+UseParallelGC</jvmFlag>");
+  }
+
   private String jar() {
     return root.resolve("courier-cli/target/courier.jar").toAbsolutePath().toString();
   }
 
   private List<String> javaArguments(String courierJavaOpts, String... args) throws Exception {
-    List<String> command = new java.util.ArrayList<>(List.of("bash", root.resolve("courier").toString()));
+    return javaArguments(Map.of("COURIER_JAVA_OPTS", courierJavaOpts), args);
+  }
+
+  /** What the launcher passes to {@code java}, run with {@code variables} set. */
+  private List<String> javaArguments(Map<String, String> variables, String... args) throws Exception {
+    List<String> command = new ArrayList<>(List.of("bash", root.resolve("courier").toString()));
     command.addAll(List.of(args));
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    Path output = root.resolve("java-arguments.txt");
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile());
     Map<String, String> env = builder.environment();
     env.put("PATH", bin + ":" + env.getOrDefault("PATH", "/usr/bin:/bin"));
-    env.remove("COURIER_JAVA_OPTS");
-    if (courierJavaOpts != null) {
-      env.put("COURIER_JAVA_OPTS", courierJavaOpts);
-    }
+    List.of("COURIER_JAVA_OPTS", "JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS", "BASH_ENV").forEach(env::remove);
+    env.putAll(variables);
     Process process = builder.start();
-    assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
-    String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    try {
+      assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("the launcher ended").isTrue();
+    } finally {
+      process.destroyForcibly();
+    }
+    String out = Files.readString(output, StandardCharsets.UTF_8);
     assertThat(process.exitValue()).as(out).isZero();
     return out.lines().toList();
   }
