@@ -74,8 +74,9 @@ public final class Bench {
    */
   static final List<String> GATEWAY_JVM = List.of("-Xms256m", "-Xmx512m", GATEWAY_COLLECTOR, NO_PERF_DATA);
   /**
-   * The Spring peer: the same heap, on G1, the collector the JVM picks by itself on a machine of two cores or more
-   * (a Spring Boot app runs with the JVM's defaults unless told otherwise; {@code --peer-jvm-option} tells it).
+   * The Spring peer: the same heap, on G1, the collector the JVM picks by itself with two cores or more and 1792 MB or
+   * more, as here (a Spring Boot app runs with the JVM's defaults unless told otherwise; {@code --peer-jvm-option}
+   * tells it).
    */
   static final List<String> PEER_JVM = List.of("-Xms256m", "-Xmx512m", "-XX:+UseG1GC", NO_PERF_DATA);
 
