@@ -15,7 +15,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One kind of request over keep-alive HTTP/1.1 connections, on a non-blocking Vert.x client: by default
- * {@code POST /echo} with a JSON body. A 200 is a success; any other status or failure is an error.
+ * {@code POST /echo} with a JSON body. A 200 is a success; any other status or failure is an error. Thread-safe:
+ * {@link #send} may be called from any thread, a Vert.x event loop or not.
  */
 public final class HttpRoundTrip implements RoundTrip {
   private static final Logger LOGGER = LoggerFactory.getLogger(HttpRoundTrip.class);
@@ -66,8 +67,12 @@ public final class HttpRoundTrip implements RoundTrip {
     Buffer buffer = shape == Shape.RESULT_LOOKUP ? null : Buffer.buffer(body);
     client
         .request(options)
-        .compose(req -> buffer == null ? req.send() : req.send(buffer))
-        .compose(response -> response.body().map(ignored -> response.statusCode()))
+        // The body is asked for inside the send's own continuation, which runs on the connection's event loop as
+        // the response arrives. Chained from here instead, on a thread outside Vert.x (the open loop's), the ask
+        // could come after a fast response had already ended, and then its future never completed: the request
+        // was lost, neither answered nor failed (docs/benchmarks.md, *Load*).
+        .compose(req -> (buffer == null ? req.send() : req.send(buffer))
+            .compose(response -> response.body().map(ignored -> response.statusCode())))
         .onComplete(
             result -> {
               boolean ok = result.succeeded() && result.result() == 200;

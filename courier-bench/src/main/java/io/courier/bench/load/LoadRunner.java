@@ -23,11 +23,18 @@ public final class LoadRunner implements AutoCloseable {
   private static final Duration DRAIN = Duration.ofSeconds(15);
 
   private final byte[] body;
+  private final Duration drain;
   private final ScheduledExecutorService retries =
       Executors.newSingleThreadScheduledExecutor(task -> daemon(task, "bench-load-retry"));
 
   public LoadRunner(byte[] body) {
+    this(body, DRAIN);
+  }
+
+  /** @param drain how long a run waits at its end for the answers still owed before counting them as errors */
+  LoadRunner(byte[] body, Duration drain) {
     this.body = body.clone();
+    this.drain = drain;
   }
 
   /**
@@ -51,7 +58,9 @@ public final class LoadRunner implements AutoCloseable {
     window.close(end);
     Cpu after = Cpu.now(targetCpu);
     running.set(false);
-    drain(outstanding);
+    // A request never answered within the drain time was in flight in the window: an error, not a request
+    // that silently left the loop one short.
+    window.addErrors(drain(outstanding));
     return measurement(target, "closed c=" + concurrency, window, end - start, before, after);
   }
 
@@ -60,6 +69,7 @@ public final class LoadRunner implements AutoCloseable {
       String target, RoundTrip roundTrip, int rate, Duration settle, Duration measure, DoubleSupplier targetCpu) {
     Window window = new Window(true);
     AtomicInteger outstanding = new AtomicInteger();
+    AtomicInteger outstandingInWindow = new AtomicInteger();
     long period = TimeUnit.SECONDS.toNanos(1) / rate;
     long first = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(1);
     long opensAt = first + settle.toNanos();
@@ -80,18 +90,27 @@ public final class LoadRunner implements AutoCloseable {
         window.record(due, System.nanoTime(), false);
         continue;
       }
+      boolean inWindow = due >= opensAt;
       outstanding.incrementAndGet();
+      if (inWindow) {
+        outstandingInWindow.incrementAndGet();
+      }
       roundTrip.send(
           body,
           ok -> {
-            outstanding.decrementAndGet();
             window.record(due, System.nanoTime(), ok);
+            if (inWindow) {
+              outstandingInWindow.decrementAndGet();
+            }
+            outstanding.decrementAndGet();
           });
     }
     parkUntil(stopAt);
     cpu[1] = Cpu.now(targetCpu);
-    // Requests due in the window but never answered within the drain time count as errors.
-    window.addErrors(drain(outstanding));
+    // Requests due in the window but never answered within the drain time count as errors; those due while it
+    // settled are not the window's.
+    drain(outstanding);
+    window.addErrors(outstandingInWindow.get());
     return measurement(target, "open " + rate + "/s", window, stopAt - opensAt, cpu[0], cpu[1]);
   }
 
@@ -116,8 +135,8 @@ public final class LoadRunner implements AutoCloseable {
   }
 
   /** Waits, bounded, for outstanding requests; returns how many never came back. */
-  private static int drain(AtomicInteger outstanding) {
-    long deadline = System.nanoTime() + DRAIN.toNanos();
+  private int drain(AtomicInteger outstanding) {
+    long deadline = System.nanoTime() + drain.toNanos();
     while (outstanding.get() > 0 && System.nanoTime() < deadline) {
       sleep(Duration.ofMillis(5));
     }

@@ -20,15 +20,29 @@ public final class HttpEchoMain {
     ParentWatch.start();
     int loops = Runtime.getRuntime().availableProcessors();
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops).setPreferNativeTransport(true));
+    int port = deploy(vertx, loops);
+    Runtime.getRuntime().addShutdownHook(new Thread(vertx::close, "bench-http-echo-stop"));
+    ParentWatch.announceReady(port);
+    Thread.currentThread().join();
+  }
+
+  /**
+   * Deploys the echo server on {@code vertx}, {@code instances} servers sharing one random port of 127.0.0.1
+   * (one per event loop), and waits up to 30 s for it to listen.
+   *
+   * @return the port
+   * @throws Exception when it does not listen in time
+   */
+  public static int deploy(Vertx vertx, int instances) throws Exception {
     int[] port = new int[1];
     vertx
-        .deployVerticle(() -> new EchoVerticle(port), new DeploymentOptions().setInstances(loops))
+        .deployVerticle(() -> new EchoVerticle(port), new DeploymentOptions().setInstances(instances))
         .toCompletionStage()
         .toCompletableFuture()
         .get(30, TimeUnit.SECONDS);
-    Runtime.getRuntime().addShutdownHook(new Thread(vertx::close, "bench-http-echo-stop"));
-    ParentWatch.announceReady(port[0]);
-    Thread.currentThread().join();
+    synchronized (port) {
+      return port[0];
+    }
   }
 
   /** One server per event loop; Vert.x shares a random port between them when asked for port -1. */
