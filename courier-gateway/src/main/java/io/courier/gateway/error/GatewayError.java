@@ -37,7 +37,7 @@ public enum GatewayError {
   INTERNAL_ERROR(500, "internal-error", "The gateway failed unexpectedly", false),
   KAFKA_REFUSED(500, "kafka-refused", "Kafka refused the request for good", false),
   OVERLOADED(503, "overloaded", "Too many requests in flight", true),
-  NOT_READY(503, "not-ready", "The gateway is not connected to Kafka yet", true),
+  NOT_READY(503, "not-ready", "The gateway is not ready to take requests", true),
   NO_RESPONDERS(503, "no-responders", "No instance of the service is running", true),
   KAFKA_UNAVAILABLE(503, "kafka-unavailable", "Kafka did not accept the request in time", true),
   PRODUCE_FAILED(503, "produce-failed", "Kafka could not take the request now", true),

@@ -264,6 +264,7 @@ abstract class ConsumerLoop implements AutoCloseable {
 
   private boolean setUpUntilDone() {
     String lastLogged = null;
+    long firstLogged = 0;
     while (!closing()) {
       String problem;
       try {
@@ -274,11 +275,19 @@ abstract class ConsumerLoop implements AutoCloseable {
         problem = "cannot reach Kafka: " + e.getMessage();
       }
       if (problem == null) {
+        if (lastLogged != null) {
+          // The ERROR above said why this loop held the gateway back; say that it no longer does.
+          LOGGER.info("Consumer set up after {} s of retries thread={} (the last reason was: {})",
+              TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - firstLogged), thread.getName(), lastLogged);
+        }
         return true;
       }
       notReadyReason = problem;
       if (!problem.equals(lastLogged)) {
         LOGGER.error("Gateway not ready, retrying every {} s: {}", Duration.ofMillis(retryPauseMillis).toSeconds(), problem);
+        if (lastLogged == null) {
+          firstLogged = System.nanoTime();
+        }
         lastLogged = problem;
       }
       pause(retryPauseMillis);
