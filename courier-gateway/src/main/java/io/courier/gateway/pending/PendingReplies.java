@@ -5,12 +5,8 @@ import io.courier.gateway.pending.PendingRequest.State;
 import io.courier.protocol.CorrelationIds;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
-import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The requests of this gateway instance that wait for a reply, by correlation id. Reply (reply consumer
@@ -19,27 +15,26 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Finished ids are remembered for a while so that a second reply is told apart as a duplicate, a reply
  * after the deadline as late, and an id never issued as unknown. Memory stays bounded: at most {@code
- * rememberMax} finished ids, none older than {@code rememberFor}.
+ * rememberMax} finished ids, none older than {@code rememberFor}, in arrays allocated once ({@link FinishedIds}).
  *
- * <p>Thread-safe; no method blocks.
+ * <p>Thread-safe; no method blocks (finishing a request holds {@link FinishedIds}'s lock for a few array writes).
  */
 public final class PendingReplies {
   private final String instanceId;
   private final Clock clock;
-  private final Duration rememberFor;
-  private final int rememberMax;
   private final Map<String, PendingRequest> waiting = new ConcurrentHashMap<>();
-  private final Map<String, State> finished = new ConcurrentHashMap<>();
-  private final Queue<Remembered> finishedOrder = new ConcurrentLinkedQueue<>();
-  private final AtomicInteger finishedCount = new AtomicInteger();
+  private final FinishedIds finished;
 
-  private record Remembered(String correlationId, Instant forgetAt) {}
-
+  /**
+   * @param rememberFor how long a finished id is remembered, not negative
+   * @param rememberMax the most finished ids remembered (1 to 2^24; the arrays for them, 25 to 33 bytes an id,
+   *     are allocated now)
+   * @throws IllegalArgumentException when either is out of its range
+   */
   public PendingReplies(String instanceId, Clock clock, Duration rememberFor, int rememberMax) {
     this.instanceId = instanceId;
     this.clock = clock;
-    this.rememberFor = rememberFor;
-    this.rememberMax = rememberMax;
+    this.finished = new FinishedIds(rememberMax, rememberFor.toMillis());
   }
 
   public void register(PendingRequest request) {
@@ -108,18 +103,15 @@ public final class PendingReplies {
 
   /** What a reply that finished nothing is: a duplicate, late, foreign or unknown. */
   private ReplyOutcome unmatched(String correlationId, PendingRequest request) {
-    if (request == null) {
-      forgetExpired(clock.instant());
+    String owner = request != null ? instanceId : CorrelationIds.instanceOf(correlationId);
+    if (owner != null && !owner.equals(instanceId)) {
+      return ReplyOutcome.FOREIGN; // another instance's: never remembered here, and forwarded whatever it hashes to
     }
-    State state = request != null ? request.state() : finished.get(correlationId);
+    State state = request != null ? request.state() : finished.stateOf(correlationId, clock.millis());
     if (state == State.ANSWERED) {
       return ReplyOutcome.DUPLICATE;
     }
-    if (state != null) {
-      return ReplyOutcome.LATE;
-    }
-    String owner = CorrelationIds.instanceOf(correlationId);
-    return owner != null && !owner.equals(instanceId) ? ReplyOutcome.FOREIGN : ReplyOutcome.UNKNOWN;
+    return state != null ? ReplyOutcome.LATE : ReplyOutcome.UNKNOWN;
   }
 
   /**
@@ -185,32 +177,9 @@ public final class PendingReplies {
     if (!request.tryFinish(state)) {
       return false;
     }
-    // Remember before removing, so a concurrent duplicate reply always finds the id in one of the maps.
-    remember(request.correlationId(), state);
+    // Remember before removing, so a concurrent duplicate reply always finds the id in one of the two.
+    finished.remember(request.correlationId(), state, clock.millis());
     waiting.remove(request.correlationId(), request);
     return true;
-  }
-
-  private void remember(String correlationId, State state) {
-    Instant now = clock.instant();
-    finished.put(correlationId, state);
-    finishedOrder.add(new Remembered(correlationId, now.plus(rememberFor)));
-    finishedCount.incrementAndGet();
-    forgetExpired(now);
-  }
-
-  /** Drops remembered ids past their time, and the oldest while more than {@code rememberMax} are kept. */
-  private void forgetExpired(Instant now) {
-    while (true) {
-      Remembered oldest = finishedOrder.peek();
-      if (oldest == null || (finishedCount.get() <= rememberMax && oldest.forgetAt().isAfter(now))) {
-        return;
-      }
-      Remembered evicted = finishedOrder.poll();
-      if (evicted != null) {
-        finished.remove(evicted.correlationId());
-        finishedCount.decrementAndGet();
-      }
-    }
   }
 }
