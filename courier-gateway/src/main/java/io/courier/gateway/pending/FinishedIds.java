@@ -8,9 +8,9 @@ import io.courier.gateway.pending.PendingRequest.State;
  * longer than {@code rememberFor} milliseconds; the oldest are forgotten first.
  *
  * <p>Everything lives in arrays allocated once: remembering an id allocates nothing. Kept as objects (a map
- * entry, a queue node, a record with a time stamp: 104 bytes, and the id's string held with them), the ids of a gateway
- * answering thousands of requests a second lived for seconds to minutes: long enough to be copied by young
- * collections and then promoted, to die in the old generation (docs/benchmarks.md, *The ids of finished
+ * entry, a queue node, a record with a time stamp: 104 bytes, and the id's string held with them), the ids of a
+ * gateway answering thousands of requests a second lived for seconds to minutes: long enough to be copied by
+ * young collections and then promoted, to die in the old generation (docs/benchmarks.md, *The ids of finished
  * requests*).
  *
  * <p>An id is kept as a 64-bit hash of its characters. Two ids with one hash (about one chance in 10^14 for a
@@ -133,7 +133,7 @@ final class FinishedIds {
   }
 
   /** FNV-1a over the UTF-16 units, then MurmurHash3's finaliser so that every bit of the id reaches the low bits. */
-  static long hash(String id) {
+  private static long hash(String id) {
     long h = 0xcbf29ce484222325L;
     for (int i = 0; i < id.length(); i++) {
       h = (h ^ id.charAt(i)) * 0x100000001b3L;

@@ -103,11 +103,16 @@ public final class PendingReplies {
 
   /** What a reply that finished nothing is: a duplicate, late, foreign or unknown. */
   private ReplyOutcome unmatched(String correlationId, PendingRequest request) {
-    String owner = request != null ? instanceId : CorrelationIds.instanceOf(correlationId);
-    if (owner != null && !owner.equals(instanceId)) {
-      return ReplyOutcome.FOREIGN; // another instance's: never remembered here, and forwarded whatever it hashes to
+    State state;
+    if (request != null) {
+      state = request.state();
+    } else {
+      String owner = CorrelationIds.instanceOf(correlationId);
+      if (owner != null && !owner.equals(instanceId)) {
+        return ReplyOutcome.FOREIGN; // another instance's: never remembered here, and forwarded whatever it hashes to
+      }
+      state = finished.stateOf(correlationId, clock.millis());
     }
-    State state = request != null ? request.state() : finished.stateOf(correlationId, clock.millis());
     if (state == State.ANSWERED) {
       return ReplyOutcome.DUPLICATE;
     }
