@@ -1,6 +1,7 @@
 package io.courier.gateway.pending;
 
 import io.courier.gateway.pending.PendingRequest.State;
+import java.util.Arrays;
 
 /**
  * The correlation ids of finished requests and how each ended, so that a reply that finds no waiting request
@@ -107,11 +108,17 @@ final class FinishedIds {
   private void forgetOldest() {
     int entry = oldest + 1;
     int i = home(hashes[oldest]);
-    while (index[i] != entry) {
-      if (index[i] == EMPTY) {
-        throw new IllegalStateException("finished id at ring slot " + oldest + " is missing from its index");
-      }
+    while (index[i] != entry && index[i] != EMPTY) { // the index is never full: a run always ends
       i = (i + 1) & mask;
+    }
+    if (index[i] != entry) {
+      // Not found: only if the index had lost it, which its upkeep rules out. Then everything is forgotten, rather
+      // than throwing or going on with an index that could fill up: this runs as a request finishes, and must never
+      // keep the request from its answer; what is lost is how a few stray replies are counted.
+      Arrays.fill(index, EMPTY);
+      oldest = 0;
+      size = 0;
+      return;
     }
     // Close the gap: move up each later entry of the run whose home is not between the gap and itself.
     int gap = i;
