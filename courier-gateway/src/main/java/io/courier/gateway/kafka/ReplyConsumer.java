@@ -22,9 +22,9 @@ import org.slf4j.LoggerFactory;
  * Reads the partitions of the response topic this instance owns, on thread {@code courier-reply-consumer}.
  *
  * <p>Group ownership: the consumer joins {@code kafka.replies.group-id} with the cooperative-sticky
- * assignor, so a join or leave moves only the partitions it must. The read position is committed after
- * every poll that returned records and synchronously when a partition is revoked, so its next owner starts exactly where this
- * instance stopped: replies that arrive during a move are read by the new owner and forwarded, never
+ * assignor, so a join or leave moves only the partitions it must. The read position is committed at most once a
+ * second while replies are read ({@link CommitPacing}) and synchronously when a partition is revoked, so its next
+ * owner starts exactly where this instance stopped: replies that arrive during a move are read by the new owner and forwarded, never
  * skipped. Static ownership: the consumer assigns its partitions itself and starts at their end.
  */
 final class ReplyConsumer extends ConsumerLoop {
@@ -38,6 +38,8 @@ final class ReplyConsumer extends ConsumerLoop {
    */
   private static final Duration FIRST_POSITION_TIMEOUT = Duration.ofMillis(500);
   private static final Duration NOTHING_OWNED_WARNING = Duration.ofSeconds(10);
+  /** The least time between two commits of the read positions while replies are read ({@link CommitPacing}). */
+  static final Duration COMMIT_INTERVAL = Duration.ofSeconds(1);
 
   private final String topic;
   private final ReplyOwnership ownership;
@@ -50,6 +52,7 @@ final class ReplyConsumer extends ConsumerLoop {
   private final Set<TopicPartition> unpositioned = new java.util.HashSet<>();
   /** Which positioned partitions the consumer's fetches do not cover yet: requests do not name them until they do. */
   private final FetchCoverage coverage;
+  private final CommitPacing commits = new CommitPacing(COMMIT_INTERVAL.toNanos(), System::nanoTime);
   /** Whether anything was assigned at the end of the last {@link #afterPoll}, so fetched by the poll since. */
   private boolean assignedAtLastPoll;
   /** Whether this consumer's first assignment has been positioned (per consumer: reset when it is replaced). */
@@ -136,7 +139,7 @@ final class ReplyConsumer extends ConsumerLoop {
     ownCovered();
     assignedAtLastPoll = !owned.isEmpty() || !unpositioned.isEmpty() || coverage.isSettling();
     if (ownership.mode() == ReplyOwnership.Mode.GROUP) {
-      if (!records.isEmpty()) {
+      if (commits.commitNow(!records.isEmpty())) {
         consumer.commitAsync();
       }
       reportGroupChanges();
@@ -263,6 +266,7 @@ final class ReplyConsumer extends ConsumerLoop {
         // close() wakes the consumer to end its poll; a wake-up is used once, so the last commit can go on.
         consumer.commitSync(METADATA_TIMEOUT);
       }
+      commits.committed();
     } catch (KafkaException e) {
       // The next owner re-reads from the last commit: at worst a few replies are read twice (duplicates).
       LOGGER.warn("Commit of reply positions failed responseTopic={} reason={}", topic, e.toString());

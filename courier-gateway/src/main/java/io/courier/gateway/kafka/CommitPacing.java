@@ -1,0 +1,63 @@
+package io.courier.gateway.kafka;
+
+import java.util.function.LongSupplier;
+
+/**
+ * When the reply consumer commits its read positions: at most once per interval, and only when it has read
+ * something since the last commit. Committing after every poll that returned records cost an OffsetCommit round
+ * trip per fetch (at c=64 about as many commits as fetches, half of the consumer's requests to the broker);
+ * what a slower pace gives up is only what a <em>killed</em> instance's next owner re-reads (at most one
+ * interval of replies, each forwarded again or counted as a duplicate): a revoke and a close still commit
+ * synchronously, so partitions that move in an orderly way start exactly where they stopped.
+ *
+ * <p>Not thread-safe: the reply consumer's loop thread only. Times are {@link System#nanoTime()}'s.
+ */
+final class CommitPacing {
+  private final long intervalNanos;
+  private final LongSupplier nanoTime;
+  private boolean readSinceCommit;
+  private long lastCommit;
+  private boolean committedOnce;
+
+  /**
+   * @param intervalNanos the least time between two commits, in nanoseconds; 0 commits after every poll that read
+   *     records
+   */
+  CommitPacing(long intervalNanos, LongSupplier nanoTime) {
+    if (intervalNanos < 0) {
+      throw new IllegalArgumentException("commit interval must not be negative: " + intervalNanos);
+    }
+    this.intervalNanos = intervalNanos;
+    this.nanoTime = nanoTime;
+  }
+
+  /**
+   * Told after each poll; says whether to commit now, and if so counts it as done (a failed asynchronous commit is
+   * made good by the next one, whose positions are the same or later).
+   *
+   * @param readRecords whether this poll returned records
+   */
+  boolean commitNow(boolean readRecords) {
+    readSinceCommit |= readRecords;
+    if (!readSinceCommit) {
+      return false;
+    }
+    long now = nanoTime.getAsLong();
+    if (committedOnce && now - lastCommit < intervalNanos) {
+      return false;
+    }
+    committed(now);
+    return true;
+  }
+
+  /** A commit was made outside this pacing (a revoke's or a close's synchronous one). */
+  void committed() {
+    committed(nanoTime.getAsLong());
+  }
+
+  private void committed(long now) {
+    readSinceCommit = false;
+    lastCommit = now;
+    committedOnce = true;
+  }
+}
