@@ -47,6 +47,7 @@ public record BenchReport(ResultTable table, InFlightScenario.Result inFlight, I
         + " producer's sender thread; in the open loop the sends on the generator's thread are not counted)."
         + " Bench JVM CPU = broker + echo responder + load generator + the Kafka floor's client.\n\n");
     md.append("## Courier relative to the others (median of per-round ratios)\n\n").append(table.ratios()).append('\n');
+    md.append(table.errorNote());
     if (!profile.isEmpty()) {
       md.append("## Inside the Courier gateway: allocation and GC pauses\n\n");
       md.append("Per run of the plain `courier` target (settle period included), from the gateway JVM's own metrics"

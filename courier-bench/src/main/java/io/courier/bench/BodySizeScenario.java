@@ -74,7 +74,7 @@ final class BodySizeScenario {
           }
         }
       }
-      md.append('\n');
+      md.append('\n').append(table.errorNote());
       return md.toString();
     }
   }

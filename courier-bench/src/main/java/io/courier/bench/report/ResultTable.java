@@ -103,6 +103,31 @@ public final class ResultTable {
     return median(runs(target, mode), metric);
   }
 
+  /**
+   * A paragraph naming every target and mode with errors in some round, or {@code ""} when there were none. A
+   * run with errors does not measure its target (one that stopped answering shows as 0 req/s and a 504's
+   * latency), and every median and ratio that includes it is void; the tables alone do not say so.
+   */
+  public String errorNote() {
+    List<String> lines = new ArrayList<>();
+    for (String target : targets) {
+      for (String mode : modes) {
+        List<Measurement> runs = runs(target, mode);
+        long failedRounds = runs.stream().filter(m -> m.errors() > 0).count();
+        if (failedRounds > 0) {
+          lines.add(String.format(Locale.ROOT, "- %s, %s: errors in %d of %d round(s), %d in all", target, mode,
+              failedRounds, runs.size(), runs.stream().mapToLong(Measurement::errors).sum()));
+        }
+      }
+    }
+    if (lines.isEmpty()) {
+      return "";
+    }
+    return "**Runs with errors.** Their figures, and the medians and ratios that include them, do not measure the"
+        + " target (one that stopped answering shows as 0 req/s and its callers' timeouts); see logs/<target>.log"
+        + " and *Every round*.\n\n" + String.join("\n", lines) + "\n\n";
+  }
+
   /** Every round's figures, for judging the noise. */
   public String raw() {
     StringBuilder out = new StringBuilder();
