@@ -105,8 +105,9 @@ public final class ResultTable {
 
   /**
    * A paragraph naming every target and mode with errors in some round, or {@code ""} when there were none. A
-   * run with errors does not measure its target (one that stopped answering shows as 0 req/s and a 504's
-   * latency), and every median and ratio that includes it is void; the tables alone do not say so.
+   * run with errors may not measure its target (one that stopped answering shows as 0 req/s and its callers'
+   * timeouts; a ratio to 0 req/s is left out of the median, which then rests on fewer rounds); the tables alone
+   * do not say so.
    */
   public String errorNote() {
     List<String> lines = new ArrayList<>();
@@ -123,9 +124,10 @@ public final class ResultTable {
     if (lines.isEmpty()) {
       return "";
     }
-    return "**Runs with errors.** Their figures, and the medians and ratios that include them, do not measure the"
-        + " target (one that stopped answering shows as 0 req/s and its callers' timeouts); see logs/<target>.log"
-        + " and *Every round*.\n\n" + String.join("\n", lines) + "\n\n";
+    return "**Runs with errors.** These runs may not measure their target: one that stopped answering shows as 0"
+        + " req/s and its callers' timeouts, and a ratio to 0 req/s is left out of its median, which then rests on"
+        + " fewer rounds. The targets' own logs are in `logs/` beside this file.\n\n"
+        + String.join("\n", lines) + "\n\n";
   }
 
   /** Every round's figures, for judging the noise. */

@@ -6,9 +6,10 @@ import java.util.function.LongSupplier;
  * When the reply consumer commits its read positions: at most once per interval, and only when it has read
  * something since the last commit. Committing after every poll that returned records cost an OffsetCommit round
  * trip per fetch (at c=64 about as many commits as fetches, half of the consumer's requests to the broker);
- * what a slower pace gives up is only what a <em>killed</em> instance's next owner re-reads (at most one
- * interval of replies, each forwarded again or counted as a duplicate): a revoke and a close still commit
- * synchronously, so partitions that move in an orderly way start exactly where they stopped.
+ * what a slower pace gives up is only what a <em>killed</em> instance's next owner re-reads (the replies read since
+ * the last commit: up to one interval plus one poll's wait, each forwarded again or counted as a duplicate): a
+ * revoke and a close still commit synchronously, so partitions that move in an orderly way start exactly where
+ * they stopped.
  *
  * <p>Not thread-safe: the reply consumer's loop thread only. Times are {@link System#nanoTime()}'s.
  */
@@ -32,8 +33,8 @@ final class CommitPacing {
   }
 
   /**
-   * Told after each poll; says whether to commit now, and if so counts it as done (a failed asynchronous commit is
-   * made good by the next one, whose positions are the same or later).
+   * Told after each poll; says whether to commit now, and if so counts it as done until {@link #failed} says
+   * otherwise.
    *
    * @param readRecords whether this poll returned records
    */
@@ -50,7 +51,16 @@ final class CommitPacing {
     return true;
   }
 
-  /** A commit was made outside this pacing (a revoke's or a close's synchronous one). */
+  /**
+   * The asynchronous commit {@link #commitNow} asked for failed (a rebalance under way, the coordinator moving):
+   * the positions it carried are due again at the next poll once the interval allows, even if nothing more is
+   * read.
+   */
+  void failed() {
+    readSinceCommit = true;
+  }
+
+  /** A commit was made outside this pacing (a revoke's or a close's synchronous one), and succeeded. */
   void committed() {
     committed(nanoTime.getAsLong());
   }

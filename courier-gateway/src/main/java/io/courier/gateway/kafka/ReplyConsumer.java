@@ -140,7 +140,12 @@ final class ReplyConsumer extends ConsumerLoop {
     assignedAtLastPoll = !owned.isEmpty() || !unpositioned.isEmpty() || coverage.isSettling();
     if (ownership.mode() == ReplyOwnership.Mode.GROUP) {
       if (commits.commitNow(!records.isEmpty())) {
-        consumer.commitAsync();
+        // The callback runs inside a later poll or commit, on this thread.
+        consumer.commitAsync((offsets, failure) -> {
+          if (failure != null) {
+            commits.failed();
+          }
+        });
       }
       reportGroupChanges();
     }

@@ -59,6 +59,29 @@ class CommitPacingTest {
   }
 
   @Test
+  void aSynchronousCommitRestartsTheInterval() {
+    assertThat(pacing.commitNow(true)).isTrue();
+    after(900);
+    pacing.committed();
+    after(500); // 1 400 ms after the asynchronous commit, 500 ms after the synchronous one
+    assertThat(pacing.commitNow(true)).isFalse();
+    after(500);
+    assertThat(pacing.commitNow(false)).isTrue();
+  }
+
+  @Test
+  void aFailedAsynchronousCommitIsDueAgainEvenIfNothingMoreIsRead() {
+    assertThat(pacing.commitNow(true)).isTrue();
+    pacing.failed(); // its callback, inside a later poll
+    after(500);
+    assertThat(pacing.commitNow(false)).as("within the interval").isFalse();
+    after(500);
+    assertThat(pacing.commitNow(false)).as("nothing read since, but the positions were never committed").isTrue();
+    after(1_000);
+    assertThat(pacing.commitNow(false)).as("that one succeeded").isFalse();
+  }
+
+  @Test
   void aZeroIntervalCommitsAfterEveryPollThatRead() {
     CommitPacing every = new CommitPacing(0, () -> millis.get() * 1_000_000L);
 
