@@ -24,8 +24,8 @@ import org.slf4j.LoggerFactory;
  * <p>Group ownership: the consumer joins {@code kafka.replies.group-id} with the cooperative-sticky
  * assignor, so a join or leave moves only the partitions it must. The read position is committed at most once a
  * second while replies are read ({@link CommitPacing}) and synchronously when a partition is revoked, so its next
- * owner starts exactly where this instance stopped: replies that arrive during a move are read by the new owner and forwarded, never
- * skipped. Static ownership: the consumer assigns its partitions itself and starts at their end.
+ * owner starts exactly where this instance stopped: replies that arrive during a move are read by the new owner
+ * and forwarded, never skipped. Static ownership: the consumer assigns its partitions itself and starts at their end.
  */
 final class ReplyConsumer extends ConsumerLoop {
   private static final Logger LOGGER = LoggerFactory.getLogger(ReplyConsumer.class);
@@ -39,7 +39,7 @@ final class ReplyConsumer extends ConsumerLoop {
   private static final Duration FIRST_POSITION_TIMEOUT = Duration.ofMillis(500);
   private static final Duration NOTHING_OWNED_WARNING = Duration.ofSeconds(10);
   /** The least time between two commits of the read positions while replies are read ({@link CommitPacing}). */
-  static final Duration COMMIT_INTERVAL = Duration.ofSeconds(1);
+  private static final Duration COMMIT_INTERVAL = Duration.ofSeconds(1);
 
   private final String topic;
   private final ReplyOwnership ownership;
