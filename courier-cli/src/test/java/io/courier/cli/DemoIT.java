@@ -6,10 +6,17 @@ import io.courier.cli.demo.Demo;
 import io.courier.cli.demo.DemoScript;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -33,21 +40,44 @@ class DemoIT {
   private static final Pattern LOCATION = Pattern.compile("(?im)^location: /orders/(\\S+)\\s*$");
   private static final Pattern RESULT = Pattern.compile("(?im)^location: /results/(\\S+)\\s*$");
 
+  /**
+   * As a script that starts {@code courier demo -p PORT} and waits for {@code /ready} would: the first request
+   * right after {@code /ready} answers 200 goes to the customers' share group, which must be answering by then.
+   */
   @Test
   void thePrintedCurlCommandsGiveTheDocumentedAnswers() throws Exception {
-    runTheDemosCommands(false);
+    int port = freePort();
+    CompletableFuture<Demo> starting = CompletableFuture.supplyAsync(() -> Demo.start(port));
+    try {
+      HttpClient client = HttpClient.newHttpClient();
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+      while (status(client, "http://localhost:" + port + "/ready") != 200) {
+        assertThat(System.nanoTime()).as("/ready answered 200 within 90 s").isLessThan(deadline);
+        assertThat(starting.isCompletedExceptionally()).as("the demo failed to start").isFalse();
+        TimeUnit.MILLISECONDS.sleep(20);
+      }
+      HttpResponse<String> first = client.send(
+          HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/customers/c-1001")).build(), BodyHandlers.ofString());
+      assertThat(first.statusCode()).as("the first request once /ready answered: " + first.body()).isEqualTo(200);
+      assertThat(first.body()).contains("\"name\":\"Ada Lovelace\"");
+    } catch (Exception | AssertionError e) {
+      starting.thenAccept(Demo::close); // stopped whenever it has started, so the next test has the machine
+      throw e;
+    }
+    Demo demo = starting.get(60, TimeUnit.SECONDS);
+    runTheDemosCommands(demo);
   }
 
   @Test
   void withTlsThePrintedCurlCommandsTrustTheSelfSignedCertificateAndGiveTheSameAnswers() throws Exception {
-    Path certificate = runTheDemosCommands(true);
+    Path certificate = runTheDemosCommands(Demo.start(0, true));
     assertThat(certificate).as("the certificate is deleted with the demo").doesNotExist();
   }
 
-  /** Starts the demo, runs every command it prints with the real curl, stops it; the demo's certificate, if any. */
-  private static Path runTheDemosCommands(boolean tls) throws Exception {
-    Demo demo = Demo.start(0, tls);
+  /** Runs every command the started demo prints with the real curl, stops it; the demo's certificate, if any. */
+  private static Path runTheDemosCommands(Demo demo) throws Exception {
     int port = demo.httpPort();
+    boolean tls = demo.certificate() != null;
     Path certificate = demo.certificate();
     try {
       assertThat(DemoScript.banner(demo)).contains(tls ? "https://localhost:" + port : "http://localhost:" + port);
@@ -131,6 +161,22 @@ class DemoIT {
     String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("finished: " + command).isTrue();
     return output;
+  }
+
+  /** The status of a GET, or -1 while nothing listens on the port. */
+  private static int status(HttpClient client, String uri) throws InterruptedException {
+    try {
+      return client.send(HttpRequest.newBuilder(URI.create(uri)).build(), BodyHandlers.discarding()).statusCode();
+    } catch (IOException e) {
+      return -1;
+    }
+  }
+
+  /** A port free a moment ago: the demo takes a fixed port (-p), as a script that waits for /ready gives it. */
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
   }
 
   private static boolean accepts(int port) {

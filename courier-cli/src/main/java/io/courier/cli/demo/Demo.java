@@ -10,6 +10,8 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * Everything {@code courier demo} runs, in one process: an embedded broker on a free port, the example
@@ -33,14 +35,19 @@ public final class Demo implements AutoCloseable {
     this.tls = tls;
   }
 
-  /** Starts all three parts and returns once the gateway is ready and the services answer. */
+  /**
+   * Starts all three parts and returns once the services have their partitions and the gateway is ready. The
+   * gateway starts last, so its port opens only when the services can answer: a caller that waits for {@code
+   * /ready} is not answered 504 by a service still joining its group.
+   */
   public static Demo start(int httpPort) {
     return start(httpPort, false);
   }
 
   /**
    * Starts all three parts, the gateway over TLS with a new self-signed certificate for {@code localhost}
-   * when {@code tls}, and returns once the gateway is ready and the services answer.
+   * when {@code tls}, and returns once the services have their partitions and the gateway is ready (in that
+   * order, as {@link #start(int)}).
    */
   public static Demo start(int httpPort, boolean tls) {
     SelfSigned certificate = tls ? SelfSigned.create() : null;
@@ -54,13 +61,18 @@ public final class Demo implements AutoCloseable {
       kafka.createTopic("courier.responses.results", RESPONSE_PARTITIONS,
           java.util.Map.of("cleanup.policy", "compact,delete", "retention.ms", Long.toString(java.time.Duration.ofHours(1).toMillis())));
       services = ExampleServices.start(kafka.bootstrapServers());
+      // The services first: the customers' share group takes seconds to be assigned its partition on a new
+      // broker, and a request sent before that waits past the route's 2 s timeout (a 504 right after /ready).
+      ExampleServices running = services;
+      await(running::isRunning, () -> "the example services have no partitions yet");
       String yaml =
           config().replace("${bootstrap}", kafka.bootstrapServers()).replace("${port}", Integer.toString(httpPort));
       if (certificate != null) {
         yaml = yaml.replace("\nhttp:\n", "\nhttp:\n  tls: {certificate: \"" + certificate.certificate() + "\", key: \"" + certificate.key() + "\"}\n");
       }
       gateway = Gateway.start(ConfigLoader.parse(yaml));
-      awaitReady(gateway, services);
+      Gateway started = gateway;
+      await(started::isReady, started::notReadyReason);
       return new Demo(kafka, services, gateway, certificate);
     } catch (RuntimeException e) {
       closeQuietly(gateway);
@@ -97,11 +109,12 @@ public final class Demo implements AutoCloseable {
     closeQuietly(tls);
   }
 
-  private static void awaitReady(Gateway gateway, ExampleServices services) {
+  /** Waits up to {@link #READY_TIMEOUT} for {@code ready}; fails with {@code notReadyReason} after that. */
+  private static void await(BooleanSupplier ready, Supplier<String> notReadyReason) {
     long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
-    while (!(gateway.isReady() && services.isRunning())) {
+    while (!ready.getAsBoolean()) {
       if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("demo not ready after " + READY_TIMEOUT.toSeconds() + " s: " + gateway.notReadyReason());
+        throw new IllegalStateException("demo not ready after " + READY_TIMEOUT.toSeconds() + " s: " + notReadyReason.get());
       }
       try {
         TimeUnit.MILLISECONDS.sleep(50); // start-up only, on the main thread
