@@ -32,8 +32,9 @@ import org.slf4j.LoggerFactory;
  *       which fails {@code /health}.
  * </ul>
  *
- * A record handler's exception is logged and the loop goes on: one bad record must never stop the replies
- * of every other request. The handler runs on the consumer thread and must not block.
+ * A record handler's exception, or {@link Error} other than a {@link VirtualMachineError} (a {@link
+ * StackOverflowError} is the handler's), is logged and the loop goes on with the next record: one bad record must
+ * never stop the replies of every other request. The handler runs on the consumer thread and must not block.
  *
  * <p>Thread-safe: the Kafka consumer itself is confined to the loop's thread.
  */
@@ -367,7 +368,13 @@ abstract class ConsumerLoop implements AutoCloseable {
   private void handle(ConsumerRecord<byte[], byte[]> record) {
     try {
       handler.accept(record);
-    } catch (RuntimeException e) {
+    } catch (Throwable e) {
+      // An Error from one record (an assertion, a stack overflow, a class that failed to load) is that record's
+      // too: taken for a crash, the rest of the batch would never be handled, yet committed before the consumer
+      // is replaced, and its callers would wait for their timeout. Only a JVM that cannot go on ends the loop.
+      if (e instanceof VirtualMachineError && !(e instanceof StackOverflowError)) {
+        throw e;
+      }
       warnings.warn(
           "handler", e, "Record handler failed thread={} partition={} offset={} error={}",
           thread.getName(), record.partition(), record.offset(), e.toString());

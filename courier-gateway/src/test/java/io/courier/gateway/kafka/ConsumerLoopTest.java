@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.MockConsumer;
@@ -16,6 +18,8 @@ import org.apache.kafka.common.errors.GroupAuthorizationException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * A consumer loop keeps going whatever its consumer throws: Kafka's errors make it not ready until a poll
@@ -62,10 +66,17 @@ class ConsumerLoopTest {
         public void batchEnded() {}
       };
 
-  /** Handles a record; one without a value makes the handler throw. */
+  /** What the handler throws on a record without a value. */
+  private volatile Supplier<Throwable> handlerFailure = () -> new IllegalStateException("a record the handler cannot take");
+
+  /** Handles a record; one without a value makes the handler throw {@link #handlerFailure}. */
   private void handle(ConsumerRecord<byte[], byte[]> record) {
     if (record.value() == null) {
-      throw new IllegalStateException("a record the handler cannot take");
+      Throwable failure = handlerFailure.get();
+      if (failure instanceof Error error) {
+        throw error;
+      }
+      throw (RuntimeException) failure;
     }
     handled.add(record);
   }
@@ -235,18 +246,31 @@ class ConsumerLoopTest {
     assertThat(loop.unhealthyReason()).isEqualTo("test-loop keeps crashing: instance 3 of 2");
   }
 
-  @Test
-  void aHandlerExceptionSkipsTheRecordAndTheLoopGoesOn() {
+  static Stream<Supplier<Throwable>> handlerFailures() {
+    return Stream.of(
+        () -> new IllegalStateException("a bug in the handler"),
+        () -> new AssertionError("an assertion in the handler"),
+        () -> new StackOverflowError(),
+        () -> new NoClassDefFoundError("a class the handler needs"));
+  }
+
+  /** Whatever one record's handler throws, short of the JVM failing, the rest of its batch is handled. */
+  @ParameterizedTest
+  @MethodSource("handlerFailures")
+  void aHandlerFailureSkipsTheRecordAndTheLoopGoesOnWithTheRestOfTheBatch(Supplier<Throwable> failure) {
+    handlerFailure = failure;
     TestLoop loop = started();
     handled.clear();
     loop.current().schedulePollTask(() -> {
-      loop.current().addRecord(new ConsumerRecord<>("replies", 0, 0, null, null)); // the handler below throws on it
-      loop.current().addRecord(new ConsumerRecord<>("replies", 0, 1, null, new byte[] {2}));
+      loop.current().addRecord(new ConsumerRecord<>("replies", 0, 0, null, new byte[] {1}));
+      loop.current().addRecord(new ConsumerRecord<>("replies", 0, 1, null, null)); // the handler throws on it
+      loop.current().addRecord(new ConsumerRecord<>("replies", 0, 2, null, new byte[] {2}));
     });
 
-    await().atMost(Duration.ofSeconds(10)).until(() -> handled.size() == 1);
-    assertThat(handled.get(0).offset()).isEqualTo(1);
-    assertThat(made).hasSize(1);
+    await().atMost(Duration.ofSeconds(10)).until(() -> handled.size() == 2);
+    assertThat(handled).extracting(ConsumerRecord::offset).containsExactly(0L, 2L);
+    assertThat(made).as("the consumer was not replaced").hasSize(1);
+    assertThat(loop.notReadyReason()).isNull();
   }
 
   @Test
