@@ -139,14 +139,7 @@ final class ReplyConsumer extends ConsumerLoop {
     ownCovered();
     assignedAtLastPoll = !owned.isEmpty() || !unpositioned.isEmpty() || coverage.isSettling();
     if (ownership.mode() == ReplyOwnership.Mode.GROUP) {
-      if (commits.commitNow(!records.isEmpty())) {
-        // The callback runs inside a later poll or commit, on this thread.
-        consumer.commitAsync((offsets, failure) -> {
-          if (failure != null) {
-            commits.failed();
-          }
-        });
-      }
+      commits.afterPoll(consumer, !records.isEmpty());
       reportGroupChanges();
     }
     if (ownedNothingSince >= 0 && System.nanoTime() - ownedNothingSince > NOTHING_OWNED_WARNING.toNanos()) {
@@ -266,12 +259,11 @@ final class ReplyConsumer extends ConsumerLoop {
   private void commitQuietly() {
     try {
       try {
-        consumer.commitSync(METADATA_TIMEOUT);
+        commits.commitSync(consumer, METADATA_TIMEOUT);
       } catch (WakeupException e) {
         // close() wakes the consumer to end its poll; a wake-up is used once, so the last commit can go on.
-        consumer.commitSync(METADATA_TIMEOUT);
+        commits.commitSync(consumer, METADATA_TIMEOUT);
       }
-      commits.committed();
     } catch (KafkaException e) {
       // The next owner re-reads from the last commit: at worst a few replies are read twice (duplicates).
       LOGGER.warn("Commit of reply positions failed responseTopic={} reason={}", topic, e.toString());
