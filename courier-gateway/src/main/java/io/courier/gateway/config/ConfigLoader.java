@@ -369,18 +369,32 @@ public final class ConfigLoader {
   }
 
   /**
-   * Refuses a route's state topic that is one of the gateway's own topics, at the line of that topic: the gateway
-   * reads its response topic for replies and its forward and results topics whole from places of their own.
+   * Refuses a route's state topic that is one of the gateway's own topics or a service's request topic, at the line
+   * of that topic: the gateway reads its response topic for replies and its forward and results topics whole from
+   * places of their own, and a request topic holds requests, which read as states would answer callers with them.
    */
   private static void stateTopicsApart(YamlNode services, KafkaConfig kafka, ResultsConfig results) {
+    java.util.Map<String, String> requestTopics = new java.util.HashMap<>();
+    for (YamlNode service : services.asList()) {
+      requestTopics.putIfAbsent(
+          service.required(Setting.SERVICE_REQUEST_TOPIC.key()).asString(), service.required(Setting.SERVICE_NAME.key()).asString());
+    }
     for (YamlNode service : services.asList()) {
       for (YamlNode route : service.required(Setting.SERVICE_ROUTES.key()).asList()) {
         YamlNode state = route.child(Setting.ROUTE_STATE.key());
         YamlNode topic = state == null ? null : state.child(Setting.ROUTE_STATE_TOPIC.key());
-        String own = topic == null ? null : gatewayTopic(topic.asString(), kafka, results);
+        if (topic == null) {
+          continue;
+        }
+        String own = gatewayTopic(topic.asString(), kafka, results);
         if (own != null) {
           throw topic.error("is also the gateway's " + own + "; a state topic must differ from the gateway's response, forward"
               + " and results topics");
+        }
+        String requestsOf = requestTopics.get(topic.asString());
+        if (requestsOf != null) {
+          throw topic.error("is also the request topic of service " + requestsOf + "; a state topic holds the states of"
+              + " entities, not requests");
         }
       }
     }

@@ -118,6 +118,23 @@ class StateConfigTest {
   }
 
   @Test
+  void aStateTopicCannotBeARequestTopic() {
+    // Its own service's: the gateway would read the requests it sends as the states of entities.
+    failsAt(ROUTES.replace("topic: orders.state\n          entity: body", "topic: orders.requests\n          entity: body"),
+        10, "services[0].routes[0].state.topic", "is also the request topic of service orders; a state topic holds the states");
+    // Another service's, listed after it.
+    String twoServices = ROUTES + """
+          - name: basket
+            request-topic: basket.requests
+            routes:
+              - method: GET
+                path: /baskets/{id}
+        """;
+    failsAt(twoServices.replace("topic: orders.state\n          entity: path", "topic: basket.requests\n          entity: path"),
+        18, "services[0].routes[1].state.topic", "is also the request topic of service basket");
+  }
+
+  @Test
   void aStateRouteCannotAlsoClaimIdempotencyKeys() {
     assertThatThrownBy(() -> ConfigLoader.parse(ROUTES.replace("path: /orders/validated", "path: /orders/validated\n        idempotency: optional")))
         .isInstanceOf(ConfigException.class)
