@@ -2,6 +2,8 @@ package io.courier.gateway.kafka;
 
 import io.courier.gateway.error.RateLimitedLog;
 import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -59,6 +61,8 @@ abstract class ConsumerLoop implements AutoCloseable {
    */
   private static final Duration CLOSE_TIMEOUT = Duration.ofMillis(100);
   static final int CRASHES_BEFORE_UNHEALTHY = 5;
+  /** The most distinct not-ready reasons of one run of set-up retries logged at ERROR (a reason may name a node). */
+  static final int MAX_REASONS_LOGGED = 16;
 
   /** Set-up found a mistake that retrying cannot fix; the loop stops and stays not ready. */
   static final class SetupRefused extends RuntimeException {
@@ -264,8 +268,10 @@ abstract class ConsumerLoop implements AutoCloseable {
   }
 
   private boolean setUpUntilDone() {
-    String lastLogged = null;
-    long firstLogged = 0;
+    String lastReason = null;
+    // Each reason once per run of retries, however they alternate (an unreachable cluster answers in two ways).
+    Set<String> logged = new HashSet<>();
+    long firstFailed = 0;
     while (!closing()) {
       String problem;
       try {
@@ -276,20 +282,20 @@ abstract class ConsumerLoop implements AutoCloseable {
         problem = "cannot reach Kafka: " + e.getMessage();
       }
       if (problem == null) {
-        if (lastLogged != null) {
+        if (lastReason != null) {
           // The ERROR above said why this loop held the gateway back; say that it no longer does.
           LOGGER.info("Consumer set up after {} s of retries thread={} (the last reason was: {})",
-              TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - firstLogged), thread.getName(), lastLogged);
+              TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - firstFailed), thread.getName(), lastReason);
         }
         return true;
       }
       notReadyReason = problem;
-      if (!problem.equals(lastLogged)) {
+      if (lastReason == null) {
+        firstFailed = System.nanoTime();
+      }
+      lastReason = problem;
+      if (logged.size() < MAX_REASONS_LOGGED && logged.add(problem)) {
         LOGGER.error("Gateway not ready, retrying every {} s: {}", Duration.ofMillis(retryPauseMillis).toSeconds(), problem);
-        if (lastLogged == null) {
-          firstLogged = System.nanoTime();
-        }
-        lastLogged = problem;
       }
       pause(retryPauseMillis);
     }

@@ -224,6 +224,40 @@ class ConsumerLoopTest {
   }
 
   @Test
+  void notReadyReasonsThatAlternateAreEachLoggedOnceAtError() {
+    // given a cluster that cannot be reached, and says so in two ways by turns, six times
+    String noAnswer = "cannot reach Kafka: no answer from the cluster in 5 s";
+    String noNode = "cannot reach Kafka: Timed out waiting for a node assignment. Call: listTopics";
+    AtomicInteger attempts = new AtomicInteger();
+    loop =
+        new TestLoop() {
+          @Override
+          protected String setUp() {
+            int attempt = attempts.incrementAndGet();
+            return attempt <= 6 ? (attempt % 2 == 1 ? noAnswer : noNode) : super.setUp();
+          }
+        };
+    java.io.ByteArrayOutputStream stderr = new java.io.ByteArrayOutputStream();
+    java.io.PrintStream original = System.err;
+    System.setErr(new java.io.PrintStream(stderr, true, java.nio.charset.StandardCharsets.UTF_8)); // slf4j-simple's
+    try {
+      loop.start();
+      await().atMost(Duration.ofSeconds(10)).until(() -> loop.notReadyReason() == null && afterPolls.get() > 0);
+    } finally {
+      System.setErr(original);
+    }
+
+    // then each reason is one ERROR line, and one INFO line says the loop got going, with the last reason
+    List<String> errors = stderr.toString(java.nio.charset.StandardCharsets.UTF_8).lines()
+        .filter(line -> line.contains("Gateway not ready, retrying")).toList();
+    assertThat(errors).hasSize(2);
+    assertThat(errors.get(0)).endsWith(noAnswer);
+    assertThat(errors.get(1)).endsWith(noNode);
+    assertThat(stderr.toString(java.nio.charset.StandardCharsets.UTF_8))
+        .contains("Consumer set up after 0 s of retries thread=test-loop (the last reason was: " + noNode + ")");
+  }
+
+  @Test
   void aLoopWhoseSetUpIsRefusedForGoodIsUnhealthyAndSaysWhy() {
     // given a set-up that cannot work, after a crash (a bug) on the first attempt
     java.util.concurrent.atomic.AtomicInteger attempts = new java.util.concurrent.atomic.AtomicInteger();
