@@ -104,6 +104,7 @@ public record BenchReport(ResultTable table, InFlightScenario.Result inFlight, I
     }
     md.append(BODY_SIZES).append(bodySizes.markdown());
     md.append("## Every round\n\n").append(table.raw());
+    md.append("\n### The body-size scenario's\n\n").append(bodySizes.table().raw());
     return md.toString();
   }
 

@@ -52,6 +52,10 @@ class BenchSmokeIT {
       // The idle table says how much of each process's idle CPU was the JVM's own threads (read from /proc)
       assertThat(text.substring(text.indexOf("## Idle CPU"))).containsPattern("\\| courier \\| \\d+\\.\\d\\d \\| \\d+\\.\\d\\d \\|");
     }
+    // Every round of the body-size scenario is listed too, not only its medians
+    String rounds = report.markdown().substring(report.markdown().indexOf("## Every round"));
+    assertThat(rounds).contains("| courier | closed c=4 | java |", "### The body-size scenario's");
+    assertThat(rounds.substring(rounds.indexOf("### The body-size scenario's"))).contains("| courier | body 512 KiB c=");
     assertThat(Files.readString(report.file())).isEqualTo(report.markdown());
   }
 }
