@@ -3,6 +3,7 @@ package io.courier.gateway.kafka;
 import io.courier.gateway.error.RateLimitedLog;
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -12,6 +13,7 @@ import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
@@ -34,9 +36,10 @@ import org.slf4j.LoggerFactory;
  *       which fails {@code /health}.
  * </ul>
  *
- * A record handler's exception, or {@link Error} other than a {@link VirtualMachineError} (a {@link
- * StackOverflowError} is the handler's), is logged and the loop goes on with the next record: one bad record must
- * never stop the replies of every other request. The handler runs on the consumer thread and must not block.
+ * A record handler's exception is logged and the loop goes on: one bad record must never stop the replies of
+ * every other request. An {@link Error} from the handler crashes the loop as above, the record that threw skipped
+ * and the rest of its batch left unconsumed for the next consumer ({@link #handleAll}). The handler runs on the
+ * consumer thread and must not block.
  *
  * <p>Thread-safe: the Kafka consumer itself is confined to the loop's thread.
  */
@@ -61,7 +64,7 @@ abstract class ConsumerLoop implements AutoCloseable {
    */
   private static final Duration CLOSE_TIMEOUT = Duration.ofMillis(100);
   static final int CRASHES_BEFORE_UNHEALTHY = 5;
-  /** The most distinct not-ready reasons of one run of set-up retries logged at ERROR (a reason may name a node). */
+  /** The distinct not-ready reasons one run of set-up retries remembers having logged (a reason may name a node). */
   static final int MAX_REASONS_LOGGED = 16;
 
   /** Set-up found a mistake that retrying cannot fix; the loop stops and stays not ready. */
@@ -294,7 +297,10 @@ abstract class ConsumerLoop implements AutoCloseable {
         firstFailed = System.nanoTime();
       }
       lastReason = problem;
-      if (logged.size() < MAX_REASONS_LOGGED && logged.add(problem)) {
+      if (logged.size() == MAX_REASONS_LOGGED) {
+        logged.clear(); // reasons that keep changing (one names a node, say): a new cause must still be seen
+      }
+      if (logged.add(problem)) {
         LOGGER.error("Gateway not ready, retrying every {} s: {}", Duration.ofMillis(retryPauseMillis).toSeconds(), problem);
       }
       pause(retryPauseMillis);
@@ -340,9 +346,7 @@ abstract class ConsumerLoop implements AutoCloseable {
       if (!records.isEmpty()) {
         batches.batchStarted();
         try {
-          for (ConsumerRecord<byte[], byte[]> record : records) {
-            handle(record);
-          }
+          handleAll(records);
         } finally {
           batches.batchEnded();
         }
@@ -371,16 +375,52 @@ abstract class ConsumerLoop implements AutoCloseable {
     }
   }
 
+  /**
+   * Hands each record to the handler, partition by partition. An {@link Error} from the handler crashes the loop
+   * (a bug that may be the consumer's state), but first moves the consumer's positions back to what was not
+   * handled, past the record that threw: the commit before the consumer is replaced must not cover records nobody
+   * handled (their callers would wait for their timeout), and a next consumer that starts from that commit must
+   * not meet the record that threw again.
+   */
+  private void handleAll(ConsumerRecords<byte[], byte[]> records) {
+    Error crash = null;
+    for (TopicPartition partition : records.partitions()) {
+      List<ConsumerRecord<byte[], byte[]>> batch = records.records(partition);
+      if (crash != null) {
+        rewind(partition, batch.get(0).offset()); // none of it handled
+        continue;
+      }
+      for (ConsumerRecord<byte[], byte[]> record : batch) {
+        try {
+          handle(record);
+        } catch (Error e) {
+          if (e instanceof VirtualMachineError && !(e instanceof StackOverflowError)) {
+            throw e; // the JVM is in no state to go on (see run)
+          }
+          crash = e;
+          rewind(partition, record.offset() + 1);
+          break;
+        }
+      }
+    }
+    if (crash != null) {
+      throw crash;
+    }
+  }
+
+  private void rewind(TopicPartition partition, long offset) {
+    try {
+      consumer.seek(partition, offset);
+    } catch (RuntimeException e) {
+      // Revoked meanwhile, say: its next owner starts from the last commit. The handler's Error is what to report.
+      LOGGER.debug("Could not move back to unhandled records thread={} partition={} offset={}", thread.getName(), partition, offset, e);
+    }
+  }
+
   private void handle(ConsumerRecord<byte[], byte[]> record) {
     try {
       handler.accept(record);
-    } catch (Throwable e) {
-      // An Error from one record (an assertion, a stack overflow, a class that failed to load) is that record's
-      // too: taken for a crash, the rest of the batch would never be handled, yet committed before the consumer
-      // is replaced, and its callers would wait for their timeout. Only a JVM that cannot go on ends the loop.
-      if (e instanceof VirtualMachineError && !(e instanceof StackOverflowError)) {
-        throw e;
-      }
+    } catch (RuntimeException e) {
       warnings.warn(
           "handler", e, "Record handler failed thread={} partition={} offset={} error={}",
           thread.getName(), record.partition(), record.offset(), e.toString());
