@@ -188,12 +188,17 @@ class CommitPacingTest {
     assertThat(consumer.asyncCommits).hasValue(2);
     assertThat(consumer.committedOffset()).isEqualTo(2);
 
-    pacing.afterPoll(consumer, consumer.pollOnce(true));
+    after(500);
+    pacing.afterPoll(consumer, consumer.pollOnce(true)); // 500 ms after the asynchronous commit: not due
     pacing.commitSync(consumer, Duration.ofSeconds(5));
-    after(999);
+    after(999); // 1 499 ms after the asynchronous commit, 999 ms after the synchronous one
     pacing.afterPoll(consumer, consumer.pollOnce(true));
     assertThat(consumer.asyncCommits).as("within 1 s of the synchronous commit").hasValue(2);
     assertThat(consumer.committedOffset()).isEqualTo(3);
+    after(1);
+    pacing.afterPoll(consumer, consumer.pollOnce(false));
+    assertThat(consumer.asyncCommits).as("1 s after the synchronous commit").hasValue(3);
+    assertThat(consumer.committedOffset()).isEqualTo(4);
   }
 
   @Test
