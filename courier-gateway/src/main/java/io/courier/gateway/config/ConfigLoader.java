@@ -95,7 +95,7 @@ public final class ConfigLoader {
     CorsConfig cors = CorsConfig.read(root.child(Setting.CORS.key()), CorsConfig.OFF);
     AuthenticationConfig authentication = AuthenticationSettings.parse(root.child(Setting.AUTHENTICATION.key()), environment);
     List<RouteConfig> routes = services(root.required(Setting.SERVICES.key()), recordRoom, results, cors, authentication, warnings);
-    stateTopicsApart(root.required(Setting.SERVICES.key()), kafka, results);
+    stateTopicsApart(root.required(Setting.SERVICES.key()), routes, kafka, results);
     boolean clientCertificates = http.tls() != null && http.tls().clientAuth() != TlsConfig.ClientAuth.NONE;
     String apiKeyHeader = authentication.apiKeys() == null ? null : authentication.apiKeys().header();
     for (RouteConfig route : routes) {
@@ -369,15 +369,17 @@ public final class ConfigLoader {
   }
 
   /**
-   * Refuses a route's state topic that is one of the gateway's own topics or a service's request topic, at the line
-   * of that topic: the gateway reads its response topic for replies and its forward and results topics whole from
-   * places of their own, and a request topic holds requests, which read as states would answer callers with them.
+   * Refuses a route's state topic that is one of the gateway's own topics or a topic it sends requests to, at the
+   * line of that topic: the gateway reads its response topic for replies and its forward and results topics whole
+   * from places of their own, and requests read as states would answer callers with them. (A service whose routes
+   * are all queries sends nothing to its request topic, which may then be its state topic.)
    */
-  private static void stateTopicsApart(YamlNode services, KafkaConfig kafka, ResultsConfig results) {
+  private static void stateTopicsApart(YamlNode services, List<RouteConfig> routes, KafkaConfig kafka, ResultsConfig results) {
     java.util.Map<String, String> requestTopics = new java.util.HashMap<>();
-    for (YamlNode service : services.asList()) {
-      requestTopics.putIfAbsent(
-          service.required(Setting.SERVICE_REQUEST_TOPIC.key()).asString(), service.required(Setting.SERVICE_NAME.key()).asString());
+    for (RouteConfig route : routes) {
+      if (route.state() == null || route.state().mode() == StateConfig.Mode.COMMAND) {
+        requestTopics.putIfAbsent(route.requestTopic(), route.service());
+      }
     }
     for (YamlNode service : services.asList()) {
       for (YamlNode route : service.required(Setting.SERVICE_ROUTES.key()).asList()) {

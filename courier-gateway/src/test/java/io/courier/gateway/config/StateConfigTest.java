@@ -132,6 +132,12 @@ class StateConfigTest {
         """;
     failsAt(twoServices.replace("topic: orders.state\n          entity: path", "topic: basket.requests\n          entity: path"),
         18, "services[0].routes[1].state.topic", "is also the request topic of service basket");
+    // A service of queries only sends nothing to its request topic: naming its state topic there is harmless.
+    String onTheStateTopic = ROUTES.replace("request-topic: orders.requests", "request-topic: orders.state");
+    String queriesOnly = onTheStateTopic.substring(0, onTheStateTopic.indexOf("- method: POST"))
+        + onTheStateTopic.substring(onTheStateTopic.indexOf("- method: GET"));
+    assertThat(ConfigLoader.parse(queriesOnly).routes()).singleElement()
+        .satisfies(route -> assertThat(route.state().topic()).isEqualTo(route.requestTopic()));
   }
 
   @Test
