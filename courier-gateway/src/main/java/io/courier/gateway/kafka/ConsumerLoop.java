@@ -37,9 +37,9 @@ import org.slf4j.LoggerFactory;
  * </ul>
  *
  * A record handler's exception is logged and the loop goes on: one bad record must never stop the replies of
- * every other request. An {@link Error} from the handler crashes the loop as above, the record that threw skipped
- * and the rest of its batch left unconsumed for the next consumer ({@link #handleAll}). The handler runs on the
- * consumer thread and must not block.
+ * every other request. An {@link Error} from the handler crashes the loop as above, with the consumer's positions
+ * moved back to just past the record that threw, so that a commit before it is replaced covers only what was
+ * handled ({@link #handleAll}). The handler runs on the consumer thread and must not block.
  *
  * <p>Thread-safe: the Kafka consumer itself is confined to the loop's thread.
  */
@@ -297,7 +297,7 @@ abstract class ConsumerLoop implements AutoCloseable {
         firstFailed = System.nanoTime();
       }
       lastReason = problem;
-      if (logged.size() == MAX_REASONS_LOGGED) {
+      if (logged.size() == MAX_REASONS_LOGGED && !logged.contains(problem)) {
         logged.clear(); // reasons that keep changing (one names a node, say): a new cause must still be seen
       }
       if (logged.add(problem)) {
@@ -376,16 +376,21 @@ abstract class ConsumerLoop implements AutoCloseable {
   }
 
   /**
-   * Hands each record to the handler, partition by partition. An {@link Error} from the handler crashes the loop
-   * (a bug that may be the consumer's state), but first moves the consumer's positions back to what was not
-   * handled, past the record that threw: the commit before the consumer is replaced must not cover records nobody
-   * handled (their callers would wait for their timeout), and a next consumer that starts from that commit must
-   * not meet the record that threw again.
+   * Hands each record to the handler, partition by partition. Anything but a {@link RuntimeException} from the
+   * handler (an {@link Error}: a bug that may be the consumer's state) crashes the loop, but first moves the
+   * consumer's positions back to what was not handled, past the record that threw: a commit before the consumer
+   * is replaced (the reply consumer's, under group ownership) must not cover records nobody handled, whose callers
+   * would wait for their timeout, and the next consumer, starting from it, must not meet that record again. A
+   * consumer that starts elsewhere (at the end under static ownership and for the forward topic; at the beginning
+   * for the state topics) does not use these positions.
    */
   private void handleAll(ConsumerRecords<byte[], byte[]> records) {
-    Error crash = null;
+    Throwable crash = null;
     for (TopicPartition partition : records.partitions()) {
       List<ConsumerRecord<byte[], byte[]>> batch = records.records(partition);
+      if (batch.isEmpty()) {
+        continue;
+      }
       if (crash != null) {
         rewind(partition, batch.get(0).offset()); // none of it handled
         continue;
@@ -393,9 +398,9 @@ abstract class ConsumerLoop implements AutoCloseable {
       for (ConsumerRecord<byte[], byte[]> record : batch) {
         try {
           handle(record);
-        } catch (Error e) {
+        } catch (Throwable e) { // what handle lets through: an Error, or a checked exception thrown sneakily
           if (e instanceof VirtualMachineError && !(e instanceof StackOverflowError)) {
-            throw e; // the JVM is in no state to go on (see run)
+            throw (VirtualMachineError) e; // the JVM is in no state to go on (see run)
           }
           crash = e;
           rewind(partition, record.offset() + 1);
@@ -403,8 +408,11 @@ abstract class ConsumerLoop implements AutoCloseable {
         }
       }
     }
+    if (crash instanceof Error error) {
+      throw error;
+    }
     if (crash != null) {
-      throw crash;
+      throw new IllegalStateException("a record handler threw " + crash, crash);
     }
   }
 

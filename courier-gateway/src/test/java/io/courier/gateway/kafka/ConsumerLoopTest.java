@@ -1,6 +1,7 @@
 package io.courier.gateway.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
@@ -28,6 +29,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class ConsumerLoopTest {
   private static final TopicPartition PARTITION = new TopicPartition("replies", 0);
+  private static final TopicPartition OTHER_PARTITION = new TopicPartition("replies", 1);
 
   private final List<MockConsumer<byte[], byte[]>> made = new CopyOnWriteArrayList<>();
   private final List<ConsumerRecord<byte[], byte[]>> handled = new CopyOnWriteArrayList<>();
@@ -119,7 +121,7 @@ class ConsumerLoopTest {
             wakeUpPending.set(true);
           }
         };
-    consumer.updateBeginningOffsets(Map.of(PARTITION, 0L));
+    consumer.updateBeginningOffsets(Map.of(PARTITION, 0L, OTHER_PARTITION, 0L));
     made.add(consumer);
     return consumer;
   }
@@ -330,6 +332,47 @@ class ConsumerLoopTest {
     await().atMost(Duration.ofSeconds(10)).until(() -> made.size() == 2 && loop.notReadyReason() == null);
     assertThat(handled).extracting(ConsumerRecord::offset).containsExactly(0L);
     assertThat(positionsAtClose).as("where a commit at close would start the next consumer").containsExactly(2L);
+  }
+
+  @Test
+  void aHandlerErrorLeavesThePartitionsOfTheBatchNotYetHandledWhereTheyWere() {
+    handlerFailure = () -> new AssertionError("a bug in the handler");
+    Map<TopicPartition, Long> closedAt = new java.util.concurrent.ConcurrentHashMap<>();
+    loop =
+        new TestLoop() {
+          @Override
+          protected String setUp() {
+            consumer.assign(List.of(PARTITION, OTHER_PARTITION));
+            ready();
+            return null;
+          }
+
+          @Override
+          protected void beforeClose() {
+            if (consumer.assignment().contains(OTHER_PARTITION) && closedAt.isEmpty()) {
+              closedAt.put(OTHER_PARTITION, consumer.position(OTHER_PARTITION));
+              closedAt.put(PARTITION, consumer.position(PARTITION));
+            }
+          }
+        };
+    loop.start();
+    await().atMost(Duration.ofSeconds(10)).until(() -> loop.notReadyReason() == null && afterPolls.get() > 0);
+    MockConsumer<byte[], byte[]> first = loop.current();
+    handled.clear();
+    first.schedulePollTask(() -> {
+      for (TopicPartition partition : List.of(PARTITION, OTHER_PARTITION)) {
+        first.addRecord(new ConsumerRecord<>("replies", partition.partition(), 0, null, new byte[] {1}));
+        first.addRecord(new ConsumerRecord<>("replies", partition.partition(), 1, null, null)); // the handler throws
+        first.addRecord(new ConsumerRecord<>("replies", partition.partition(), 2, null, new byte[] {2}));
+      }
+    });
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> made.size() == 2 && closedAt.size() == 2);
+    // whichever partition the batch handed over first threw at its offset 1; the other was not started
+    TopicPartition threw = new TopicPartition("replies", handled.get(0).partition());
+    TopicPartition notStarted = threw.equals(PARTITION) ? OTHER_PARTITION : PARTITION;
+    assertThat(handled).extracting(ConsumerRecord::partition, ConsumerRecord::offset).containsExactly(tuple(threw.partition(), 0L));
+    assertThat(closedAt).containsEntry(threw, 2L).containsEntry(notStarted, 0L);
   }
 
   @Test
