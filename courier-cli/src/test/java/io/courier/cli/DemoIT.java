@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -49,17 +50,18 @@ class DemoIT {
     int port = freePort();
     CompletableFuture<Demo> starting = CompletableFuture.supplyAsync(() -> Demo.start(port));
     try {
-      HttpClient client = HttpClient.newHttpClient();
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(130); // Demo.start waits up to 60 s twice
+      HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180); // Demo.start waits up to 60 s twice, after Kafka's start
       while (status(client, "http://localhost:" + port + "/ready") != 200) {
         if (starting.isCompletedExceptionally()) {
           starting.join(); // throws the demo's own error
         }
-        assertThat(System.nanoTime()).as("/ready answered 200 within 130 s").isLessThan(deadline);
+        assertThat(System.nanoTime()).as("/ready answered 200 within 180 s").isLessThan(deadline);
         TimeUnit.MILLISECONDS.sleep(20);
       }
       HttpResponse<String> first = client.send(
-          HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/customers/c-1001")).build(), BodyHandlers.ofString());
+          HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/customers/c-1001")).timeout(Duration.ofSeconds(10)).build(),
+          BodyHandlers.ofString());
       assertThat(first.statusCode()).as("the first request once /ready answered: " + first.body()).isEqualTo(200);
       assertThat(first.body()).contains("\"name\":\"Ada Lovelace\"");
     } catch (Exception | AssertionError e) {
@@ -168,34 +170,40 @@ class DemoIT {
   /** The status of a GET, or -1 while nothing listens on the port. */
   private static int status(HttpClient client, String uri) throws InterruptedException {
     try {
-      return client.send(HttpRequest.newBuilder(URI.create(uri)).build(), BodyHandlers.discarding()).statusCode();
+      return client.send(HttpRequest.newBuilder(URI.create(uri)).timeout(Duration.ofSeconds(2)).build(), BodyHandlers.discarding()).statusCode();
     } catch (IOException e) {
       return -1;
     }
   }
 
   /**
-   * A port free a moment ago, for the demo's fixed port (-p, as a script that waits for /ready gives it): below the
-   * ephemeral range, so that none of the connections the starting demo opens takes it before the gateway binds it.
+   * A port free a moment ago, for the demo's fixed port (-p, as a script that waits for /ready gives it): outside
+   * the ephemeral range, so that none of the connections the starting demo opens takes it before the gateway binds
+   * it. Below the range when it starts high enough, above it otherwise; any free port if neither is possible.
    */
   private static int freePort() throws IOException {
-    int ephemeralStart = 32768; // Linux's default
+    int low = 32768; // Linux's defaults
+    int high = 60999;
     try {
       // Not Files.readString: a /proc file says it is empty, and that read stops after its first byte.
-      int start = Integer.parseInt(Files.readAllLines(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).get(0).trim().split("\\s+")[0]);
-      ephemeralStart = start >= 4096 ? start : ephemeralStart;
+      String[] range = Files.readAllLines(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).get(0).trim().split("\\s+");
+      low = Integer.parseInt(range[0]);
+      high = Integer.parseInt(range[1]);
     } catch (IOException | RuntimeException notLinux) {
-      // the default above
+      // the defaults above
     }
-    int first = java.util.concurrent.ThreadLocalRandom.current().nextInt(ephemeralStart / 2, ephemeralStart - 200);
-    for (int port = first; port < first + 200; port++) {
+    int first = low >= 4096 ? ThreadLocalRandom.current().nextInt(low / 2, low - 200)
+        : high <= 64_000 ? ThreadLocalRandom.current().nextInt(high + 1, 65_300) : -1;
+    for (int port = first; first > 0 && port < first + 200; port++) {
       try (ServerSocket socket = new ServerSocket(port)) {
         return port;
       } catch (IOException taken) {
         // the next one
       }
     }
-    throw new IOException("no free port in " + first + "-" + (first + 199));
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
   }
 
   private static boolean accepts(int port) {
