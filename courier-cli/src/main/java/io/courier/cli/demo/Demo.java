@@ -63,16 +63,14 @@ public final class Demo implements AutoCloseable {
       services = ExampleServices.start(kafka.bootstrapServers());
       // The services first: the customers' share group takes seconds to be assigned its partition on a new
       // broker, and a request sent before that waits past the route's 2 s timeout (a 504 right after /ready).
-      ExampleServices running = services;
-      await(running::isRunning, () -> "the example services have no partitions yet");
+      await(services::isRunning, () -> "the example services have no partitions yet");
       String yaml =
           config().replace("${bootstrap}", kafka.bootstrapServers()).replace("${port}", Integer.toString(httpPort));
       if (certificate != null) {
         yaml = yaml.replace("\nhttp:\n", "\nhttp:\n  tls: {certificate: \"" + certificate.certificate() + "\", key: \"" + certificate.key() + "\"}\n");
       }
       gateway = Gateway.start(ConfigLoader.parse(yaml));
-      Gateway started = gateway;
-      await(started::isReady, started::notReadyReason);
+      await(gateway::isReady, gateway::notReadyReason);
       return new Demo(kafka, services, gateway, certificate);
     } catch (RuntimeException e) {
       closeQuietly(gateway);
