@@ -29,6 +29,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -88,6 +90,7 @@ class FaultSuiteIT {
   /** How often the service saw each correlation id. */
   private static final Map<String, AtomicInteger> SEEN = new ConcurrentHashMap<>();
   private static final Map<String, String> FIGURES = new TreeMap<>();
+  private static final Pattern PROBLEM_TYPE = Pattern.compile("\"type\"\\s*:\\s*\"urn:courier:problem:([^\"]+)\"");
   private static final HttpClient HTTP =
       HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10)).build();
 
@@ -140,6 +143,28 @@ class FaultSuiteIT {
     Files.createDirectories(report.getParent());
     Files.writeString(report, table.toString());
     System.out.println("Fault suite figures (" + (LONG ? "long" : "short") + " run):\n" + table);
+  }
+
+  /**
+   * First, because it asserts that nothing is disturbed, which only a cluster no scenario has disturbed yet can
+   * show. Run after scenario 3, it once saw 36 of its 277 requests answered 503 (a failure now names their
+   * problem types). Local runs show why that can happen: seconds after the thawed cluster answers and the
+   * gateway is ready again, the groups still move partitions (the responder's lost and given back, a reply
+   * partition settling). That is scenario 3's aftermath, not the poison's.
+   */
+  @Test
+  @Order(0)
+  void poisonOnTheResponseTopicIsCountedAndDisturbsNothing() throws Exception {
+    double malformed = gateway.counter("courier.replies", "outcome", "malformed");
+    double unknown = gateway.counter("courier.replies", "outcome", "unknown");
+    Run run = load(Duration.ofSeconds(8 * SCALE), FaultSuiteIT::poison, Duration.ofSeconds(2));
+    holds("0 poison on the response topic", run);
+    assertThat(run.statuses()).as("answers other than 200: " + run.problems()).containsOnlyKeys(200);
+    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+      // per partition: no headers, garbage headers, a bad status for an id never issued, 900 KB, an unknown id
+      assertThat(gateway.counter("courier.replies", "outcome", "malformed")).isGreaterThanOrEqualTo(malformed + 3 * 3);
+      assertThat(gateway.counter("courier.replies", "outcome", "unknown")).isGreaterThanOrEqualTo(unknown + 2 * 3);
+    });
   }
 
   @Test
@@ -201,21 +226,6 @@ class FaultSuiteIT {
     holds("3 whole cluster frozen " + outage.toSeconds() + " s", run);
   }
 
-  @Test
-  @Order(5)
-  void poisonOnTheResponseTopicIsCountedAndDisturbsNothing() throws Exception {
-    double malformed = gateway.counter("courier.replies", "outcome", "malformed");
-    double unknown = gateway.counter("courier.replies", "outcome", "unknown");
-    Run run = load(Duration.ofSeconds(8 * SCALE), FaultSuiteIT::poison, Duration.ofSeconds(2));
-    holds("5 poison on the response topic", run);
-    assertThat(run.statuses()).containsOnlyKeys(200);
-    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
-      // per partition: no headers, garbage headers, a bad status for an id never issued, 900 KB, an unknown id
-      assertThat(gateway.counter("courier.replies", "outcome", "malformed")).isGreaterThanOrEqualTo(malformed + 3 * 3);
-      assertThat(gateway.counter("courier.replies", "outcome", "unknown")).isGreaterThanOrEqualTo(unknown + 2 * 3);
-    });
-  }
-
   private static void poison() {
     try (KafkaProducer<byte[], byte[]> producer =
         new KafkaProducer<>(
@@ -247,7 +257,7 @@ class FaultSuiteIT {
   }
 
   /** What the load saw. */
-  private record Run(int sent, Map<Integer, Integer> statuses, int failed, Set<String> accepted) {}
+  private record Run(int sent, Map<Integer, Integer> statuses, Map<String, Integer> problems, int failed, Set<String> accepted) {}
 
   @FunctionalInterface
   private interface Fault {
@@ -268,6 +278,7 @@ class FaultSuiteIT {
       clock.awaitTermination(5, TimeUnit.SECONDS);
     }
     Map<Integer, Integer> statuses = new TreeMap<>();
+    Map<String, Integer> problems = new TreeMap<>();
     Set<String> accepted = ConcurrentHashMap.newKeySet();
     int failed = 0;
     for (CompletableFuture<HttpResponse<String>> request : List.copyOf(requests)) {
@@ -276,12 +287,20 @@ class FaultSuiteIT {
         statuses.merge(response.statusCode(), 1, Integer::sum);
         if (response.statusCode() == 200) {
           accepted.add(response.body());
+        } else {
+          problems.merge(response.statusCode() + " " + problemType(response.body()), 1, Integer::sum);
         }
       } catch (Exception e) {
         failed++;
       }
     }
-    return new Run(requests.size(), statuses, failed, accepted);
+    return new Run(requests.size(), statuses, problems, failed, accepted);
+  }
+
+  /** The last segment of a problem body's {@code type} (RFC 9457), e.g. {@code not-ready}; what a failure names. */
+  private static String problemType(String body) {
+    Matcher type = PROBLEM_TYPE.matcher(body);
+    return type.find() ? type.group(1) : "(no problem type)";
   }
 
   private static void holds(String scenario, Run run) {
@@ -301,7 +320,7 @@ class FaultSuiteIT {
         + run.statuses().getOrDefault(503, 0) + " | " + run.statuses().getOrDefault(504, 0) + " | " + (other + run.failed())
         + " | " + found + " / " + run.accepted().size() + " | " + duplicatesInTopic + " / " + duplicatesSeen + " | "
         + readyAfter.toMillis() / 1000.0 + " s, no restart |\n");
-    System.out.println("FaultSuiteIT " + scenario + ": sent=" + run.sent() + " statuses=" + run.statuses() + " failed="
+    System.out.println("FaultSuiteIT " + scenario + ": sent=" + run.sent() + " statuses=" + run.statuses() + " problems=" + run.problems() + " failed="
         + run.failed() + " accepted=" + run.accepted().size() + " found=" + found + " duplicatesInTopic=" + duplicatesInTopic
         + " duplicatesSeen=" + duplicatesSeen + " readyAfter=" + readyAfter.toMillis() + "ms");
 
