@@ -224,8 +224,8 @@ public final class Bench {
       }
     }
     out.printf("courier bench: %d streams of %d items over NDJSON, then as many plain round trips...%n",
-        STREAMS, StreamScenario.ITEMS);
-    StreamScenario.Result streamed = StreamScenario.run(courier.process().port(), STREAMS);
+        STREAMS, options.streamItems());
+    StreamScenario.Result streamed = StreamScenario.run(courier.process().port(), options.streamItems(), STREAMS);
     BodySizeScenario.Result bodySizes = bodySizes(targets);
     if (!options.idle().isZero()) {
       out.printf("courier bench: watching every target idle for %ss...%n", options.idle().toSeconds());

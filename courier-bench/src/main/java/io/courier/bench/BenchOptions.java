@@ -27,6 +27,8 @@ import java.util.List;
  * @param idle how long every target's process is watched doing nothing, for its idle CPU; zero skips it
  * @param instances the most gateway instances the instances scenario runs at once ({@link InstancesScenario});
  *     0 skips it
+ * @param streamItems items per stream in the streaming scenario, and as many plain round trips beside them
+ *     ({@link StreamScenario})
  */
 public record BenchOptions(
     Duration warmup,
@@ -42,7 +44,8 @@ public record BenchOptions(
     Path outputDir,
     Generator generator,
     Duration idle,
-    int instances) {
+    int instances,
+    int streamItems) {
 
   /** What generates the closed-loop HTTP load. */
   public enum Generator {
@@ -59,6 +62,9 @@ public record BenchOptions(
     if (instances < 0) {
       throw new IllegalArgumentException("instances must not be negative: " + instances);
     }
+    if (streamItems < 1) {
+      throw new IllegalArgumentException("streamItems must be at least 1: " + streamItems);
+    }
     if (rounds < 1) {
       throw new IllegalArgumentException("rounds must be at least 1: " + rounds);
     }
@@ -68,7 +74,8 @@ public record BenchOptions(
   public static BenchOptions quick() {
     return new BenchOptions(
         Duration.ofSeconds(5), Duration.ofSeconds(1), Duration.ofSeconds(3), List.of(1, 16, 64), 1000, 1,
-        10_000, Duration.ofSeconds(5), List.of(), List.of(), BenchPaths.defaultOutputDir(), Generator.JAVA, Duration.ofSeconds(5), 0);
+        10_000, Duration.ofSeconds(5), List.of(), List.of(), BenchPaths.defaultOutputDir(), Generator.JAVA, Duration.ofSeconds(5), 0,
+        StreamScenario.ITEMS);
   }
 
   /** About 17 minutes: three interleaved rounds of 10-second windows, then the instances scenario up to 3. */
@@ -76,19 +83,23 @@ public record BenchOptions(
     return new BenchOptions(
         Duration.ofSeconds(15), Duration.ofSeconds(2), Duration.ofSeconds(10), List.of(1, 16, 64), 1000, 3,
         10_000, Duration.ofSeconds(5), List.of(), List.of(), BenchPaths.defaultOutputDir(), Generator.JAVA, Duration.ofSeconds(20),
-        InstancesScenario.MAX_INSTANCES);
+        InstancesScenario.MAX_INSTANCES, StreamScenario.ITEMS);
   }
+
+  /** The smoke run's streams: a tenth of the real ones, whose 1 000 unwarmed round trips took 12 of its 80 s. */
+  static final int SMOKE_STREAM_ITEMS = 100;
 
   /** A few seconds per target, for the smoke test: proves the harness works, measures nothing worth quoting. */
   public static BenchOptions smoke(Path outputDir) {
     return new BenchOptions(
         Duration.ofSeconds(1), Duration.ofMillis(200), Duration.ofSeconds(1), List.of(4), 50, 1,
-        50, Duration.ofMillis(500), List.of(), List.of(), outputDir, Generator.JAVA, Duration.ofSeconds(1), 0);
+        50, Duration.ofMillis(500), List.of(), List.of(), outputDir, Generator.JAVA, Duration.ofSeconds(1), 0,
+        SMOKE_STREAM_ITEMS);
   }
 
   public BenchOptions withRounds(int rounds) {
     return new BenchOptions(warmup, settle, measure, concurrencies, openLoopRate, rounds, inFlight,
-        slowServiceDelay, gatewayJvmOptions, peerJvmOptions, outputDir, generator, idle, instances);
+        slowServiceDelay, gatewayJvmOptions, peerJvmOptions, outputDir, generator, idle, instances, streamItems);
   }
 
   /** With a JFR recording of the gateway process ({@code gateway.jfr} in the output directory) when {@code jfr}. */
@@ -102,7 +113,7 @@ public record BenchOptions(
     List<String> all = new ArrayList<>(gatewayJvmOptions);
     all.addAll(options);
     return new BenchOptions(warmup, settle, measure, concurrencies, openLoopRate, rounds, inFlight,
-        slowServiceDelay, all, peerJvmOptions, outputDir, generator, idle, instances);
+        slowServiceDelay, all, peerJvmOptions, outputDir, generator, idle, instances, streamItems);
   }
 
   /** With {@code options} added to the Spring peer's JVM options. */
@@ -110,26 +121,26 @@ public record BenchOptions(
     List<String> all = new ArrayList<>(peerJvmOptions);
     all.addAll(options);
     return new BenchOptions(warmup, settle, measure, concurrencies, openLoopRate, rounds, inFlight,
-        slowServiceDelay, gatewayJvmOptions, all, outputDir, generator, idle, instances);
+        slowServiceDelay, gatewayJvmOptions, all, outputDir, generator, idle, instances, streamItems);
   }
 
   public BenchOptions withInFlight(int count) {
     return new BenchOptions(warmup, settle, measure, concurrencies, openLoopRate, rounds, count,
-        slowServiceDelay, gatewayJvmOptions, peerJvmOptions, outputDir, generator, idle, instances);
+        slowServiceDelay, gatewayJvmOptions, peerJvmOptions, outputDir, generator, idle, instances, streamItems);
   }
 
   public BenchOptions withOpenLoopRate(int rate) {
     return new BenchOptions(warmup, settle, measure, concurrencies, rate, rounds, inFlight,
-        slowServiceDelay, gatewayJvmOptions, peerJvmOptions, outputDir, generator, idle, instances);
+        slowServiceDelay, gatewayJvmOptions, peerJvmOptions, outputDir, generator, idle, instances, streamItems);
   }
 
   public BenchOptions withGenerator(Generator load) {
     return new BenchOptions(warmup, settle, measure, concurrencies, openLoopRate, rounds, inFlight,
-        slowServiceDelay, gatewayJvmOptions, peerJvmOptions, outputDir, load, idle, instances);
+        slowServiceDelay, gatewayJvmOptions, peerJvmOptions, outputDir, load, idle, instances, streamItems);
   }
 
   public BenchOptions withInstances(int max) {
     return new BenchOptions(warmup, settle, measure, concurrencies, openLoopRate, rounds, inFlight,
-        slowServiceDelay, gatewayJvmOptions, peerJvmOptions, outputDir, generator, idle, max);
+        slowServiceDelay, gatewayJvmOptions, peerJvmOptions, outputDir, generator, idle, max, streamItems);
   }
 }

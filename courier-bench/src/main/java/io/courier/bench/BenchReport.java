@@ -96,10 +96,10 @@ public record BenchReport(ResultTable table, InFlightScenario.Result inFlight, I
               + "| the same stream over a WebSocket (frames on `/ws`, median of %d streams) | %s | %s ms | %s ms |%n"
               + "| %d plain round trips, one after another (`POST /echo`) | %s | %s ms | %s ms |%n%n"
               + "Per-item latency of the stream: from the responder's `send` to the line's (frame's) arrival at the client.%n%n",
-          StreamScenario.ITEMS, StreamScenario.ITEMS, streamed.streams(), fmt(streamed.itemsPerSecond(), 0),
+          streamed.items(), streamed.items(), streamed.streams(), fmt(streamed.itemsPerSecond(), 0),
           fmt(streamed.itemP50Millis(), 3), fmt(streamed.itemP99Millis(), 3), streamed.streams(),
           fmt(streamed.socket().itemsPerSecond(), 0), fmt(streamed.socket().itemP50Millis(), 3),
-          fmt(streamed.socket().itemP99Millis(), 3), StreamScenario.ITEMS,
+          fmt(streamed.socket().itemP99Millis(), 3), streamed.items(),
           fmt(streamed.repliesPerSecond(), 0), fmt(streamed.replyP50Millis(), 3), fmt(streamed.replyP99Millis(), 3)));
     }
     md.append(BODY_SIZES).append(bodySizes.markdown());

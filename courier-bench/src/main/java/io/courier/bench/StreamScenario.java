@@ -12,21 +12,23 @@ import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Histogram;
 
 /**
- * Streamed replies beside request-reply, on the same Courier gateway and echo service: {@value #ITEMS} items as
- * one NDJSON stream ({@code GET /stream/1000}), the same stream as frames over a WebSocket ({@code /ws}), and
- * {@value #ITEMS} plain {@code POST /echo} round trips one after another, all from one client. Per-item latency is from the echo service's {@code send} (it writes
+ * Streamed replies beside request-reply, on the same Courier gateway and echo service: {@code items} items (by
+ * default {@value #ITEMS}) as one NDJSON stream ({@code GET /stream/<items>}), the same stream as frames over a
+ * WebSocket ({@code /ws}), and as many plain {@code POST /echo} round trips one after another, all from one client. Per-item latency is from the echo service's {@code send} (it writes
  * {@code System.nanoTime()} into the item; it runs in this JVM) to the line's arrival; per-reply latency is
  * the round trip.
  */
 final class StreamScenario {
+  /** Items per stream of a real bench run. */
   static final int ITEMS = 1_000;
 
   /**
+   * @param items items per stream, and plain round trips
    * @param streams streams measured (after one to warm up)
    * @param itemsPerSecond median over streams of items / (request sent to end line)
-   * @param repliesPerSecond {@value #ITEMS} round trips / their total time, one at a time
+   * @param repliesPerSecond {@code items} round trips / their total time, one at a time
    */
-  record Result(int streams, double itemsPerSecond, double itemP50Millis, double itemP99Millis, double repliesPerSecond,
+  record Result(int items, int streams, double itemsPerSecond, double itemP50Millis, double itemP99Millis, double repliesPerSecond,
       double replyP50Millis, double replyP99Millis, Socket socket) {}
 
   /** The same stream over a WebSocket: median items per second, per-item latency, as for NDJSON. */
@@ -34,21 +36,21 @@ final class StreamScenario {
 
   private StreamScenario() {}
 
-  static Result run(int port, int streams) {
+  static Result run(int port, int items, int streams) {
     HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    URI stream = URI.create("http://127.0.0.1:" + port + "/stream/" + ITEMS);
+    URI stream = URI.create("http://127.0.0.1:" + port + "/stream/" + items);
     URI echo = URI.create("http://127.0.0.1:" + port + "/echo");
-    Histogram items = new Histogram(TimeUnit.MINUTES.toNanos(1), 3);
+    Histogram latencies = new Histogram(TimeUnit.MINUTES.toNanos(1), 3);
     double[] rates = new double[streams];
     try {
-      streamOnce(client, stream, new Histogram(TimeUnit.MINUTES.toNanos(1), 3)); // warm-up
+      streamOnce(client, stream, items, new Histogram(TimeUnit.MINUTES.toNanos(1), 3)); // warm-up
       for (int i = 0; i < streams; i++) {
-        rates[i] = streamOnce(client, stream, items);
+        rates[i] = streamOnce(client, stream, items, latencies);
       }
-      Socket socket = overSocket(client, URI.create("ws://127.0.0.1:" + port + "/ws"), streams);
+      Socket socket = overSocket(client, URI.create("ws://127.0.0.1:" + port + "/ws"), items, streams);
       Histogram replies = new Histogram(TimeUnit.MINUTES.toNanos(1), 3);
       long start = System.nanoTime();
-      for (int i = 0; i < ITEMS; i++) {
+      for (int i = 0; i < items; i++) {
         long sent = System.nanoTime();
         HttpResponse<Void> response = client.send(
             HttpRequest.newBuilder(echo).header("content-type", "application/json")
@@ -60,8 +62,8 @@ final class StreamScenario {
       }
       double repliesPerSecond = replies.getTotalCount() / ((System.nanoTime() - start) / 1e9);
       Arrays.sort(rates);
-      return new Result(streams, rates[streams / 2], items.getValueAtPercentile(50) / 1e6,
-          items.getValueAtPercentile(99) / 1e6, repliesPerSecond, replies.getValueAtPercentile(50) / 1e6,
+      return new Result(items, streams, rates[streams / 2], latencies.getValueAtPercentile(50) / 1e6,
+          latencies.getValueAtPercentile(99) / 1e6, repliesPerSecond, replies.getValueAtPercentile(50) / 1e6,
           replies.getValueAtPercentile(99) / 1e6, socket);
     } catch (IOException e) {
       throw new java.io.UncheckedIOException("stream scenario failed", e);
@@ -72,38 +74,43 @@ final class StreamScenario {
   }
 
   /** {@code streams} streams over one socket (after one to warm up), each read to its end frame. */
-  private static Socket overSocket(HttpClient client, URI uri, int streams) {
-    Histogram items = new Histogram(TimeUnit.MINUTES.toNanos(1), 3);
+  private static Socket overSocket(HttpClient client, URI uri, int items, int streams) {
+    Histogram latencies = new Histogram(TimeUnit.MINUTES.toNanos(1), 3);
     double[] rates = new double[streams];
-    SocketReader reader = new SocketReader();
+    SocketReader reader = new SocketReader(items);
     java.net.http.WebSocket socket = client.newWebSocketBuilder().buildAsync(uri, reader).join();
     try {
       reader.read(socket, "warm-up", new Histogram(TimeUnit.MINUTES.toNanos(1), 3));
       for (int i = 0; i < streams; i++) {
-        rates[i] = reader.read(socket, "s-" + i, items);
+        rates[i] = reader.read(socket, "s-" + i, latencies);
       }
     } finally {
       socket.abort();
     }
     Arrays.sort(rates);
-    return new Socket(rates[streams / 2], items.getValueAtPercentile(50) / 1e6, items.getValueAtPercentile(99) / 1e6);
+    return new Socket(rates[streams / 2], latencies.getValueAtPercentile(50) / 1e6, latencies.getValueAtPercentile(99) / 1e6);
   }
 
   /** Reads the frames of one stream at a time: items until the end frame (the one with a status). */
   private static final class SocketReader implements java.net.http.WebSocket.Listener {
+    private final int items;
     private final StringBuilder text = new StringBuilder();
     private Histogram latencies;
     private int count;
     private java.util.concurrent.CompletableFuture<Boolean> ended;
+
+    SocketReader(int items) {
+      this.items = items;
+    }
 
     double read(java.net.http.WebSocket socket, String id, Histogram into) {
       latencies = into;
       count = 0;
       ended = new java.util.concurrent.CompletableFuture<>();
       long start = System.nanoTime();
-      socket.sendText("{\"id\":\"" + id + "\",\"method\":\"GET\",\"path\":\"/stream/" + ITEMS + "\"}", true).join();
+      socket.sendText("{\"id\":\"" + id + "\",\"method\":\"GET\",\"path\":\"/stream/" + items + "\"}", true).join();
       boolean ok = ended.orTimeout(60, TimeUnit.SECONDS).join();
-      if (!ok || count != ITEMS) {
+      if (!ok || count != items) {
         throw new IllegalStateException("socket stream ended early: " + count + " items, end " + (ok ? "200" : "not 200"));
       }
       return count / ((System.nanoTime() - start) / 1e9);
@@ -130,7 +137,7 @@ final class StreamScenario {
   }
 
   /** One stream read to its end line; records each item's latency, returns items per second. */
-  private static double streamOnce(HttpClient client, URI uri, Histogram latencies) throws IOException, InterruptedException {
+  private static double streamOnce(HttpClient client, URI uri, int items, Histogram latencies) throws IOException, InterruptedException {
     long start = System.nanoTime();
     HttpResponse<java.util.stream.Stream<String>> response = client.send(
         HttpRequest.newBuilder(uri).header("accept", "application/x-ndjson").timeout(Duration.ofSeconds(60)).build(),
@@ -149,7 +156,7 @@ final class StreamScenario {
         ended = true;
       }
     }
-    if (!ended || count != ITEMS) {
+    if (!ended || count != items) {
       throw new IllegalStateException("stream ended early: " + count + " items, end line " + (ended ? "seen" : "missing"));
     }
     return count / ((System.nanoTime() - start) / 1e9);

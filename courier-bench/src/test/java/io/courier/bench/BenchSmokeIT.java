@@ -46,6 +46,7 @@ class BenchSmokeIT {
     assertThat(text).contains("## Medians over rounds", "| courier | closed c=4 | java |", "## Issue 4 targets",
         "## Issue 14 targets", "## Idle CPU", "## Inside the Courier gateway", "## Where Courier's time goes",
         "| closed c=4 java | service |", "| courier | ", "## Streamed replies beside request-reply",
+        "| " + BenchOptions.SMOKE_STREAM_ITEMS + " items, one client",
         "| the same stream over a WebSocket", "## Body size: cost against the request body (issue 14)",
         "| 512 KiB | courier | ");
     if (System.getProperty("os.name").startsWith("Linux")) {
