@@ -118,6 +118,7 @@ public final class Gateway implements AutoCloseable {
               KafkaClients.create("producer", KafkaClients.producer(config.kafka(), config.instanceId()), KafkaProducer<byte[], byte[]>::new),
               config.requestTopics(),
               config.kafka().publishQueue(),
+              KafkaClients.sendWait(config.kafka()),
               clock));
       ResultsConfig resultsConfig = config.results();
       ResultView view = resultsConfig.enabled() ? new ResultView(clock, resultsConfig.retention(), resultsConfig.maxBytes()) : null;

@@ -211,6 +211,8 @@ public final class ConfigLoader {
     Map<String, String> client = stringMap(node.child(Setting.KAFKA_CLIENT.key()));
     checkDurability(node.child(Setting.KAFKA_CLIENT.key()), client);
     checkDurability(node.child(Setting.KAFKA_PRODUCER.key()), producer);
+    checkSendWait(node.child(Setting.KAFKA_CLIENT.key()), client);
+    checkSendWait(node.child(Setting.KAFKA_PRODUCER.key()), producer);
     String response = responseTopic == null ? Defaults.RESPONSE_TOPIC : topic(responseTopic);
     return new KafkaConfig(
         node.required(Setting.KAFKA_BOOTSTRAP_SERVERS.key()).asString(),
@@ -279,6 +281,26 @@ public final class ConfigLoader {
     String idempotence = settings.get("enable.idempotence");
     if (idempotence != null && !idempotence.equalsIgnoreCase("true")) {
       throw errorAt(node, "enable.idempotence", "must be true, was " + idempotence);
+    }
+  }
+
+  /**
+   * {@code max.block.ms} is the publisher lanes' wait, not the producer's (which never blocks), so Kafka does
+   * not see it to check it: a whole number of milliseconds, 0 or more, as Kafka would require.
+   */
+  private static void checkSendWait(YamlNode node, Map<String, String> settings) {
+    String wait = settings.get("max.block.ms");
+    if (wait == null) {
+      return;
+    }
+    long millis;
+    try {
+      millis = Long.parseLong(wait.trim());
+    } catch (NumberFormatException e) {
+      throw errorAt(node, "max.block.ms", "must be a whole number of milliseconds, was " + wait);
+    }
+    if (millis < 0) {
+      throw errorAt(node, "max.block.ms", "must be 0 or more, was " + wait);
     }
   }
 

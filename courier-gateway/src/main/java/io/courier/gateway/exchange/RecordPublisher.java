@@ -8,10 +8,11 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 @FunctionalInterface
 public interface RecordPublisher {
   /**
-   * Queues {@code record}; {@code callback} runs on some other thread once Kafka answers, or with a failure
-   * if the deadline passes before the record could be sent (it is then never sent).
+   * Sends {@code record} now, or queues it if Kafka cannot take it at once; {@code callback} runs on some other
+   * thread once Kafka answers, or with a failure if the record cannot be sent or the deadline passes before it
+   * could be (it is then never sent).
    *
-   * @return {@code false} when nothing was queued (the queue is full or closed)
+   * @return {@code false} when nothing was sent or queued (the queue is full or closed)
    */
   boolean publish(ProducerRecord<byte[], byte[]> record, Instant deadline, Callback callback);
 }

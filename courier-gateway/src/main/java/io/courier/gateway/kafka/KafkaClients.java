@@ -4,6 +4,7 @@ import io.courier.gateway.config.ConfigException;
 import io.courier.gateway.config.KafkaConfig;
 import io.courier.gateway.config.KafkaSecrets;
 import io.courier.gateway.config.ReplyOwnership;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -36,24 +37,39 @@ public final class KafkaClients {
    */
   static final int FETCH_MAX_WAIT_MS = 5_000;
 
+  /** How long a send may wait for metadata or buffer space unless {@code max.block.ms} is set: 5 s. */
+  static final long SEND_WAIT_MS = 5_000;
+
   /**
    * The one shared producer: durable ({@code acks=all}, idempotent) and tuned for latency ({@code
-   * linger.ms=0}; kafka-clients 4.x defaults to 5 ms, which would add 5 ms to every request at low load).
+   * linger.ms=0}; kafka-clients 4.x defaults to 5 ms, which would add 5 ms to every request at low load). Its
+   * {@code send} never blocks ({@code max.block.ms=0}), so that event loops may call it: the wait {@code
+   * max.block.ms} asks for is the publisher lane's ({@link #sendWait}, {@link RequestPublisher}).
    */
   public static Map<String, Object> producer(KafkaConfig kafka, String instanceId) {
     Map<String, Object> settings = common(kafka);
     settings.put(ProducerConfig.CLIENT_ID_CONFIG, "courier-" + instanceId + "-requests");
     settings.put(ProducerConfig.LINGER_MS_CONFIG, 0);
-    settings.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 5_000);
     settings.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000);
     settings.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
     settings.putAll(kafka.client());
     settings.putAll(kafka.producer());
+    settings.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 0);
     settings.put(ProducerConfig.ACKS_CONFIG, "all");
     settings.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     settings.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
     settings.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
     return settings;
+  }
+
+  /**
+   * How long a record the producer could not take at once (its topic's metadata missing, its buffer full) may
+   * be tried again before the failure is reported: {@code max.block.ms} of {@code kafka.producer}, else of {@code
+   * kafka.client}, else {@value #SEND_WAIT_MS} ms. The configuration loader has checked it is a whole number.
+   */
+  public static Duration sendWait(KafkaConfig kafka) {
+    String configured = kafka.producer().getOrDefault(ProducerConfig.MAX_BLOCK_MS_CONFIG, kafka.client().get(ProducerConfig.MAX_BLOCK_MS_CONFIG));
+    return Duration.ofMillis(configured == null ? SEND_WAIT_MS : Long.parseLong(configured.trim()));
   }
 
   /** The client id of an instance's reply consumer, as other members of the reply group see it. */

@@ -1,6 +1,7 @@
 package io.courier.gateway.kafka;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -9,9 +10,11 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,24 +23,37 @@ import org.slf4j.LoggerFactory;
  * Hands records to the one shared producer without ever blocking the caller, and without letting one topic's
  * trouble hold up another's.
  *
- * <p>{@code Producer.send} blocks for up to {@code max.block.ms} while it fetches metadata (a topic deleted
- * or not yet created) or waits for buffer space, so event loops never call it: they enqueue on a bounded
- * queue drained by a sender thread. There is one such <em>lane</em>, with its own queue and thread, per
- * request topic ({@code courier-publisher-<topic>}), and one for the forwards of replies between instances
- * ({@code courier-publisher-forwards}) and one for the results topic ({@code courier-publisher-results}): a
- * topic whose sends block fills only its own queue, so only its own
- * routes are refused (503), and a burst of requests never crowds out the forwards other instances' callers
- * wait for. A full queue is an overload, answered with 503 by the caller.
+ * <p>{@code Producer.send} would block for up to {@code max.block.ms} while it fetches metadata (a topic
+ * deleted or not yet created) or waits for buffer space. The gateway's producer therefore runs with {@code
+ * max.block.ms=0} ({@link KafkaClients#producer}): its {@code send} either takes the record at once or refuses
+ * at once, reporting a Kafka {@link TimeoutException} to the callback while still inside {@code send} (and
+ * asking for the metadata meanwhile). So the caller (an event loop, the reply consumer) sends itself, and only
+ * a record {@code send} refused goes to a <em>lane</em>: a bounded queue and a thread that tries again, with
+ * a short backoff, for as long as a blocking {@code send} would have waited ({@code kafka.producer.max.block.ms},
+ * {@code sendWait} here) or until the request's deadline. This takes the hand-off to another thread, and its
+ * wake-up, off every request while Kafka keeps up (docs/benchmarks.md, "Are the hand-offs batched?").
+ *
+ * <p>There is one lane per request topic ({@code courier-publisher-<topic>}), one for the forwards of replies
+ * between instances ({@code courier-publisher-forwards}) and one for the results topic ({@code
+ * courier-publisher-results}): a topic whose sends are refused fills only its own queue, so only its own routes
+ * are refused (503), and a burst of requests never crowds out the forwards other instances' callers wait for.
+ * A full queue is an overload, answered with 503 by the caller. While a lane holds records, later records of
+ * its kind go behind them rather than past them, so the records of one topic reach the producer in the order
+ * each thread published them.
  *
  * <p>A request whose deadline has passed while it waited in its lane is not sent: its caller has been
  * answered already, and a service that ignores deadlines would do work nobody waits for.
  *
- * <p>Thread-safe.
+ * <p>Callbacks run on the producer's I/O thread, or on the lane's thread when the record could not be sent;
+ * never on the publishing thread, which only learns whether the record was taken or queued. Thread-safe.
  */
 public final class RequestPublisher implements AutoCloseable {
   private static final Logger LOGGER = LoggerFactory.getLogger(RequestPublisher.class);
   static final String FORWARDS = "forwards";
   static final String RESULTS = "results";
+  /** The lane's first pause between tries of a refused send; it doubles up to {@link #MAX_BACKOFF_NANOS}. */
+  private static final long FIRST_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+  private static final long MAX_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
   /** A request whose deadline passed before it could be sent; it never reached Kafka. */
   public static final class DeadlinePassedException extends TimeoutException {
@@ -49,15 +65,26 @@ public final class RequestPublisher implements AutoCloseable {
   }
 
   private final Producer<byte[], byte[]> producer;
+  private final long sendWaitNanos;
   private final Clock clock;
-  private final Map<String, ThreadPoolExecutor> lanes = new LinkedHashMap<>();
+  private final Map<String, Lane> lanes = new LinkedHashMap<>();
+  private volatile boolean closed;
+
+  /** A lane's thread and queue, and how many records it holds (queued, or in its hands). */
+  private record Lane(ThreadPoolExecutor thread, AtomicInteger held) {}
 
   /**
+   * @param producer a producer whose {@code send} never blocks ({@code max.block.ms=0}): the caller's thread
+   *     calls it
    * @param requestTopics the topics requests go to: one lane each; a record for another topic is refused
    * @param queueCapacity the records each lane may hold waiting for its thread
+   * @param sendWait how long a lane tries again a send the producer refused for missing metadata or buffer space
+   *     ({@code kafka.producer.max.block.ms}) before reporting Kafka's refusal
    */
-  public RequestPublisher(Producer<byte[], byte[]> producer, Collection<String> requestTopics, int queueCapacity, Clock clock) {
+  public RequestPublisher(
+      Producer<byte[], byte[]> producer, Collection<String> requestTopics, int queueCapacity, Duration sendWait, Clock clock) {
     this.producer = producer;
+    this.sendWaitNanos = sendWait.toNanos();
     this.clock = clock;
     for (String topic : requestTopics) {
       lanes.put(topic, lane("courier-publisher-" + topic, queueCapacity));
@@ -66,90 +93,168 @@ public final class RequestPublisher implements AutoCloseable {
     lanes.put(RESULTS, lane("courier-publisher-" + RESULTS, queueCapacity));
   }
 
-  private static ThreadPoolExecutor lane(String threadName, int capacity) {
-    return new ThreadPoolExecutor(
-        1,
-        1,
-        0,
-        TimeUnit.MILLISECONDS,
-        new ArrayBlockingQueue<>(capacity),
-        runnable -> {
-          Thread thread = new Thread(runnable, threadName);
-          thread.setDaemon(true);
-          return thread;
-        },
-        new ThreadPoolExecutor.AbortPolicy());
+  private static Lane lane(String threadName, int capacity) {
+    ThreadPoolExecutor thread =
+        new ThreadPoolExecutor(
+            1,
+            1,
+            0,
+            TimeUnit.MILLISECONDS,
+            new ArrayBlockingQueue<>(capacity),
+            runnable -> {
+              Thread lane = new Thread(runnable, threadName);
+              lane.setDaemon(true);
+              return lane;
+            },
+            new ThreadPoolExecutor.AbortPolicy());
+    return new Lane(thread, new AtomicInteger());
   }
 
   /**
-   * Queues a request record on its topic's lane; {@code callback} runs on the producer's I/O thread once
-   * Kafka answers, or on the lane's thread if {@code send} itself fails or the deadline passed first
-   * ({@link DeadlinePassedException}).
+   * Sends a request record now, or queues it on its topic's lane if the producer cannot take it at once;
+   * {@code callback} runs on the producer's I/O thread once Kafka answers, or on the lane's thread if the record
+   * could not be sent or its deadline passed first ({@link DeadlinePassedException}).
    *
    * @return {@code false} if the lane's queue is full, the topic has no lane, or the publisher is closed:
-   *     nothing was queued
+   *     nothing was sent or queued
    */
   public boolean publish(ProducerRecord<byte[], byte[]> record, Instant deadline, Callback callback) {
-    ThreadPoolExecutor lane = lanes.get(record.topic());
-    return lane != null && submit(lane, () -> {
-      if (!clock.instant().isBefore(deadline)) {
-        callback.onCompletion(null, new DeadlinePassedException());
-      } else {
-        send(record, callback);
-      }
-    });
+    Lane lane = lanes.get(record.topic());
+    return lane != null && offer(lane, record, deadline, callback);
   }
 
-  /** Queues a forward of a reply to another instance on the forwards lane; as {@link #publish}, no deadline. */
+  /** Sends or queues a forward of a reply to another instance on the forwards lane; as {@link #publish}, no deadline. */
   public boolean forward(ProducerRecord<byte[], byte[]> record, Callback callback) {
-    return submit(lanes.get(FORWARDS), () -> send(record, callback));
+    return offer(lanes.get(FORWARDS), record, null, callback);
   }
 
-  /** Queues a record of the results topic on the results lane; as {@link #publish}, no deadline. */
+  /** Sends or queues a record of the results topic on the results lane; as {@link #publish}, no deadline. */
   public boolean result(ProducerRecord<byte[], byte[]> record, Callback callback) {
-    return submit(lanes.get(RESULTS), () -> send(record, callback));
+    return offer(lanes.get(RESULTS), record, null, callback);
   }
 
-  private static boolean submit(ThreadPoolExecutor lane, Runnable task) {
+  private boolean offer(Lane lane, ProducerRecord<byte[], byte[]> record, Instant deadline, Callback callback) {
+    if (closed) {
+      return false;
+    }
+    if (lane.held().get() == 0 && tryOnce(record, callback) == null) {
+      return true; // taken by the producer on this thread
+    }
+    lane.held().incrementAndGet();
     try {
-      lane.execute(task);
+      lane.thread().execute(() -> {
+        try {
+          sendWaiting(record, deadline, callback);
+        } finally {
+          lane.held().decrementAndGet();
+        }
+      });
       return true;
     } catch (RejectedExecutionException e) {
+      lane.held().decrementAndGet();
       return false;
     }
   }
 
-  private void send(ProducerRecord<byte[], byte[]> record, Callback callback) {
+  /**
+   * The lane's send: tries again while the producer refuses for want of metadata or buffer space, as a blocking
+   * {@code send} would have waited, and reports the refusal once {@code sendWait} or the deadline has passed.
+   */
+  private void sendWaiting(ProducerRecord<byte[], byte[]> record, Instant deadline, Callback callback) {
+    long giveUp = System.nanoTime() + sendWaitNanos;
+    long backoff = FIRST_BACKOFF_NANOS;
+    while (true) {
+      if (deadline != null && !clock.instant().isBefore(deadline)) {
+        callback.onCompletion(null, new DeadlinePassedException());
+        return;
+      }
+      Exception refused = tryOnce(record, callback);
+      if (refused == null) {
+        return;
+      }
+      if (!(refused instanceof TimeoutException) || System.nanoTime() - giveUp >= 0) {
+        callback.onCompletion(null, refused); // as a blocking send would have reported it
+        return;
+      }
+      try {
+        TimeUnit.NANOSECONDS.sleep(Math.min(backoff, Math.max(0, giveUp - System.nanoTime())));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt(); // closing without waiting: report what Kafka said
+        callback.onCompletion(null, refused);
+        return;
+      }
+      backoff = Math.min(backoff * 2, MAX_BACKOFF_NANOS);
+    }
+  }
+
+  /**
+   * One {@code send} on this thread; {@code callback} hears of the record only if the producer took it.
+   *
+   * @return {@code null} if the producer took the record, else why it did not (Kafka reports such a refusal to
+   *     the callback while still inside {@code send}, or throws it)
+   */
+  private Exception tryOnce(ProducerRecord<byte[], byte[]> record, Callback callback) {
+    Attempt attempt = new Attempt(callback);
     try {
-      producer.send(record, callback);
+      producer.send(record, attempt);
     } catch (RuntimeException e) {
-      // send() throws for failures detected before the record is queued (metadata timeout, serialisation).
-      callback.onCompletion(null, e);
+      // send() throws for failures other than Kafka's own errors: serialisation, a closed producer.
+      return e;
+    } finally {
+      attempt.returned = true;
+    }
+    return attempt.refused;
+  }
+
+  /**
+   * The callback of one {@code send}: a failure reported on the sending thread before {@code send} returned is a
+   * refusal, kept for the sender; anything else (the outcome, from the I/O thread) goes to the real callback.
+   * A success reported on the sending thread (test producers complete at once) goes to it too.
+   */
+  private static final class Attempt implements Callback {
+    private final Thread sender = Thread.currentThread();
+    private final Callback callback;
+    /** Written and read by the sending thread only: another thread's callback never looks at it. */
+    private boolean returned;
+    private Exception refused;
+
+    Attempt(Callback callback) {
+      this.callback = callback;
+    }
+
+    @Override
+    public void onCompletion(RecordMetadata metadata, Exception exception) {
+      if (exception != null && Thread.currentThread() == sender && !returned) {
+        refused = exception;
+      } else {
+        callback.onCompletion(metadata, exception);
+      }
     }
   }
 
   /** Records waiting in the lane of {@code topic} (a request topic, or {@code "forwards"}). */
   int queued(String topic) {
-    ThreadPoolExecutor lane = lanes.get(topic);
-    return lane == null ? 0 : lane.getQueue().size();
+    Lane lane = lanes.get(topic);
+    return lane == null ? 0 : lane.thread().getQueue().size();
   }
 
   /** Sends what is queued (up to 10 s), flushes the producer and closes it. */
   @Override
   public void close() {
-    lanes.values().forEach(ThreadPoolExecutor::shutdown);
+    closed = true;
+    lanes.values().forEach(lane -> lane.thread().shutdown());
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    for (Map.Entry<String, ThreadPoolExecutor> lane : lanes.entrySet()) {
+    for (Map.Entry<String, Lane> lane : lanes.entrySet()) {
       try {
         long left = Math.max(0, deadline - System.nanoTime());
-        if (!lane.getValue().awaitTermination(left, TimeUnit.NANOSECONDS)) {
+        if (!lane.getValue().thread().awaitTermination(left, TimeUnit.NANOSECONDS)) {
           LOGGER.warn("Publisher lane not drained in 10 s; dropping the rest lane={}", lane.getKey());
-          lane.getValue().shutdownNow();
+          lane.getValue().thread().shutdownNow();
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
     }
-    producer.close(java.time.Duration.ofSeconds(10));
+    producer.close(Duration.ofSeconds(10));
   }
 }

@@ -316,6 +316,16 @@ class ConfigLoaderErrorsTest {
   }
 
   @Test
+  void aMaxBlockThatIsNotAWholeNumberOfMillisecondsIsRejected() {
+    // Kafka never sees it (the producer runs with 0; the lanes wait this long), so Courier checks it as Kafka would
+    String yaml = replace("  bootstrap-servers: localhost:9092", "  bootstrap-servers: localhost:9092\n  producer:\n    max.block.ms: 5s");
+    failsAt(yaml, "max.block.ms", "kafka.producer.max.block.ms").hasMessageContaining("must be a whole number of milliseconds, was 5s");
+
+    String negative = replace("  bootstrap-servers: localhost:9092", "  bootstrap-servers: localhost:9092\n  client:\n    max.block.ms: -1");
+    failsAt(negative, "max.block.ms", "kafka.client.max.block.ms").hasMessageContaining("must be 0 or more, was -1");
+  }
+
+  @Test
   void idempotenceSwitchedOffIsRejected() {
     String yaml =
         replace(

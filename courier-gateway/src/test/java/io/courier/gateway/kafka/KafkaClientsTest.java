@@ -6,11 +6,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.courier.gateway.config.ConfigException;
 import io.courier.gateway.config.ConfigLoader;
 import io.courier.gateway.config.KafkaConfig;
+import java.time.Duration;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.junit.jupiter.api.Test;
 
-/** Courier's default for the consumers' fetch pacing, and that the user's settings win over it. */
+/**
+ * Courier's defaults for the consumers' fetch pacing and the producer's wait, that the user's settings win
+ * over them, and that the producer itself never blocks.
+ */
 class KafkaClientsTest {
   /** The smallest configuration, with {@code kafkaSettings} (e.g. {@code consumer: {...}}) in its {@code kafka} map. */
   private static KafkaConfig kafka(String kafkaSettings) {
@@ -49,5 +54,24 @@ class KafkaClientsTest {
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("kafka settings of the reply consumer")
         .hasMessageContaining("fetch.max.wait.ms");
+  }
+
+  @Test
+  void theProducerNeverBlocksAndItsLanesWaitFiveSecondsByDefault() {
+    KafkaConfig kafka = kafka("");
+
+    assertThat(KafkaClients.producer(kafka, "gw-1")).containsEntry(ProducerConfig.MAX_BLOCK_MS_CONFIG, 0);
+    assertThat(KafkaClients.sendWait(kafka)).isEqualTo(Duration.ofSeconds(5));
+  }
+
+  @Test
+  void aConfiguredMaxBlockIsTheLanesWaitNeverTheProducers() {
+    KafkaConfig producer = kafka("producer: {max.block.ms: 750}, client: {max.block.ms: 9000}");
+    assertThat(KafkaClients.sendWait(producer)).isEqualTo(Duration.ofMillis(750));
+    assertThat(KafkaClients.producer(producer, "gw-1")).containsEntry(ProducerConfig.MAX_BLOCK_MS_CONFIG, 0);
+
+    KafkaConfig client = kafka("client: {max.block.ms: 9000}");
+    assertThat(KafkaClients.sendWait(client)).isEqualTo(Duration.ofSeconds(9));
+    assertThat(KafkaClients.producer(client, "gw-1")).containsEntry(ProducerConfig.MAX_BLOCK_MS_CONFIG, 0);
   }
 }

@@ -35,7 +35,7 @@ class ReplyDispatcherTest {
   private final PendingReplies pending = new PendingReplies("gw-a", Clock.fixed(NOW, ZoneOffset.UTC), Duration.ofMinutes(5), 1000);
   private final GatewayMetrics metrics = new GatewayMetrics(registry, pending::size);
   private final MockProducer<byte[], byte[]> producer = new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer());
-  private final RequestPublisher publisher = new RequestPublisher(producer, java.util.List.of(), 10, java.time.Clock.systemUTC());
+  private final RequestPublisher publisher = new RequestPublisher(producer, java.util.List.of(), 10, Duration.ofSeconds(5), java.time.Clock.systemUTC());
   private final ReplyDispatcher responses =
       ReplyDispatcher.forResponses(pending, metrics, new ReplyForwarder("replies.forwards", "gw-a", publisher, metrics));
   private final ReplyDispatcher forwards = ReplyDispatcher.forForwards(pending, metrics, bytes("gw-a"));

@@ -7,47 +7,75 @@ import io.courier.testing.FakeClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.BufferExhaustedException;
 import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** One topic's trouble stays on its own lane; forwards have their own; nothing is sent after its deadline. */
+/**
+ * Records go to the producer on the publishing thread while it takes them; one it refuses goes to its topic's
+ * lane, which tries again as long as a blocking send would have waited. One topic's trouble stays on its own
+ * lane; forwards have their own; nothing is sent after its deadline, nor past a record of its topic still held.
+ */
 class RequestPublisherTest {
   private final FakeClock clock = new FakeClock();
-  private final CountDownLatch unblock = new CountDownLatch(1);
-  /** A producer whose send blocks for topic "stuck" (outside the mock's lock), as send does while it waits for a missing topic's metadata. */
+  /** Topics the producer has no metadata for: it refuses their records at once, as Kafka's does with max.block.ms=0. */
+  private final Set<String> withoutMetadata = ConcurrentHashMap.newKeySet();
+  /** Values the producer refuses at once for want of buffer space, as Kafka's does with max.block.ms=0. */
+  private final Set<Byte> noRoomFor = ConcurrentHashMap.newKeySet();
+  /** Values the producer refuses at once as too large, whatever the topic. */
+  private final Set<Byte> tooLarge = ConcurrentHashMap.newKeySet();
+  /** The threads each accepted record was sent on, in order. */
+  private final List<String> sentOn = new CopyOnWriteArrayList<>();
   private final MockProducer<byte[], byte[]> producer =
       new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer()) {
         @Override
-        public Future<RecordMetadata> send(ProducerRecord<byte[], byte[]> record, Callback callback) {
-          if (record.topic().equals("stuck")) {
-            try {
-              unblock.await(30, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-              Thread.currentThread().interrupt();
-            }
+        public synchronized Future<RecordMetadata> send(ProducerRecord<byte[], byte[]> record, Callback callback) {
+          // KafkaProducer reports an error it meets before the record is queued to the callback, inside send
+          if (withoutMetadata.contains(record.topic())) {
+            TimeoutException refused = new TimeoutException("Topic " + record.topic() + " not present in metadata after 0 ms.");
+            callback.onCompletion(null, refused);
+            return CompletableFuture.failedFuture(refused);
           }
+          if (noRoomFor.contains(record.value()[0])) {
+            BufferExhaustedException refused = new BufferExhaustedException("Failed to allocate 1 bytes within 0 ms.");
+            callback.onCompletion(null, refused);
+            return CompletableFuture.failedFuture(refused);
+          }
+          if (tooLarge.contains(record.value()[0])) {
+            RecordTooLargeException refused = new RecordTooLargeException("too large");
+            callback.onCompletion(null, refused);
+            return CompletableFuture.failedFuture(refused);
+          }
+          sentOn.add(Thread.currentThread().getName());
           return super.send(record, callback);
         }
       };
-  private final RequestPublisher publisher = new RequestPublisher(producer, List.of("stuck", "fine"), 2, clock);
+  private final RequestPublisher publisher = new RequestPublisher(producer, List.of("stuck", "fine"), 2, Duration.ofSeconds(60), clock);
 
   @AfterEach
   void close() {
-    unblock.countDown();
+    withoutMetadata.clear();
     publisher.close();
   }
 
   private static ProducerRecord<byte[], byte[]> record(String topic) {
-    return new ProducerRecord<>(topic, new byte[] {1});
+    return record(topic, 1);
+  }
+
+  private static ProducerRecord<byte[], byte[]> record(String topic, int value) {
+    return new ProducerRecord<>(topic, new byte[] {(byte) value});
   }
 
   private Instant later() {
@@ -55,8 +83,35 @@ class RequestPublisherTest {
   }
 
   @Test
-  void aTopicWhoseSendsBlockHoldsUpOnlyItsOwnLane() {
-    // given the lane of "stuck" blocked in send, and its queue (2) full
+  void aRecordTheProducerTakesIsSentOnThePublishingThread() {
+    CompletableFuture<RecordMetadata> sent = new CompletableFuture<>();
+
+    assertThat(publisher.publish(record("fine"), later(), (metadata, error) -> sent.complete(metadata))).isTrue();
+
+    // sent before publish returned, by this thread: no lane, no wake-up
+    assertThat(sentOn).containsExactly(Thread.currentThread().getName());
+    assertThat(sent).isCompleted();
+  }
+
+  @Test
+  void aRecordTheProducerRefusesForWantOfMetadataIsSentByItsLaneOnceItCan() {
+    withoutMetadata.add("stuck");
+    CompletableFuture<RecordMetadata> sent = new CompletableFuture<>();
+    assertThat(publisher.publish(record("stuck"), later(), (metadata, error) -> sent.complete(metadata))).isTrue();
+    await().during(Duration.ofMillis(200)).atMost(Duration.ofSeconds(5)).until(() -> !sent.isDone());
+
+    // when the metadata comes
+    withoutMetadata.remove("stuck");
+
+    // then the lane's next try sends it
+    assertThat(sent).succeedsWithin(Duration.ofSeconds(5));
+    assertThat(sentOn).containsExactly("courier-publisher-stuck");
+  }
+
+  @Test
+  void aTopicWhoseSendsAreRefusedHoldsUpOnlyItsOwnLane() {
+    // given the lane of "stuck" trying one record again and again, and its queue (2) full
+    withoutMetadata.add("stuck");
     for (int i = 0; i < 3; i++) {
       assertThat(publisher.publish(record("stuck"), later(), (metadata, error) -> {})).isTrue();
     }
@@ -74,24 +129,100 @@ class RequestPublisherTest {
   }
 
   @Test
-  void aRequestWhoseDeadlinePassedWhileQueuedIsNeverSent() {
-    // given the lane of "stuck" blocked with a request behind it
-    publisher.publish(record("stuck"), later(), (metadata, error) -> {});
+  void whileItsLaneHoldsARecordTheNextOfTheTopicGoesBehindItNotPast() {
+    // given record 1 refused for buffer space (a large record may not fit where a small one does)
+    noRoomFor.add((byte) 1);
+    publisher.publish(record("fine", 1), later(), (metadata, error) -> {});
+    // when record 2, which the producer would take, is published while the lane still holds record 1
+    publisher.publish(record("fine", 2), later(), (metadata, error) -> {});
+    await().during(Duration.ofMillis(100)).atMost(Duration.ofSeconds(5)).until(() -> producer.history().isEmpty());
+    noRoomFor.clear();
+
+    // then both are sent by the lane, 1 first
+    await().atMost(Duration.ofSeconds(5)).until(() -> producer.history().size() == 2);
+    assertThat(producer.history()).extracting(sent -> (int) sent.value()[0]).containsExactly(1, 2);
+    assertThat(sentOn).containsOnly("courier-publisher-fine");
+  }
+
+  @Test
+  void aSendRefusedLongerThanTheWaitIsReportedWithKafkasErrorOnTheLane() {
+    RequestPublisher waitsBriefly = new RequestPublisher(producer, List.of("stuck"), 2, Duration.ofMillis(100), clock);
+    try {
+      withoutMetadata.add("stuck");
+      CompletableFuture<Exception> outcome = new CompletableFuture<>();
+      CompletableFuture<String> reportedOn = new CompletableFuture<>();
+      waitsBriefly.publish(record("stuck"), later(), (metadata, error) -> {
+        reportedOn.complete(Thread.currentThread().getName());
+        outcome.complete(error);
+      });
+
+      assertThat(outcome).succeedsWithin(Duration.ofSeconds(5)).isInstanceOf(TimeoutException.class)
+          .extracting(Exception::getMessage).asString().contains("not present in metadata");
+      assertThat(reportedOn).isCompletedWithValue("courier-publisher-stuck");
+      assertThat(producer.history()).isEmpty();
+    } finally {
+      waitsBriefly.close();
+    }
+  }
+
+  @Test
+  void aRefusalThatWaitingCannotMendIsReportedAtOnceAndNeverOnThePublishingThread() {
+    tooLarge.add((byte) 7);
     CompletableFuture<Exception> outcome = new CompletableFuture<>();
-    publisher.publish(record("stuck"), clock.instant().plusSeconds(5), (metadata, error) -> outcome.complete(error));
+    CompletableFuture<String> reportedOn = new CompletableFuture<>();
+
+    assertThat(publisher.publish(record("fine", 7), later(), (metadata, error) -> {
+      reportedOn.complete(Thread.currentThread().getName());
+      outcome.complete(error);
+    })).isTrue();
+
+    // reported by the lane after its one try, well before the 60 s wait
+    assertThat(outcome).succeedsWithin(Duration.ofSeconds(5)).isInstanceOf(RecordTooLargeException.class);
+    assertThat(reportedOn).isCompletedWithValue("courier-publisher-fine");
+  }
+
+  @Test
+  void aRequestWhoseDeadlinePassedWhileQueuedIsNeverSent() {
+    // given the lane of "stuck" trying a record, and a request behind it
+    withoutMetadata.add("stuck");
+    publisher.publish(record("stuck", 1), later(), (metadata, error) -> {});
+    CompletableFuture<Exception> outcome = new CompletableFuture<>();
+    publisher.publish(record("stuck", 2), clock.instant().plusSeconds(5), (metadata, error) -> outcome.complete(error));
 
     // when its deadline passes before the lane gets to it
     clock.advance(Duration.ofSeconds(5));
-    unblock.countDown();
+    withoutMetadata.remove("stuck");
 
     // then it is reported and not sent: only the first record reached the producer
     assertThat(outcome).succeedsWithin(Duration.ofSeconds(5)).isInstanceOf(RequestPublisher.DeadlinePassedException.class);
     await().atMost(Duration.ofSeconds(5)).until(() -> producer.history().size() == 1);
-    assertThat(producer.history()).hasSize(1);
+    assertThat(producer.history()).extracting(sent -> (int) sent.value()[0]).containsExactly(1);
+  }
+
+  @Test
+  void aRequestWhoseDeadlinePassesWhileItsLaneTriesIsNeverSent() {
+    withoutMetadata.add("stuck");
+    CompletableFuture<Exception> outcome = new CompletableFuture<>();
+    publisher.publish(record("stuck"), clock.instant().plusSeconds(5), (metadata, error) -> outcome.complete(error));
+
+    clock.advance(Duration.ofSeconds(5));
+
+    assertThat(outcome).succeedsWithin(Duration.ofSeconds(5)).isInstanceOf(RequestPublisher.DeadlinePassedException.class);
+    withoutMetadata.remove("stuck");
+    assertThat(producer.history()).isEmpty();
   }
 
   @Test
   void aRecordForATopicWithoutALaneIsRefused() {
     assertThat(publisher.publish(record("unconfigured"), later(), (metadata, error) -> {})).isFalse();
+  }
+
+  @Test
+  void nothingIsTakenOnceClosed() {
+    publisher.close();
+
+    assertThat(publisher.publish(record("fine"), later(), (metadata, error) -> {})).isFalse();
+    assertThat(publisher.forward(record("replies.forwards"), (metadata, error) -> {})).isFalse();
+    assertThat(producer.history()).isEmpty();
   }
 }
