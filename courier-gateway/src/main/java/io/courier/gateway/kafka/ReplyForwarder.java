@@ -8,9 +8,9 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 
 /**
  * Puts a reply that this instance read but another instance is waiting for onto the forward topic, keyed by
- * the waiting instance's id. Goes through the publisher's forwards lane (its own bounded queue, so requests
- * never crowd it out), so the reply consumer thread never blocks on it; a full queue drops the forward and
- * counts it.
+ * the waiting instance's id. The publisher sends it on the reply consumer's thread, which never blocks on it
+ * (the producer refuses at once what it cannot take); a refused forward waits on the publisher's forwards lane
+ * (its own bounded queue, so requests never crowd it out), and a full queue drops the forward and counts it.
  */
 final class ReplyForwarder {
   private final String topic;

@@ -10,11 +10,14 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.errors.ApiException;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * deleted or not yet created) or waits for buffer space. The gateway's producer therefore runs with {@code
  * max.block.ms=0} ({@link KafkaClients#producer}): its {@code send} either takes the record at once or refuses
  * at once, reporting a Kafka {@link TimeoutException} to the callback while still inside {@code send} (and
- * asking for the metadata meanwhile). So the caller (an event loop, the reply consumer) sends itself, and only
+ * asking for the metadata meanwhile). So the caller (an event loop; the reply consumer for forwards; the
+ * producer's I/O thread for what a callback publishes, cancel markers and results) sends itself, and only
  * a record {@code send} refused goes to a <em>lane</em>: a bounded queue and a thread that tries again, with
  * a short backoff, for as long as a blocking {@code send} would have waited ({@code kafka.producer.max.block.ms},
  * {@code sendWait} here) or until the request's deadline. This takes the hand-off to another thread, and its
@@ -36,7 +40,8 @@ import org.slf4j.LoggerFactory;
  * <p>There is one lane per request topic ({@code courier-publisher-<topic>}), one for the forwards of replies
  * between instances ({@code courier-publisher-forwards}) and one for the results topic ({@code
  * courier-publisher-results}): a topic whose sends are refused fills only its own queue, so only its own routes
- * are refused (503), and a burst of requests never crowds out the forwards other instances' callers wait for.
+ * are refused (503), and a burst of requests never fills the queue of the forwards other instances' callers
+ * wait for.
  * A full queue is an overload, answered with 503 by the caller. While a lane holds records, later records of
  * its kind go behind them rather than past them, so the records of one topic reach the producer in the order
  * each thread published them.
@@ -44,13 +49,16 @@ import org.slf4j.LoggerFactory;
  * <p>A request whose deadline has passed while it waited in its lane is not sent: its caller has been
  * answered already, and a service that ignores deadlines would do work nobody waits for.
  *
- * <p>Callbacks run on the producer's I/O thread, or on the lane's thread when the record could not be sent;
- * never on the publishing thread, which only learns whether the record was taken or queued. Thread-safe.
+ * <p>Each callback runs once: on the producer's I/O thread, or on the lane's thread when the record could not be
+ * sent; never on the publishing thread, which only learns whether the record was taken or queued. The producer
+ * buffer ({@code buffer.memory}) is shared: while it is full, every topic's records are refused and queue on
+ * their lanes, forwards and results included. Thread-safe.
  */
 public final class RequestPublisher implements AutoCloseable {
   private static final Logger LOGGER = LoggerFactory.getLogger(RequestPublisher.class);
-  static final String FORWARDS = "forwards";
-  static final String RESULTS = "results";
+  /** The lanes' keys beside the request topics': a colon is never in a topic's name, so no topic takes them. */
+  static final String FORWARDS = ":forwards";
+  static final String RESULTS = ":results";
   /** The lane's first pause between tries of a refused send; it doubles up to {@link #MAX_BACKOFF_NANOS}. */
   private static final long FIRST_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
   private static final long MAX_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
@@ -84,13 +92,13 @@ public final class RequestPublisher implements AutoCloseable {
   public RequestPublisher(
       Producer<byte[], byte[]> producer, Collection<String> requestTopics, int queueCapacity, Duration sendWait, Clock clock) {
     this.producer = producer;
-    this.sendWaitNanos = sendWait.toNanos();
+    this.sendWaitNanos = TimeUnit.MILLISECONDS.toNanos(sendWait.toMillis()); // at most Long.MAX_VALUE: "wait for ever"
     this.clock = clock;
     for (String topic : requestTopics) {
       lanes.put(topic, lane("courier-publisher-" + topic, queueCapacity));
     }
-    lanes.put(FORWARDS, lane("courier-publisher-" + FORWARDS, queueCapacity));
-    lanes.put(RESULTS, lane("courier-publisher-" + RESULTS, queueCapacity));
+    lanes.put(FORWARDS, lane("courier-publisher-forwards", queueCapacity));
+    lanes.put(RESULTS, lane("courier-publisher-results", queueCapacity));
   }
 
   private static Lane lane(String threadName, int capacity) {
@@ -112,11 +120,11 @@ public final class RequestPublisher implements AutoCloseable {
 
   /**
    * Sends a request record now, or queues it on its topic's lane if the producer cannot take it at once;
-   * {@code callback} runs on the producer's I/O thread once Kafka answers, or on the lane's thread if the record
-   * could not be sent or its deadline passed first ({@link DeadlinePassedException}).
+   * {@code callback} runs once: on the producer's I/O thread once Kafka answers, or on the lane's thread if the
+   * record could not be sent or its deadline passed first ({@link DeadlinePassedException}).
    *
    * @return {@code false} if the lane's queue is full, the topic has no lane, or the publisher is closed:
-   *     nothing was sent or queued
+   *     nothing was sent or queued, and {@code callback} never runs
    */
   public boolean publish(ProducerRecord<byte[], byte[]> record, Instant deadline, Callback callback) {
     Lane lane = lanes.get(record.topic());
@@ -137,14 +145,15 @@ public final class RequestPublisher implements AutoCloseable {
     if (closed) {
       return false;
     }
-    if (lane.held().get() == 0 && tryOnce(record, callback) == null) {
+    Attempt attempt = new Attempt(record, callback);
+    if (lane.held().get() == 0 && attempt.sendOnce() == null) {
       return true; // taken by the producer on this thread
     }
     lane.held().incrementAndGet();
     try {
       lane.thread().execute(() -> {
         try {
-          sendWaiting(record, deadline, callback);
+          sendWaiting(attempt, deadline);
         } finally {
           lane.held().decrementAndGet();
         }
@@ -159,80 +168,100 @@ public final class RequestPublisher implements AutoCloseable {
   /**
    * The lane's send: tries again while the producer refuses for want of metadata or buffer space, as a blocking
    * {@code send} would have waited, and reports the refusal once {@code sendWait} or the deadline has passed.
+   * What waiting cannot mend is reported at once: a refusal other than a time-out, a time-out whose cause Kafka
+   * calls final (the topic's metadata came back with an authorization error, say), and anything {@code send}
+   * threw (after which it is not tried again: the record may be in a batch already, which Kafka then fails).
    */
-  private void sendWaiting(ProducerRecord<byte[], byte[]> record, Instant deadline, Callback callback) {
+  private void sendWaiting(Attempt attempt, Instant deadline) {
     long giveUp = System.nanoTime() + sendWaitNanos;
     long backoff = FIRST_BACKOFF_NANOS;
-    while (true) {
+    Exception refused = attempt.thrown;
+    while (refused == null) {
       if (deadline != null && !clock.instant().isBefore(deadline)) {
-        callback.onCompletion(null, new DeadlinePassedException());
+        attempt.deliver(null, new DeadlinePassedException());
         return;
       }
-      Exception refused = tryOnce(record, callback);
+      refused = attempt.sendOnce();
       if (refused == null) {
         return;
       }
-      if (!(refused instanceof TimeoutException) || System.nanoTime() - giveUp >= 0) {
-        callback.onCompletion(null, refused); // as a blocking send would have reported it
-        return;
+      if (attempt.thrown != null || !(refused instanceof TimeoutException) || System.nanoTime() - giveUp >= 0) {
+        break;
+      }
+      if (refused.getCause() instanceof ApiException cause && !(cause instanceof RetriableException)) {
+        refused = cause; // as a blocking send would have thrown it
+        break;
       }
       try {
         TimeUnit.NANOSECONDS.sleep(Math.min(backoff, Math.max(0, giveUp - System.nanoTime())));
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt(); // closing without waiting: report what Kafka said
-        callback.onCompletion(null, refused);
-        return;
+        break;
       }
       backoff = Math.min(backoff * 2, MAX_BACKOFF_NANOS);
+      refused = null;
     }
+    attempt.deliver(null, refused);
   }
 
   /**
-   * One {@code send} on this thread; {@code callback} hears of the record only if the producer took it.
-   *
-   * @return {@code null} if the producer took the record, else why it did not (Kafka reports such a refusal to
-   *     the callback while still inside {@code send}, or throws it)
+   * One record on its way to the producer, and its callback, which it runs at most once. A failure Kafka reports
+   * on the sending thread before {@code send} returns is a refusal, kept for the sender; anything else (the
+   * outcome, from the I/O thread) goes to the callback. A success reported on the sending thread (test producers
+   * complete at once) goes to it too.
    */
-  private Exception tryOnce(ProducerRecord<byte[], byte[]> record, Callback callback) {
-    Attempt attempt = new Attempt(callback);
-    try {
-      producer.send(record, attempt);
-    } catch (RuntimeException e) {
-      // send() throws for failures other than Kafka's own errors: serialisation, a closed producer.
-      return e;
-    } finally {
-      attempt.returned = true;
-    }
-    return attempt.refused;
-  }
+  private final class Attempt extends AtomicBoolean implements Callback {
+    private static final long serialVersionUID = 1L;
+    private final transient ProducerRecord<byte[], byte[]> record;
+    private final transient Callback callback;
+    /**
+     * The thread inside {@code send} for this record now, else {@code null}. Only that thread finds itself here:
+     * another thread (the I/O thread completing the record) may read a stale value, never its own.
+     */
+    private transient volatile Thread sending;
+    /** What the last {@code send} refused with; the sending thread's. */
+    private transient Exception refused;
+    /** What a {@code send} threw; set once, by the sending thread, and final for the record. */
+    private transient Exception thrown;
 
-  /**
-   * The callback of one {@code send}: a failure reported on the sending thread before {@code send} returned is a
-   * refusal, kept for the sender; anything else (the outcome, from the I/O thread) goes to the real callback.
-   * A success reported on the sending thread (test producers complete at once) goes to it too.
-   */
-  private static final class Attempt implements Callback {
-    private final Thread sender = Thread.currentThread();
-    private final Callback callback;
-    /** Written and read by the sending thread only: another thread's callback never looks at it. */
-    private boolean returned;
-    private Exception refused;
-
-    Attempt(Callback callback) {
+    Attempt(ProducerRecord<byte[], byte[]> record, Callback callback) {
+      this.record = record;
       this.callback = callback;
+    }
+
+    /** One {@code send} on this thread: {@code null} if the producer took the record, else why it did not. */
+    Exception sendOnce() {
+      refused = null;
+      sending = Thread.currentThread();
+      try {
+        producer.send(record, this);
+      } catch (RuntimeException e) {
+        // Failures other than Kafka's own errors: serialisation, a closed producer, a fatal producer state.
+        thrown = e;
+        refused = e;
+      } finally {
+        sending = null;
+      }
+      return refused;
     }
 
     @Override
     public void onCompletion(RecordMetadata metadata, Exception exception) {
-      if (exception != null && Thread.currentThread() == sender && !returned) {
+      if (exception != null && sending == Thread.currentThread()) {
         refused = exception;
       } else {
+        deliver(metadata, exception);
+      }
+    }
+
+    void deliver(RecordMetadata metadata, Exception exception) {
+      if (compareAndSet(false, true)) {
         callback.onCompletion(metadata, exception);
       }
     }
   }
 
-  /** Records waiting in the lane of {@code topic} (a request topic, or {@code "forwards"}). */
+  /** Records waiting in the lane of {@code topic} (a request topic, or {@link #FORWARDS}). */
   int queued(String topic) {
     Lane lane = lanes.get(topic);
     return lane == null ? 0 : lane.thread().getQueue().size();

@@ -11,8 +11,8 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.KafkaException;
 
 /**
- * Checks that every configured topic exists. A request to a missing topic would hold the producer thread
- * for {@code max.block.ms}, stalling every other route; so the gateway is not ready until all exist.
+ * Checks that every configured topic exists. Every request to a missing topic would wait on its publisher
+ * lane for {@code max.block.ms} and then fail; so the gateway is not ready until all exist.
  */
 public final class TopicCheck {
   private final Admin admin;

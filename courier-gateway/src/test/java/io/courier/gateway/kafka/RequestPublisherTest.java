@@ -6,19 +6,27 @@ import static org.awaitility.Awaitility.await;
 import io.courier.testing.FakeClock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.producer.BufferExhaustedException;
 import org.apache.kafka.clients.producer.Callback;
+import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -34,6 +42,8 @@ class RequestPublisherTest {
   private final Set<String> withoutMetadata = ConcurrentHashMap.newKeySet();
   /** Values the producer refuses at once for want of buffer space, as Kafka's does with max.block.ms=0. */
   private final Set<Byte> noRoomFor = ConcurrentHashMap.newKeySet();
+  /** Topics whose metadata came back with an authorization error. */
+  private final Set<String> unauthorized = ConcurrentHashMap.newKeySet();
   /** Values the producer refuses at once as too large, whatever the topic. */
   private final Set<Byte> tooLarge = ConcurrentHashMap.newKeySet();
   /** The threads each accepted record was sent on, in order. */
@@ -45,6 +55,12 @@ class RequestPublisherTest {
           // KafkaProducer reports an error it meets before the record is queued to the callback, inside send
           if (withoutMetadata.contains(record.topic())) {
             TimeoutException refused = new TimeoutException("Topic " + record.topic() + " not present in metadata after 0 ms.");
+            callback.onCompletion(null, refused);
+            return CompletableFuture.failedFuture(refused);
+          }
+          if (unauthorized.contains(record.topic())) {
+            TimeoutException refused = new TimeoutException("Topic " + record.topic() + " not present in metadata after 0 ms.",
+                new TopicAuthorizationException(Set.of(record.topic())));
             callback.onCompletion(null, refused);
             return CompletableFuture.failedFuture(refused);
           }
@@ -117,11 +133,15 @@ class RequestPublisherTest {
     }
     await().atMost(Duration.ofSeconds(5)).until(() -> publisher.queued("stuck") == 2);
 
-    // then the next record of that topic is refused at once, and another topic's goes through
+    // then the next record of that topic is refused at once, and another topic's goes through, even one the
+    // producer refuses at first: it waits on its own lane, not behind "stuck"
     assertThat(publisher.publish(record("stuck"), later(), (metadata, error) -> {})).isFalse();
+    noRoomFor.add((byte) 3);
     CompletableFuture<RecordMetadata> fine = new CompletableFuture<>();
-    assertThat(publisher.publish(record("fine"), later(), (metadata, error) -> fine.complete(metadata))).isTrue();
+    assertThat(publisher.publish(record("fine", 3), later(), (metadata, error) -> fine.complete(metadata))).isTrue();
+    noRoomFor.clear();
     assertThat(fine).succeedsWithin(Duration.ofSeconds(5));
+    assertThat(sentOn).containsExactly("courier-publisher-fine");
     // and so do forwards, on their own lane
     CompletableFuture<RecordMetadata> forward = new CompletableFuture<>();
     assertThat(publisher.forward(record("replies.forwards"), (metadata, error) -> forward.complete(metadata))).isTrue();
@@ -210,6 +230,111 @@ class RequestPublisherTest {
     assertThat(outcome).succeedsWithin(Duration.ofSeconds(5)).isInstanceOf(RequestPublisher.DeadlinePassedException.class);
     withoutMetadata.remove("stuck");
     assertThat(producer.history()).isEmpty();
+  }
+
+  @Test
+  void aTimeOutWhoseCauseIsFinalIsReportedAtOnceAsTheCause() {
+    // Kafka's send with max.block.ms=0, once the topic's metadata came back with an authorization error: a
+    // time-out whose cause is that error, which a blocking send would have thrown after one round trip
+    unauthorized.add("fine");
+    CompletableFuture<Exception> outcome = new CompletableFuture<>();
+
+    publisher.publish(record("fine"), later(), (metadata, error) -> outcome.complete(error));
+
+    assertThat(outcome).succeedsWithin(Duration.ofSeconds(5)).isInstanceOf(TopicAuthorizationException.class);
+  }
+
+  @Test
+  void aFailureReportedOnThePublishingThreadAfterSendReturnedReachesTheCallback() {
+    // the producer's I/O thread publishes too (a cancel marker from a send callback); later it completes that record
+    MockProducer<byte[], byte[]> manual = new MockProducer<>(false, null, new ByteArraySerializer(), new ByteArraySerializer());
+    RequestPublisher publishing = new RequestPublisher(manual, List.of("fine"), 2, Duration.ofSeconds(60), clock);
+    try {
+      CompletableFuture<Exception> outcome = new CompletableFuture<>();
+      assertThat(publishing.publish(record("fine"), later(), (metadata, error) -> outcome.complete(error))).isTrue();
+
+      manual.errorNext(new RecordTooLargeException("too large after all"));
+
+      assertThat(outcome).isCompletedWithValueMatching(error -> error instanceof RecordTooLargeException);
+    } finally {
+      publishing.close();
+    }
+  }
+
+  @Test
+  void whatSendThrowsIsReportedOnceByTheLaneAndNeverSentAgain() {
+    // KafkaProducer may throw after the record joined a batch (a fatal state of its transaction manager), and
+    // then fail that batch itself: the callback still runs once
+    List<Callback> appended = new CopyOnWriteArrayList<>();
+    MockProducer<byte[], byte[]> failing =
+        new MockProducer<>(false, null, new ByteArraySerializer(), new ByteArraySerializer()) {
+          @Override
+          public synchronized Future<RecordMetadata> send(ProducerRecord<byte[], byte[]> record, Callback callback) {
+            appended.add(callback);
+            throw new KafkaException("the producer is in a fatal state");
+          }
+        };
+    RequestPublisher publishing = new RequestPublisher(failing, List.of("fine"), 2, Duration.ofSeconds(60), clock);
+    try {
+      List<Exception> outcomes = new CopyOnWriteArrayList<>();
+      CompletableFuture<String> reportedOn = new CompletableFuture<>();
+      assertThat(publishing.publish(record("fine"), later(), (metadata, error) -> {
+        outcomes.add(error);
+        reportedOn.complete(Thread.currentThread().getName());
+      })).isTrue();
+
+      assertThat(reportedOn).succeedsWithin(Duration.ofSeconds(5)).isEqualTo("courier-publisher-fine");
+      appended.forEach(callback -> callback.onCompletion(null, new KafkaException("batch aborted")));
+      assertThat(appended).hasSize(1);
+      assertThat(outcomes).singleElement().extracting(Exception::getMessage).isEqualTo("the producer is in a fatal state");
+    } finally {
+      publishing.close();
+    }
+  }
+
+  @Test
+  void kafkasOwnProducerRefusesARecordWithoutMetadataInsideSend() {
+    // The assumption the publisher rests on, checked against the real client: with max.block.ms=0 (as
+    // KafkaClients sets it) a record whose topic has no metadata is refused to the callback, on the sending
+    // thread, before send returns; nothing listens on port 1, so the metadata never comes
+    Map<String, Object> settings = new HashMap<>();
+    settings.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:1");
+    settings.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 0);
+    settings.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+    settings.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+    KafkaProducer<byte[], byte[]> kafka = new KafkaProducer<>(settings);
+    RequestPublisher real = new RequestPublisher(kafka, List.of("fine"), 2, Duration.ofMillis(300), clock);
+    try {
+      AtomicReference<Exception> refusedInside = new AtomicReference<>();
+      AtomicBoolean returned = new AtomicBoolean();
+      Thread sender = Thread.currentThread();
+      kafka.send(record("other"), (metadata, error) -> {
+        if (!returned.get() && Thread.currentThread() == sender) {
+          refusedInside.set(error);
+        }
+      });
+      returned.set(true);
+      assertThat(refusedInside.get()).isInstanceOf(TimeoutException.class);
+
+      // so the publisher hands such a record to its lane, which reports Kafka's refusal once its wait is over
+      CompletableFuture<Exception> outcome = new CompletableFuture<>();
+      CompletableFuture<String> reportedOn = new CompletableFuture<>();
+      assertThat(real.publish(record("fine"), later(), (metadata, error) -> {
+        reportedOn.complete(Thread.currentThread().getName());
+        outcome.complete(error);
+      })).isTrue();
+      assertThat(outcome).succeedsWithin(Duration.ofSeconds(10)).isInstanceOf(TimeoutException.class)
+          .extracting(Exception::getMessage).asString().contains("not present in metadata");
+      assertThat(reportedOn).isCompletedWithValue("courier-publisher-fine");
+    } finally {
+      real.close();
+    }
+  }
+
+  @Test
+  void aWaitOfForeverIsAccepted() {
+    // Kafka took Long.MAX_VALUE as max.block.ms; it must not overflow in nanoseconds
+    new RequestPublisher(producer, List.of("fine"), 2, Duration.ofMillis(Long.MAX_VALUE), clock).close();
   }
 
   @Test
