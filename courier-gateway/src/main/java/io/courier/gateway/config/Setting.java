@@ -47,7 +47,7 @@ public enum Setting {
   KAFKA_REPLIES_INSTANCE_INDEX("kafka.replies.instance-index", "required in static mode", "Static mode: this instance's index, 0 to instance-count - 1."),
   KAFKA_REPLIES_INSTANCE_COUNT("kafka.replies.instance-count", "required in static mode", "Static mode: how many instances share the response topic; at most its partition count."),
   KAFKA_REPLIES_FORWARD_TOPIC("kafka.replies.forward-topic", "`<response-topic>.forwards`", "Topic where an instance puts a reply that names another instance; every instance reads it. Must exist, and differ from the response and results topics."),
-  KAFKA_PUBLISH_QUEUE("kafka.publish-queue", Integer.toString(Defaults.PUBLISH_QUEUE), "Records that may wait for a sender thread, per request topic (and as many forwards of replies between instances); beyond it the gateway answers 503."),
+  KAFKA_PUBLISH_QUEUE("kafka.publish-queue", Integer.toString(Defaults.PUBLISH_QUEUE), "Records the producer refused at once (metadata missing, buffer full) that may wait for their lane to try them again, per request topic (and as many forwards of replies between instances, and results records); beyond it the gateway answers 503."),
   KAFKA_READINESS_GRACE("kafka.readiness-grace", YamlNode.format(Defaults.READINESS_GRACE), "How long the cluster may not answer (checked every 2 s) before the gateway stops being ready; it is ready again as soon as the cluster answers (100ms-1h)."),
   ACCESS_LOG("access-log", "{}", "One JSON line per request: never bodies, query strings or header values other than `traceparent`'s trace id."),
   ACCESS_LOG_ENABLED("access-log.enabled", "false", "Log requests."),

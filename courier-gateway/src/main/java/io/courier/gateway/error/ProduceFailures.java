@@ -1,8 +1,10 @@
 package io.courier.gateway.error;
 
+import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.errors.RecordBatchTooLargeException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.RetriableException;
+import org.apache.kafka.common.errors.TimeoutException;
 
 /**
  * Which {@link GatewayError} a failure to produce a request record is answered with, decided by the
@@ -17,6 +19,11 @@ import org.apache.kafka.common.errors.RetriableException;
  *       a closed producer): {@link GatewayError#KAFKA_REFUSED} (500), not retryable.
  * </ul>
  *
+ * <p>A Kafka {@link TimeoutException} whose cause is an {@link ApiException} Kafka does not call retriable is
+ * classed by that cause ({@link #decisive}): a producer that does not block ({@code max.block.ms=0}) reports a
+ * topic it may not write to as "not present in metadata", caused by the {@code TopicAuthorizationException} a
+ * blocking send would have thrown.
+ *
  * <p>The detail given to callers is fixed per error: exception text names topics and brokers, which callers
  * must not see; the gateway logs it instead.
  */
@@ -24,6 +31,7 @@ public final class ProduceFailures {
   private ProduceFailures() {}
 
   public static GatewayError classify(Throwable failure) {
+    failure = decisive(failure);
     if (failure instanceof RecordTooLargeException || failure instanceof RecordBatchTooLargeException) {
       return GatewayError.BODY_TOO_LARGE;
     }
@@ -31,6 +39,17 @@ public final class ProduceFailures {
       return GatewayError.PRODUCE_FAILED;
     }
     return GatewayError.KAFKA_REFUSED;
+  }
+
+  /**
+   * The failure that decides: the cause of a Kafka {@link TimeoutException} when that cause is an {@link
+   * ApiException} that is not a {@link RetriableException} (waiting longer cannot mend it), else {@code failure}.
+   */
+  public static Throwable decisive(Throwable failure) {
+    if (failure instanceof TimeoutException && failure.getCause() instanceof ApiException cause && !(cause instanceof RetriableException)) {
+      return cause;
+    }
+    return failure;
   }
 
   /** What the caller is told for a failure of this class. */

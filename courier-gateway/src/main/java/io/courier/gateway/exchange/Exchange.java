@@ -412,7 +412,7 @@ public final class Exchange implements PendingRequest.Listener {
         : new Outcome.Failed(GatewayError.CANCELLED, "the request with this Idempotency-Key was cancelled", done.id());
   }
 
-  /** Registers the request as pending, arms its deadline and queues its record. Front end's thread. */
+  /** Registers the request as pending, arms its deadline and sends (or queues) its record. Front end's thread. */
   private void send() {
     String correlationId = pending.correlationId();
     core.pending.register(pending);

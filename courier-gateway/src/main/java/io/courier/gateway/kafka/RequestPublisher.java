@@ -1,5 +1,6 @@
 package io.courier.gateway.kafka;
 
+import io.courier.gateway.error.ProduceFailures;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,8 +17,6 @@ import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.errors.ApiException;
-import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,10 +48,10 @@ import org.slf4j.LoggerFactory;
  * <p>A request whose deadline has passed while it waited in its lane is not sent: its caller has been
  * answered already, and a service that ignores deadlines would do work nobody waits for.
  *
- * <p>Each callback runs once: on the producer's I/O thread, or on the lane's thread when the record could not be
- * sent; never on the publishing thread, which only learns whether the record was taken or queued. The producer
- * buffer ({@code buffer.memory}) is shared: while it is full, every topic's records are refused and queue on
- * their lanes, forwards and results included. Thread-safe.
+ * <p>Each callback runs at most once (never when {@code publish} returned {@code false}): on the producer's I/O
+ * thread, or on the lane's thread when the record could not be sent; never inside {@code publish}, so never on an
+ * event loop. The producer buffer ({@code buffer.memory}) is shared: while it is full, every topic's records that
+ * need a new batch are refused and queue on their lanes, forwards and results included. Thread-safe.
  */
 public final class RequestPublisher implements AutoCloseable {
   private static final Logger LOGGER = LoggerFactory.getLogger(RequestPublisher.class);
@@ -161,6 +160,9 @@ public final class RequestPublisher implements AutoCloseable {
       return true;
     } catch (RejectedExecutionException e) {
       lane.held().decrementAndGet();
+      // The caller hears "not sent": a batch Kafka fails later (send threw after the record joined it, while other
+      // threads filled the queue) must not answer it again.
+      attempt.abandon();
       return false;
     }
   }
@@ -168,15 +170,29 @@ public final class RequestPublisher implements AutoCloseable {
   /**
    * The lane's send: tries again while the producer refuses for want of metadata or buffer space, as a blocking
    * {@code send} would have waited, and reports the refusal once {@code sendWait} or the deadline has passed.
-   * What waiting cannot mend is reported at once: a refusal other than a time-out, a time-out whose cause Kafka
-   * calls final (the topic's metadata came back with an authorization error, say), and anything {@code send}
-   * threw (after which it is not tried again: the record may be in a batch already, which Kafka then fails).
+   * What waiting cannot mend is reported at once, without another try: a refusal other than a time-out (a record
+   * too large, say), a time-out whose cause Kafka calls final (the topic's metadata came back with an
+   * authorization error: {@link ProduceFailures#decisive}), and anything {@code send} threw (the record may be in
+   * a batch already, which Kafka then fails).
    */
   private void sendWaiting(Attempt attempt, Instant deadline) {
     long giveUp = System.nanoTime() + sendWaitNanos;
     long backoff = FIRST_BACKOFF_NANOS;
-    Exception refused = attempt.thrown;
-    while (refused == null) {
+    Exception refused = attempt.refused; // the publishing thread's, if it tried
+    while (refused == null || waitable(attempt, refused)) {
+      if (refused != null) {
+        long left = giveUp - System.nanoTime();
+        if (left <= 0) {
+          break;
+        }
+        try {
+          TimeUnit.NANOSECONDS.sleep(Math.min(backoff, left));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt(); // closing without waiting: report what Kafka said
+          break;
+        }
+        backoff = Math.min(backoff * 2, MAX_BACKOFF_NANOS);
+      }
       if (deadline != null && !clock.instant().isBefore(deadline)) {
         attempt.deliver(null, new DeadlinePassedException());
         return;
@@ -185,23 +201,13 @@ public final class RequestPublisher implements AutoCloseable {
       if (refused == null) {
         return;
       }
-      if (attempt.thrown != null || !(refused instanceof TimeoutException) || System.nanoTime() - giveUp >= 0) {
-        break;
-      }
-      if (refused.getCause() instanceof ApiException cause && !(cause instanceof RetriableException)) {
-        refused = cause; // as a blocking send would have thrown it
-        break;
-      }
-      try {
-        TimeUnit.NANOSECONDS.sleep(Math.min(backoff, Math.max(0, giveUp - System.nanoTime())));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt(); // closing without waiting: report what Kafka said
-        break;
-      }
-      backoff = Math.min(backoff * 2, MAX_BACKOFF_NANOS);
-      refused = null;
     }
     attempt.deliver(null, refused);
+  }
+
+  /** Whether waiting may mend {@code refused}: a time-out, for want of metadata or buffer space, and nothing worse. */
+  private static boolean waitable(Attempt attempt, Exception refused) {
+    return attempt.thrown == null && refused instanceof TimeoutException && ProduceFailures.decisive(refused) == refused;
   }
 
   /**
@@ -252,6 +258,11 @@ public final class RequestPublisher implements AutoCloseable {
       } else {
         deliver(metadata, exception);
       }
+    }
+
+    /** The callback must not run: the publisher reported the record as not taken. */
+    void abandon() {
+      set(true);
     }
 
     void deliver(RecordMetadata metadata, Exception exception) {

@@ -3,6 +3,8 @@ package io.courier.gateway.kafka;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.courier.gateway.error.GatewayError;
+import io.courier.gateway.error.ProduceFailures;
 import io.courier.testing.FakeClock;
 import java.time.Duration;
 import java.time.Instant;
@@ -233,7 +235,7 @@ class RequestPublisherTest {
   }
 
   @Test
-  void aTimeOutWhoseCauseIsFinalIsReportedAtOnceAsTheCause() {
+  void aTimeOutWhoseCauseIsFinalIsReportedAtOnce() {
     // Kafka's send with max.block.ms=0, once the topic's metadata came back with an authorization error: a
     // time-out whose cause is that error, which a blocking send would have thrown after one round trip
     unauthorized.add("fine");
@@ -241,7 +243,63 @@ class RequestPublisherTest {
 
     publisher.publish(record("fine"), later(), (metadata, error) -> outcome.complete(error));
 
-    assertThat(outcome).succeedsWithin(Duration.ofSeconds(5)).isInstanceOf(TopicAuthorizationException.class);
+    assertThat(outcome).succeedsWithin(Duration.ofSeconds(5)).isInstanceOf(TimeoutException.class)
+        .extracting(error -> ProduceFailures.decisive(error)).isInstanceOf(TopicAuthorizationException.class);
+  }
+
+  @Test
+  void aFinalRefusalIsReportedEvenWithNoWaitAtAll() {
+    RequestPublisher waitsNot = new RequestPublisher(producer, List.of("fine"), 2, Duration.ZERO, clock);
+    try {
+      unauthorized.add("fine");
+      CompletableFuture<Exception> outcome = new CompletableFuture<>();
+
+      waitsNot.publish(record("fine"), later(), (metadata, error) -> outcome.complete(error));
+
+      // Kafka's own time-out, whose cause decides how the caller is answered (500 kafka-refused)
+      assertThat(outcome).succeedsWithin(Duration.ofSeconds(5)).isInstanceOf(TimeoutException.class)
+          .extracting(error -> ProduceFailures.classify(error)).isEqualTo(GatewayError.KAFKA_REFUSED);
+    } finally {
+      waitsNot.close();
+    }
+  }
+
+  @Test
+  void aRecordNotQueuedIsNeverAnsweredLater() {
+    // send throws on the publishing thread after the record may have joined a batch, and meanwhile other records
+    // filled the lane's queue: publish says "not sent", so the batch Kafka fails later must not answer again
+    List<Callback> appended = new CopyOnWriteArrayList<>();
+    AtomicReference<RequestPublisher> publishing = new AtomicReference<>();
+    MockProducer<byte[], byte[]> throwing =
+        new MockProducer<>(false, null, new ByteArraySerializer(), new ByteArraySerializer()) {
+          @Override
+          public Future<RecordMetadata> send(ProducerRecord<byte[], byte[]> record, Callback callback) {
+            if (record.value()[0] == 9) {
+              appended.add(callback);
+              // the other records, as other threads would publish them while this send runs
+              publishing.get().publish(record("stuck", 1), later(), (metadata, error) -> {});
+              await().atMost(Duration.ofSeconds(5)).until(() -> publishing.get().queued("stuck") == 0); // in the lane's hands
+              publishing.get().publish(record("stuck", 2), later(), (metadata, error) -> {}); // the queue of 1 is full
+              throw new KafkaException("the producer is in a fatal state");
+            }
+            TimeoutException refused = new TimeoutException("Topic " + record.topic() + " not present in metadata after 0 ms.");
+            callback.onCompletion(null, refused);
+            return CompletableFuture.failedFuture(refused);
+          }
+        };
+    // 2 s: long enough to hold record 1 while the queue fills, short enough not to hold up close
+    publishing.set(new RequestPublisher(throwing, List.of("stuck"), 1, Duration.ofSeconds(2), clock));
+    try {
+      List<Exception> outcomes = new CopyOnWriteArrayList<>();
+
+      assertThat(publishing.get().publish(record("stuck", 9), later(), (metadata, error) -> outcomes.add(error))).isFalse();
+      appended.forEach(callback -> callback.onCompletion(null, new KafkaException("batch aborted")));
+
+      assertThat(appended).hasSize(1);
+      assertThat(outcomes).isEmpty();
+    } finally {
+      publishing.get().close();
+    }
   }
 
   @Test
