@@ -56,25 +56,17 @@ class RequestPublisherTest {
         public synchronized Future<RecordMetadata> send(ProducerRecord<byte[], byte[]> record, Callback callback) {
           // KafkaProducer reports an error it meets before the record is queued to the callback, inside send
           if (withoutMetadata.contains(record.topic())) {
-            TimeoutException refused = new TimeoutException("Topic " + record.topic() + " not present in metadata after 0 ms.");
-            callback.onCompletion(null, refused);
-            return CompletableFuture.failedFuture(refused);
+            return refuse(callback, new TimeoutException("Topic " + record.topic() + " not present in metadata after 0 ms."));
           }
           if (unauthorized.contains(record.topic())) {
-            TimeoutException refused = new TimeoutException("Topic " + record.topic() + " not present in metadata after 0 ms.",
-                new TopicAuthorizationException(Set.of(record.topic())));
-            callback.onCompletion(null, refused);
-            return CompletableFuture.failedFuture(refused);
+            return refuse(callback, new TimeoutException("Topic " + record.topic() + " not present in metadata after 0 ms.",
+                new TopicAuthorizationException(Set.of(record.topic()))));
           }
           if (noRoomFor.contains(record.value()[0])) {
-            BufferExhaustedException refused = new BufferExhaustedException("Failed to allocate 1 bytes within 0 ms.");
-            callback.onCompletion(null, refused);
-            return CompletableFuture.failedFuture(refused);
+            return refuse(callback, new BufferExhaustedException("Failed to allocate 1 bytes within 0 ms."));
           }
           if (tooLarge.contains(record.value()[0])) {
-            RecordTooLargeException refused = new RecordTooLargeException("too large");
-            callback.onCompletion(null, refused);
-            return CompletableFuture.failedFuture(refused);
+            return refuse(callback, new RecordTooLargeException("too large"));
           }
           sentOn.add(Thread.currentThread().getName());
           return super.send(record, callback);
@@ -86,6 +78,12 @@ class RequestPublisherTest {
   void close() {
     withoutMetadata.clear();
     publisher.close();
+  }
+
+  /** What KafkaProducer does with an error it meets before the record is queued: tells the callback, inside send. */
+  private static Future<RecordMetadata> refuse(Callback callback, Exception refused) {
+    callback.onCompletion(null, refused);
+    return CompletableFuture.failedFuture(refused);
   }
 
   private static ProducerRecord<byte[], byte[]> record(String topic) {
@@ -282,9 +280,7 @@ class RequestPublisherTest {
               publishing.get().publish(record("stuck", 2), later(), (metadata, error) -> {}); // the queue of 1 is full
               throw new KafkaException("the producer is in a fatal state");
             }
-            TimeoutException refused = new TimeoutException("Topic " + record.topic() + " not present in metadata after 0 ms.");
-            callback.onCompletion(null, refused);
-            return CompletableFuture.failedFuture(refused);
+            return refuse(callback, new TimeoutException("Topic " + record.topic() + " not present in metadata after 0 ms."));
           }
         };
     // 2 s: long enough to hold record 1 while the queue fills, short enough not to hold up close
