@@ -10,7 +10,10 @@ public enum Setting {
   INSTANCE_ID("instance-id", "`gw-` + 8 random characters", "Name of this gateway instance (A-Z a-z 0-9 _ -, up to 64); prefixes every correlation id it makes."),
   HTTP_HOST("http.host", Defaults.HTTP_HOST, "Address the HTTP server binds."),
   HTTP_PORT("http.port", Integer.toString(Defaults.HTTP_PORT), "Port the HTTP server binds; 0 picks a free port."),
-  HTTP_EVENT_LOOPS("http.event-loops", "number of cores", "Vert.x event loops serving HTTP."),
+  HTTP_EVENT_LOOPS("http.event-loops", "number of cores", "Vert.x event loops serving HTTP. The Kafka producer's "
+      + "and the reply consumer's threads are busy too under load: on a 2-core host 1 loop measured no worse than 2 "
+      + "(p99 at 64 connections about 9 % lower, CPU and throughput within the noise: docs/benchmarks.md, \"Whose "
+      + "code a request's CPU is spent in\"), and one loop caps the HTTP side at one core."),
   HTTP_MAX_HEADER_BYTES("http.max-header-bytes", Integer.toString(Defaults.MAX_HEADER_BYTES), "Largest request header block accepted; larger gets 431."),
   HTTP_RETRY_AFTER("http.retry-after", YamlNode.format(Defaults.RETRY_AFTER), "`Retry-After` sent with every 503."),
   HTTP_HEADER_TIMEOUT("http.header-timeout", YamlNode.format(Defaults.HEADER_TIMEOUT), "Time from a request's first byte (or a new connection) to the end of its header block; beyond it the gateway answers 408 and closes the connection (HTTP/1.1)."),
