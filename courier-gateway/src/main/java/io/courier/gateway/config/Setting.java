@@ -11,7 +11,7 @@ public enum Setting {
   HTTP_HOST("http.host", Defaults.HTTP_HOST, "Address the HTTP server binds."),
   HTTP_PORT("http.port", Integer.toString(Defaults.HTTP_PORT), "Port the HTTP server binds; 0 picks a free port."),
   HTTP_EVENT_LOOPS("http.event-loops", "number of cores", "Vert.x event loops serving HTTP. The Kafka producer's "
-      + "and the reply consumer's threads are busy too under load: on a 2-core host 1 loop measured no worse than 2 "
+      + "and the reply consumer's threads are busy too under load: on a 2-core host 1 loop measured about as good as 2 "
       + "(p99 at 64 connections about 9 % lower, CPU and throughput within the noise: docs/benchmarks.md, \"Whose "
       + "code a request's CPU is spent in\"), and one loop caps the HTTP side at one core."),
   HTTP_MAX_HEADER_BYTES("http.max-header-bytes", Integer.toString(Defaults.MAX_HEADER_BYTES), "Largest request header block accepted; larger gets 431."),
